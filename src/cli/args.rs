@@ -1,0 +1,112 @@
+//! The command-line surface (clap derive). Every command that reports takes `--format`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "iamc",
+    version,
+    about = "A typed policy-as-code compiler for AWS IAM"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// For people (colour only on a terminal).
+    #[default]
+    Text,
+    /// For machines: one JSON document on stdout.
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SourceArgs {
+    /// Plain `.iamc` files to compile without a project.
+    pub files: Vec<PathBuf>,
+    /// The project folder (holding `iamc.toml`); defaults to the current folder.
+    #[arg(long, short = 'p')]
+    pub project: Option<PathBuf>,
+    /// The environment from `iamc.toml` whose constants to use.
+    #[arg(long, short = 'e')]
+    pub env: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Compile the project (or the given files) and write one JSON file per declaration.
+    Build {
+        #[command(flatten)]
+        sources: SourceArgs,
+        /// Where to write the output (default: the project's `out`, or `./out`).
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+        /// Write minified JSON instead of pretty JSON.
+        #[arg(long)]
+        minify: bool,
+    },
+    /// Do all the work of `build` but write nothing.
+    Check {
+        #[command(flatten)]
+        sources: SourceArgs,
+    },
+    /// AWS's decision for one request (see docs/eval-scenario.md).
+    Eval {
+        /// The scenario file, or `-` for standard input.
+        scenario: PathBuf,
+        /// Read JSON Lines, one scenario per line; answer one line each.
+        #[arg(long)]
+        batch: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Look things up in the embedded AWS catalog.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// The actions an action pattern matches today (`iamc expand 's3:Get*'`).
+    Expand {
+        pattern: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The long explanation of a diagnostic code (`iamc explain E0201`).
+    Explain { code: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CatalogCommand {
+    /// An action (`s3:GetObject`), a service (`s3`) or a condition key (`aws:SourceIp`).
+    Show {
+        name: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Search actions, services and condition keys by text.
+    Search {
+        text: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Counts of what the catalog holds.
+    Stats {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Regenerate the catalog from AWS service reference JSON files.
+    Update {
+        /// A folder of `<prefix>.json` service reference files (and optionally
+        /// `global-condition-keys.json`).
+        #[arg(long)]
+        from: PathBuf,
+        /// Where to write the compact catalog (default: the user's catalog override file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}

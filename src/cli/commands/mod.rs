@@ -1,0 +1,34 @@
+//! One module per command; `dispatch` routes to them.
+
+pub mod build;
+pub mod catalog;
+pub mod eval;
+pub mod explain;
+
+use super::args::{Cli, Command};
+use super::Exit;
+
+pub fn dispatch(cli: Cli) -> Exit {
+    match cli.command {
+        Command::Build {
+            sources,
+            out,
+            minify,
+        } => build::build(&sources, out.as_deref(), minify),
+        Command::Check { sources } => build::check(&sources),
+        Command::Eval {
+            scenario,
+            batch,
+            format,
+        } => eval::run(&scenario, batch, format),
+        Command::Catalog { command } => catalog::run(command),
+        Command::Expand { pattern, format } => catalog::expand(&pattern, format),
+        Command::Explain { code } => explain::run(&code),
+    }
+}
+
+/// Whether standard error is a terminal (colour only there).
+pub fn stderr_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal()
+}

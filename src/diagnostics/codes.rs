@@ -1,0 +1,108 @@
+//! The single registry of diagnostic codes.
+//!
+//! Numbering by stage: E01xx syntax, E02xx resolve, E03xx types and catalog, E04xx lowering
+//! and limits, E05xx proofs, E09xx project and I/O; warnings are W0xxx in the same ranges.
+//! Every code has a page `docs/errors/<CODE>.md`; a test checks the registry against them.
+//!
+//! To add a code, add one line in your stage's section below. Keep the sections apart so
+//! that work on different stages merges cleanly.
+
+use super::Severity;
+
+macro_rules! codes {
+    ($($code:ident => $stage:ident, $sev:ident, $title:literal;)*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[allow(clippy::upper_case_acronyms, reason = "codes are written as users see them")]
+        pub enum Code {
+            $($code,)*
+        }
+
+        impl Code {
+            /// Every registered code, in registry order.
+            pub const ALL: &'static [Code] = &[$(Code::$code,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$code => stringify!($code),)*
+                }
+            }
+
+            /// The pipeline stage that reports it.
+            pub fn stage(self) -> Stage {
+                match self {
+                    $(Code::$code => Stage::$stage,)*
+                }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$code => Severity::$sev,)*
+                }
+            }
+
+            /// A one-line title, as shown by `iamc explain`.
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Code::$code => $title,)*
+                }
+            }
+        }
+    };
+}
+
+/// The stage a code belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stage {
+    Syntax,
+    Resolve,
+    Types,
+    Lower,
+    Prove,
+    Project,
+}
+
+impl Code {
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(text))
+    }
+
+    /// Where the long explanation lives, relative to the repository root.
+    pub fn doc_path(self) -> String {
+        format!("docs/errors/{}.md", self.as_str())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+codes! {
+    // ---- E01xx: syntax -------------------------------------------------------------------
+    E0101 => Syntax, Error, "syntax error";
+
+    // ---- E02xx: resolve ------------------------------------------------------------------
+    E0201 => Resolve, Error, "unknown name";
+
+    // ---- E03xx: types and catalog --------------------------------------------------------
+    E0301 => Types, Error, "type mismatch";
+
+    // ---- E04xx: lowering and limits ------------------------------------------------------
+    E0401 => Lower, Error, "condition cannot be expressed in IAM";
+
+    // ---- E05xx: proofs -------------------------------------------------------------------
+
+    // ---- E09xx: project and I/O ----------------------------------------------------------
+    E0901 => Project, Error, "cannot read a source file";
+}

@@ -1,0 +1,1 @@
+//! The evaluation engine: AWS's decision for one request, and why.

@@ -1,0 +1,21 @@
+//! iamc: a compiler for a small, typed policy-as-code language for AWS IAM.
+//!
+//! The pipeline: `syntax` (text -> AST) -> `resolve` (modules, names) -> `check` (types,
+//! catalog) -> `lower` (IAM policy model) -> `prove` -> `emit`. The `policy` model is shared
+//! by lowering, the evaluation engine (`eval`), the prover and every emitter. Only `cli` (and
+//! later `lsp`) touch the filesystem, stdio or the clock.
+
+pub mod catalog;
+pub mod check;
+pub mod cli;
+pub mod diagnostics;
+pub mod emit;
+pub mod eval;
+pub mod lower;
+pub mod policy;
+pub mod project;
+pub mod prove;
+pub mod resolve;
+pub mod source;
+pub mod stdlib;
+pub mod syntax;

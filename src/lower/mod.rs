@@ -1,0 +1,1 @@
+//! Typed IR -> the IAM policy model: `or` splitting, grouping, statement ids (E04xx).

@@ -1,0 +1,1 @@
+//! `iamc.toml`: sources, output folder, constants per environment. Parses text it is handed.

@@ -1,0 +1,1 @@
+//! Proofs over every request (a later issue).

@@ -1,0 +1,1 @@
+//! Modules, imports and names: which declaration every name refers to (E02xx).

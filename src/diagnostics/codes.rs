@@ -89,20 +89,31 @@ impl serde::Serialize for Code {
 }
 
 codes! {
-    // ---- E01xx: syntax -------------------------------------------------------------------
+    // ---- E01xx: syntax (owned by the parser work) ------------------------------------------
     E0101 => Syntax, Error, "syntax error";
 
-    // ---- E02xx: resolve ------------------------------------------------------------------
+    // ---- E02xx: resolve (owned by the resolve/check/lower work) ----------------------------
     E0201 => Resolve, Error, "unknown name";
 
-    // ---- E03xx: types and catalog --------------------------------------------------------
+    // ---- E03xx: types, E0301-E0339 (owned by the resolve/check/lower work) -----------------
     E0301 => Types, Error, "type mismatch";
+    E0320 => Types, Error, "operator does not fit the condition key's type";
+    E0321 => Types, Error, "literal does not parse as the condition key's type";
 
-    // ---- E04xx: lowering and limits ------------------------------------------------------
+    // ---- E03xx: catalog, E0340-E0399 (owned by the catalog work) ---------------------------
+    E0340 => Types, Error, "unknown service";
+    E0341 => Types, Error, "unknown action";
+    E0342 => Types, Error, "action pattern matches no action";
+    E0343 => Types, Error, "unknown condition key";
+    W0344 => Types, Warning, "condition key not supported by any action of the statement";
+    W0345 => Types, Warning, "resource matches no resource type of the statement's actions";
+    W0346 => Types, Warning, "action has no resource-level permissions";
+
+    // ---- E04xx: lowering and limits (owned by the resolve/check/lower work) ----------------
     E0401 => Lower, Error, "condition cannot be expressed in IAM";
 
-    // ---- E05xx: proofs -------------------------------------------------------------------
+    // ---- E05xx: proofs ---------------------------------------------------------------------
 
-    // ---- E09xx: project and I/O ----------------------------------------------------------
+    // ---- E09xx: project and I/O (owned by the resolve/check/lower work) --------------------
     E0901 => Project, Error, "cannot read a source file";
 }

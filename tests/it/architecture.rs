@@ -16,7 +16,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("resolve", &["source", "diagnostics", "syntax", "stdlib"]),
     (
         "check",
-        &["source", "diagnostics", "syntax", "resolve", "catalog", "policy"],
+        &[
+            "source",
+            "diagnostics",
+            "syntax",
+            "resolve",
+            "catalog",
+            "policy",
+        ],
     ),
     (
         "lower",
@@ -25,7 +32,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("eval", &["policy", "catalog"]),
     (
         "prove",
-        &["source", "diagnostics", "syntax", "check", "policy", "eval", "catalog"],
+        &[
+            "source",
+            "diagnostics",
+            "syntax",
+            "check",
+            "policy",
+            "eval",
+            "catalog",
+        ],
     ),
     ("emit", &["policy"]),
 ];
@@ -71,7 +86,12 @@ fn modules_only_use_the_layers_below_them() {
     rust_files(&src, &mut files);
     for file in files {
         let rel = file.strip_prefix(&src).unwrap();
-        let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
         let module = first.trim_end_matches(".rs").to_string();
         let Some(ok) = allowed.get(module.as_str()) else {
             continue; // cli, lsp, lib.rs, main.rs may use anything
@@ -83,5 +103,9 @@ fn modules_only_use_the_layers_below_them() {
             }
         }
     }
-    assert!(violations.is_empty(), "layering violations:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "layering violations:\n{}",
+        violations.join("\n")
+    );
 }

@@ -12,11 +12,16 @@ pub struct Stats {
     pub access_levels: Vec<(String, usize)>,
     pub resource_types: usize,
     pub arn_formats: usize,
-    /// Condition key entries listed by active services (AWS repeats the `aws:` tag keys).
+    /// Condition key entries listed by all service files, retired ones included (as the
+    /// source README counts them; AWS repeats the `aws:` tag keys per service).
     pub service_key_entries: usize,
     /// ... of which service-specific (not `aws:`).
     pub service_specific_key_entries: usize,
-    /// Distinct service-specific key names.
+    /// ... of which the repeated `aws:` keys.
+    pub aws_key_entries: usize,
+    /// Entries listed by active services only.
+    pub active_service_key_entries: usize,
+    /// Distinct service-specific key names in active services.
     pub service_specific_keys: usize,
     /// Keys from `global-condition-keys.json`.
     pub global_keys: usize,
@@ -33,6 +38,14 @@ impl Catalog {
         let mut levels = [0usize; 6];
         let mut specific = BTreeSet::new();
         for s in self.services() {
+            for k in s.condition_keys() {
+                st.service_key_entries += 1;
+                if k.name().to_ascii_lowercase().starts_with("aws:") {
+                    st.aws_key_entries += 1;
+                } else {
+                    st.service_specific_key_entries += 1;
+                }
+            }
             let n_actions = s.actions().count();
             let n_res = s.resource_types().count();
             if s.retired() {
@@ -54,9 +67,8 @@ impl Catalog {
                 .map(|r| r.arn_formats().len())
                 .sum::<usize>();
             for k in s.condition_keys() {
-                st.service_key_entries += 1;
+                st.active_service_key_entries += 1;
                 if !k.name().to_ascii_lowercase().starts_with("aws:") {
-                    st.service_specific_key_entries += 1;
                     specific.insert(k.id);
                 }
             }

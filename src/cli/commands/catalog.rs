@@ -274,8 +274,12 @@ fn stats(cat: &Catalog, format: Format) -> Exit {
                 st.resource_types, st.arn_formats
             );
             println!(
-                "service condition key entries: {} ({} service-specific naming {} keys)",
-                st.service_key_entries, st.service_specific_key_entries, st.service_specific_keys
+                "service condition key entries: {} ({} service-specific, {} aws:; {} in active services, naming {} service-specific keys)",
+                st.service_key_entries,
+                st.service_specific_key_entries,
+                st.aws_key_entries,
+                st.active_service_key_entries,
+                st.service_specific_keys
             );
             println!("global and cross-service keys: {}", st.global_keys);
             println!("distinct condition keys: {}", st.distinct_keys);

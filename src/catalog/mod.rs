@@ -464,7 +464,7 @@ impl<'c> Service<'c> {
         let i = found? - r.first_action;
         Some(Action {
             cat: self.cat,
-            id: ActionId(r.first_action + i as u32),
+            id: ActionId(r.first_action + i),
         })
     }
 

@@ -1,0 +1,107 @@
+//! Tests against the committed catalog.
+
+use super::*;
+
+fn cat() -> &'static Catalog {
+    Catalog::embedded()
+}
+
+fn t(scalar: ScalarType, multivalued: bool) -> KeyType {
+    KeyType {
+        scalar,
+        multivalued,
+    }
+}
+
+#[test]
+fn committed_catalog_decodes() {
+    let bytes = EMBEDDED_BYTES.to_vec();
+    assert!(Catalog::from_bytes(bytes, "test").is_ok());
+    assert!(cat().services().count() > 400);
+}
+
+#[test]
+fn seed_keys_have_their_types() {
+    let c = cat();
+    let k = c.condition_key("aws:MultiFactorAuthPresent").unwrap();
+    assert_eq!(k.types, vec![t(ScalarType::Bool, false)]);
+    assert!(k.global);
+    assert_eq!(
+        c.condition_key("aws:sourceip").unwrap().types,
+        vec![t(ScalarType::IpAddress, false)]
+    );
+    assert_eq!(
+        c.condition_key("aws:TagKeys").unwrap().types,
+        vec![t(ScalarType::String, true)]
+    );
+    assert_eq!(
+        c.condition_key("aws:CurrentTime").unwrap().types,
+        vec![t(ScalarType::Date, false)]
+    );
+    let ext = c.condition_key("sts:ExternalId").unwrap();
+    assert_eq!(ext.types, vec![t(ScalarType::String, false)]);
+    assert!(!ext.global);
+    assert_eq!(
+        c.condition_key("iam:PassedToService").unwrap().types,
+        vec![t(ScalarType::String, false)]
+    );
+    assert_eq!(
+        c.condition_key("aws:ViaAWSService").unwrap().types,
+        vec![t(ScalarType::Bool, false)]
+    );
+    let tag = c.condition_key("aws:PrincipalTag/team").unwrap();
+    assert_eq!(tag.name, "aws:PrincipalTag/${TagKey}");
+    assert!(tag.global);
+    assert_eq!(c.condition_key("aws:EpochTime").unwrap().types.len(), 2);
+    assert!(c.condition_key("aws:NoSuchKey").is_none());
+    assert!(c.condition_key("aws:PrincipalTag/").is_none());
+}
+
+#[test]
+fn broken_files_never_panic() {
+    let bytes = EMBEDDED_BYTES;
+    for cut in [0, 7, 8, 12, 100, bytes.len() / 2, bytes.len() - 1] {
+        assert!(
+            Catalog::from_bytes(bytes[..cut].to_vec(), "cut").is_err(),
+            "{cut}"
+        );
+    }
+    // Corrupt words inside the tables: look-ups degrade, never panic.
+    let mut bad = bytes.to_vec();
+    let mid = bad.len() / 2;
+    for b in &mut bad[mid..mid + 4096] {
+        *b = 0xff;
+    }
+    if let Ok(c) = Catalog::from_bytes(bad, "corrupt") {
+        for s in c.services() {
+            for a in s.actions() {
+                let _ = (a.full_name(), a.resource_types(), a.dependent_actions());
+            }
+        }
+        let _ = c.condition_key("aws:PrincipalTag/x");
+        let _ = c.stats();
+    }
+}
+
+#[test]
+fn conversion_is_deterministic() {
+    let svc = br#"{"Name": "x", "Actions": [{"Name": "B"}, {"Name": "a", "ActionConditionKeys": ["x:k"]}],
+        "ConditionKeys": [{"Name": "x:k", "Types": ["ArrayOfARN"]}]}"#;
+    let input = convert::Input {
+        services: vec![("x.json".into(), svc.to_vec())],
+        ..Default::default()
+    };
+    let a = convert::convert(&input).unwrap();
+    assert_eq!(a, convert::convert(&input).unwrap());
+    let c = Catalog::from_bytes(a, "t").unwrap();
+    assert_eq!(c.action("X:A").unwrap().full_name(), "x:a");
+    assert_eq!(
+        c.condition_key("x:K").unwrap().types,
+        vec![t(ScalarType::Arn, true)]
+    );
+    let bad = convert::Input {
+        services: vec![("y.json".into(), b"{".to_vec())],
+        ..Default::default()
+    };
+    assert!(convert::convert(&bad).is_err());
+}

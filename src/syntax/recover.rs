@@ -40,7 +40,7 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
                 let mut lowerer = Lowerer::new(file, pos, &mut diags);
                 match lowerer.item(pair, doc) {
                     Ok(item) => items.push(item),
-                    Err(d) => diags.push(d),
+                    Err(d) => diags.push(*d),
                 }
                 pos += consumed.max(1);
                 // Keep `pos` on a char boundary whatever happened.

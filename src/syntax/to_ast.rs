@@ -10,7 +10,7 @@ use super::errors::{self, SyntaxError};
 use super::pest_parser::Rule;
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span, Spanned};
-use pest::iterators::{Pair, Pairs};
+use pest::iterators::Pair;
 
 /// How deep lists, parentheses, `not`s and type arguments may nest.
 pub const MAX_DEPTH: usize = 64;
@@ -1091,13 +1091,4 @@ fn unicode_extent(rest: &str) -> Option<usize> {
     let inner = rest.strip_prefix('{')?;
     let close = inner.find('}')?;
     Some(close + 2)
-}
-
-/// Used by callers that walk the children of a pair they know the rule of.
-#[allow(dead_code, reason = "kept for debugging the pair tree in tests")]
-pub fn dump(pairs: Pairs<Rule>) -> String {
-    pairs
-        .map(|p| format!("{:?}({})", p.as_rule(), p.as_str()))
-        .collect::<Vec<_>>()
-        .join(" ")
 }

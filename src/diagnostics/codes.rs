@@ -91,6 +91,17 @@ impl serde::Serialize for Code {
 codes! {
     // ---- E01xx: syntax (owned by the parser work) ------------------------------------------
     E0101 => Syntax, Error, "syntax error";
+    E0102 => Syntax, Error, "unterminated string";
+    E0103 => Syntax, Error, "invalid escape in a string";
+    E0104 => Syntax, Error, "unknown literal prefix";
+    E0105 => Syntax, Error, "invalid interpolation in an ARN literal";
+    E0106 => Syntax, Error, "unterminated policy variable in an ARN literal";
+    E0107 => Syntax, Error, "import names no item";
+    E0108 => Syntax, Error, "nesting too deep";
+    E0109 => Syntax, Error, "input too complex to parse";
+    E0110 => Syntax, Error, "reserved word used as a name";
+    E0111 => Syntax, Error, "duplicate `on` or `from` clause";
+    E0112 => Syntax, Error, "type takes no type argument";
 
     // ---- E02xx: resolve (owned by the resolve/check/lower work) ----------------------------
     E0201 => Resolve, Error, "unknown name";

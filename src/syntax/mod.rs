@@ -5,18 +5,18 @@
 //! still parses (the language server relies on this).
 
 pub mod ast;
+mod errors;
+mod pest_parser;
+mod recover;
+mod to_ast;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
 
 /// Parses one file.
 pub fn parse(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {
-    let _ = text;
-    (
-        ast::Module {
-            file,
-            items: Vec::new(),
-        },
-        Vec::new(),
-    )
+    recover::parse_module(file, text)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,280 @@
+//! Syntax errors: a typed enum of what went wrong, and its conversion to `Diagnostic`s with
+//! stable E01xx codes. pest's "expected rules" are translated into words users know.
+
+use super::pest_parser::Rule;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::Span;
+
+/// The literal prefixes the language knows, for help lines.
+pub const KNOWN_PREFIXES: &str = "`arn`, `cidr`, `ip` and `date`";
+
+/// Every syntax problem the front end reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyntaxError {
+    /// pest rejected the input: what was expected (in words) and what was found.
+    Unexpected {
+        expected: Vec<&'static str>,
+        found: String,
+        help: Option<String>,
+    },
+    UnterminatedString,
+    InvalidEscape(String),
+    UnknownPrefix(String),
+    BadInterpolation(String),
+    UnterminatedPolicyVar,
+    SingleSegmentImport(String),
+    TooDeep,
+    ChainTooLong,
+    TooComplex,
+    ReservedName(String),
+    DuplicateClause(&'static str),
+    NotGeneric(String),
+    /// A grammar/AST mismatch: a bug in iamc, reported rather than panicking.
+    Internal,
+}
+
+/// The diagnostic for one syntax error at `span`.
+pub fn diagnostic(e: SyntaxError, span: Span) -> Diagnostic {
+    match e {
+        SyntaxError::Unexpected {
+            expected,
+            found,
+            help,
+        } => {
+            let msg = if expected.is_empty() {
+                format!("unexpected {found}")
+            } else {
+                format!("expected {}, found {found}", words(&expected))
+            };
+            let d = Diagnostic::new(Code::E0101, span, msg);
+            match help {
+                Some(h) => d.with_help(h),
+                None => d,
+            }
+        }
+        SyntaxError::UnterminatedString => {
+            Diagnostic::new(Code::E0102, span, "unterminated string")
+                .with_help("close the string with `\"` before the end of the line")
+        }
+        SyntaxError::InvalidEscape(esc) => {
+            Diagnostic::new(Code::E0103, span, format!("invalid escape `{esc}`"))
+                .with_help("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{HEX}`")
+        }
+        SyntaxError::UnknownPrefix(p) => {
+            Diagnostic::new(Code::E0104, span, format!("unknown literal prefix `{p}`"))
+                .with_help(format!("the literal prefixes are {KNOWN_PREFIXES}; a plain string has no prefix"))
+        }
+        SyntaxError::BadInterpolation(text) => Diagnostic::new(
+            Code::E0105,
+            span,
+            format!("invalid interpolation `{text}` in an ARN literal"),
+        )
+        .with_help("write `{name}` or `{env.name}` to insert a constant, or `${aws:username}` for an IAM policy variable"),
+        SyntaxError::UnterminatedPolicyVar => Diagnostic::new(
+            Code::E0106,
+            span,
+            "unterminated policy variable in an ARN literal",
+        )
+        .with_help("close the policy variable with `}`, as in `${aws:username}`"),
+        SyntaxError::SingleSegmentImport(name) => Diagnostic::new(
+            Code::E0107,
+            span,
+            format!("import of `{name}` names no item"),
+        )
+        .with_help(format!(
+            "an import names a module and an item, such as `import std.patterns.allowlist`; to import several items write `import {name}.{{a, b}}`"
+        )),
+        SyntaxError::TooDeep => Diagnostic::new(Code::E0108, span, "nesting too deep")
+            .with_help(format!(
+                "lists, parentheses and `not`s may nest at most {} levels",
+                super::to_ast::MAX_DEPTH
+            )),
+        SyntaxError::ChainTooLong => Diagnostic::new(Code::E0108, span, "condition chain too long")
+            .with_help(format!(
+                "one `and`/`or` chain may join at most {} conditions; split the statement",
+                super::to_ast::MAX_CHAIN
+            )),
+        SyntaxError::TooComplex => Diagnostic::new(Code::E0109, span, "input too complex to parse")
+            .with_help("split this declaration into smaller ones"),
+        SyntaxError::ReservedName(w) => Diagnostic::new(
+            Code::E0110,
+            span,
+            format!("`{w}` is a reserved word and cannot be used as a name"),
+        )
+        .with_help(format!("choose another name, such as `{w}_`")),
+        SyntaxError::DuplicateClause(kw) => Diagnostic::new(
+            Code::E0111,
+            span,
+            format!("duplicate `{kw}` clause"),
+        )
+        .with_help(format!("a rule has at most one `{kw}` clause; list all items in it, separated by commas")),
+        SyntaxError::NotGeneric(name) => Diagnostic::new(
+            Code::E0112,
+            span,
+            format!("type `{name}` takes no type argument"),
+        )
+        .with_help("only `List<T>` takes a type argument"),
+        SyntaxError::Internal => Diagnostic::new(
+            Code::E0101,
+            span,
+            "the parser could not build this declaration",
+        )
+        .with_help("this is a bug in iamc; please report it with the input"),
+    }
+}
+
+/// Joins words as `a`, `a or b`, `a, b or c`.
+fn words(items: &[&'static str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// How a grammar rule is named to users, or `None` for rules never reported alone.
+pub fn rule_words(r: Rule) -> Option<&'static str> {
+    Some(match r {
+        Rule::item => "a declaration (`policy`, `const`, `template`, `import`, ...)",
+        Rule::ident | Rule::path => "a name",
+        Rule::label => "a name",
+        Rule::type_expr => "a type like `String` or `List<Action>`",
+        Rule::expr | Rule::principal => "a value",
+        Rule::clause => "an action like `s3:GetObject`",
+        Rule::list => "a list",
+        Rule::string => "a string",
+        Rule::number => "a number",
+        Rule::action => "an action like `s3:GetObject`",
+        Rule::arn_lit => "an ARN literal",
+        Rule::cond | Rule::cond_and | Rule::cond_not => "a condition",
+        Rule::cond_compare | Rule::key | Rule::key_name => "a condition key like `aws:SourceIp`",
+        Rule::cmp_op => "an operator (`==`, `!=`, `like`, `in`, `<`, ...)",
+        Rule::kw_and => "`and`",
+        Rule::kw_or => "`or`",
+        Rule::if_exists => "`if exists`",
+        Rule::rbrace => "`}`",
+        Rule::lbrace => "`{`",
+        Rule::rparen => "`)`",
+        Rule::rbracket => "`]`",
+        Rule::rule | Rule::effect => "a statement (`allow`, `deny`, `use`)",
+        Rule::use_stmt => "`use`",
+        Rule::sid => "`@sid`",
+        Rule::on_clause => "`on`",
+        Rule::from_clause => "`from`",
+        Rule::when_clause => "`when`",
+        Rule::field => "a field like `policies: [...]`",
+        Rule::param => "a parameter like `name: Type`",
+        Rule::named_arg => "an argument like `name: value`",
+        Rule::property => "a property (`allows`, `denies`, `may allow`, `within`, `equivalent`)",
+        Rule::except_clause => "`except`",
+        Rule::import_group => "`.{`",
+        Rule::import_alias | Rule::kw_as => "`as`",
+        Rule::import_name => "a name",
+        Rule::doc_keyword => "a declaration keyword",
+        Rule::kw_not => "`not`",
+        _ => return None,
+    })
+}
+
+/// The words a reserved word is checked against when a name was expected.
+const RESERVED: &[&str] = &[
+    "import", "const", "template", "policy", "boundary", "trust", "scp", "rcp", "principal",
+    "prove", "allow", "deny", "use", "not", "on", "from", "when", "and", "or", "like", "in",
+    "exists", "true", "false", "as",
+];
+
+/// Words that start a top-level declaration.
+pub const TOP_LEVEL: &[&str] = &[
+    "import", "const", "template", "policy", "boundary", "trust", "scp", "rcp", "resource",
+    "principal", "prove",
+];
+
+/// The byte range of the token at `pos` in `text` (after any whitespace), for "found ...".
+pub fn token_at(text: &str, pos: usize) -> (usize, usize) {
+    let rest = text.get(pos..).unwrap_or("");
+    let skipped = rest.len() - rest.trim_start().len();
+    let start = pos + skipped;
+    let rest = text.get(start..).unwrap_or("");
+    let Some(first) = rest.chars().next() else {
+        return (text.len(), text.len());
+    };
+    let len = if first.is_ascii_alphanumeric() || first == '_' {
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    };
+    (start, start + len)
+}
+
+/// Describes the token `text[start..end]` for a message.
+fn describe(tok: &str) -> String {
+    match tok.chars().next() {
+        None => "end of file".to_string(),
+        Some('"') => "a string".to_string(),
+        Some('`') => "a backtick".to_string(),
+        Some(c) if c.is_control() => format!("character U+{:04X}", c as u32),
+        Some(_) => format!("`{tok}`"),
+    }
+}
+
+/// Converts a pest error for text parsed from `text[offset..]` into a syntax error and the
+/// span (absolute byte offsets) it should be reported at.
+pub fn from_pest(err: &pest::error::Error<Rule>, text: &str, offset: usize) -> (SyntaxError, usize, usize) {
+    let rel = match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let pos = (offset + rel).min(text.len());
+    let (start, end) = token_at(text, pos);
+    let tok = text.get(start..end).unwrap_or("");
+    match &err.variant {
+        pest::error::ErrorVariant::CustomError { message } => {
+            let e = if message.contains("stack limit") {
+                SyntaxError::TooDeep
+            } else {
+                SyntaxError::TooComplex
+            };
+            (e, start, end)
+        }
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let wants_name = positives
+                .iter()
+                .any(|r| matches!(r, Rule::ident | Rule::path | Rule::import_name));
+            if wants_name && RESERVED.contains(&tok) {
+                return (SyntaxError::ReservedName(tok.to_string()), start, end);
+            }
+            let mut expected: Vec<&'static str> = Vec::new();
+            for w in positives.iter().filter_map(|r| rule_words(*r)) {
+                if !expected.contains(&w) {
+                    expected.push(w);
+                }
+            }
+            let help = help_for(&expected, tok);
+            (
+                SyntaxError::Unexpected {
+                    expected,
+                    found: describe(tok),
+                    help,
+                },
+                start,
+                end,
+            )
+        }
+    }
+}
+
+/// A hint for common slips, judged from what was expected and found.
+fn help_for(expected: &[&'static str], tok: &str) -> Option<String> {
+    let wanted = |w: &str| expected.contains(&w);
+    if wanted("`}`") && TOP_LEVEL.contains(&tok) {
+        return Some("a `}` may be missing before this declaration".to_string());
+    }
+    if matches!(tok, "on" | "from") {
+        return Some(format!("`{tok}` comes before `when` in a rule"));
+    }
+    if tok == "&" || tok == "|" || tok == "!" {
+        return Some("conditions are joined with `and` and `or`, and negated with `not`".to_string());
+    }
+    None
+}

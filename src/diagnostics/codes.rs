@@ -157,6 +157,7 @@ codes! {
     W0344 => Types, Warning, "condition key not supported by any action of the statement";
     W0345 => Types, Warning, "resource matches no resource type of the statement's actions";
     W0346 => Types, Warning, "action has no resource-level permissions";
+    W0347 => Types, Warning, "service is retired";
 
     // ---- E04xx: lowering and limits (owned by the resolve/check/lower work) ----------------
     E0401 => Lower, Error, "condition cannot be expressed in IAM";

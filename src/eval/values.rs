@@ -1,0 +1,257 @@
+//! Typed condition values (IAM User Guide, "Condition operators"): numbers, dates
+//! (ISO 8601 or epoch seconds), booleans and IPv4/IPv6 CIDR blocks.
+
+use std::net::IpAddr;
+
+/// A decimal number (`NumericEquals` and friends compare integers and floats alike).
+pub fn number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    if t.is_empty() || t.contains(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E') {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// `true`/`false`, in any case (the values `Bool` accepts).
+pub fn boolean(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A point in time as nanoseconds since the Unix epoch. Accepts epoch seconds (`1700000000`,
+/// `1700000000.5`) and ISO 8601: `2020-01-02`, `2020-01-02T03:04`, `2020-01-02T03:04:05`,
+/// with optional fractional seconds and a zone `Z`, `+hh:mm`, `+hhmm` or `+hh` (no zone:
+/// UTC).
+pub fn date(text: &str) -> Option<i128> {
+    let t = text.trim();
+    if !t.is_empty()
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        && !t[1..].contains('-')
+    {
+        // epoch seconds (a leading minus allowed)
+        let (int, frac) = match t.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (t, ""),
+        };
+        let secs: i128 = int.parse().ok()?;
+        let nanos = fraction_nanos(frac)?;
+        return Some(secs * 1_000_000_000 + if secs < 0 { -nanos } else { nanos });
+    }
+    let b = t.as_bytes();
+    let num = |s: &[u8]| -> Option<i64> {
+        if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(s).ok()?.parse().ok()
+    };
+    if b.len() < 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let year = num(b.get(0..4)?)?;
+    let month = num(b.get(5..7)?)?;
+    let day = num(b.get(8..10)?)?;
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let mut secs = days_from_civil(year, month, day) * 86_400;
+    let mut nanos: i128 = 0;
+    let mut rest = b.get(10..)?;
+    if let Some((&sep, time)) = rest.split_first() {
+        if sep != b'T' && sep != b't' && sep != b' ' {
+            return None;
+        }
+        let hh = num(time.get(0..2)?)?;
+        if time.get(2) != Some(&b':') {
+            return None;
+        }
+        let mm = num(time.get(3..5)?)?;
+        let mut i = 5;
+        let mut ss = 0;
+        if time.get(5) == Some(&b':') {
+            ss = num(time.get(6..8)?)?;
+            i = 8;
+            if time.get(8) == Some(&b'.') {
+                let digits = time
+                    .get(9..)?
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                nanos = fraction_nanos(std::str::from_utf8(time.get(9..9 + digits)?).ok()?)?;
+                i = 9 + digits;
+            }
+        }
+        if hh > 23 || mm > 59 || ss > 60 {
+            return None;
+        }
+        secs += hh * 3600 + mm * 60 + ss;
+        rest = time.get(i..)?;
+        match rest {
+            [] | [b'Z'] | [b'z'] => {}
+            [sign @ (b'+' | b'-'), zone @ ..] => {
+                let (zh, zm) = match zone {
+                    [a, b] => (num(&[*a, *b])?, 0),
+                    [a, b, b':', c, d] | [a, b, c, d] => (num(&[*a, *b])?, num(&[*c, *d])?),
+                    _ => return None,
+                };
+                if zh > 23 || zm > 59 {
+                    return None;
+                }
+                let offset = zh * 3600 + zm * 60;
+                secs -= if *sign == b'+' { offset } else { -offset };
+            }
+            _ => return None,
+        }
+    }
+    Some(i128::from(secs) * 1_000_000_000 + nanos)
+}
+
+fn fraction_nanos(frac: &str) -> Option<i128> {
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut n: i128 = 0;
+    for (i, c) in frac.bytes().take(9).enumerate() {
+        n += i128::from(c - b'0') * 10i128.pow(8 - i as u32);
+    }
+    Some(n)
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's civil-from-days inverse).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// An IPv4 or IPv6 network; a bare address is a /32 or /128.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cidr {
+    V4 { net: u32, mask: u32 },
+    V6 { net: u128, mask: u128 },
+}
+
+impl Cidr {
+    pub fn parse(text: &str) -> Option<Cidr> {
+        let t = text.trim();
+        let (addr, prefix) = match t.split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u32>().ok()?)),
+            None => (t, None),
+        };
+        match addr.parse::<IpAddr>().ok()? {
+            IpAddr::V4(a) => {
+                let p = prefix.unwrap_or(32);
+                if p > 32 {
+                    return None;
+                }
+                let mask = if p == 0 { 0 } else { u32::MAX << (32 - p) };
+                Some(Cidr::V4 {
+                    net: u32::from(a) & mask,
+                    mask,
+                })
+            }
+            IpAddr::V6(a) => {
+                let p = prefix.unwrap_or(128);
+                if p > 128 {
+                    return None;
+                }
+                let mask = if p == 0 { 0 } else { u128::MAX << (128 - p) };
+                Some(Cidr::V6 {
+                    net: u128::from(a) & mask,
+                    mask,
+                })
+            }
+        }
+    }
+
+    pub fn contains(&self, addr: &IpAddr) -> bool {
+        match (self, addr) {
+            (Cidr::V4 { net, mask }, IpAddr::V4(a)) => u32::from(*a) & mask == *net,
+            (Cidr::V6 { net, mask }, IpAddr::V6(a)) => u128::from(*a) & mask == *net,
+            _ => false,
+        }
+    }
+}
+
+/// A request address (`aws:SourceIp` carries a bare address).
+pub fn address(text: &str) -> Option<IpAddr> {
+    text.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_iso_and_epoch() {
+        const S: i128 = 1_000_000_000;
+        assert_eq!(date("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(date("1970-01-01"), Some(0));
+        assert_eq!(date("2020-01-01T00:00:00Z"), Some(1_577_836_800 * S));
+        assert_eq!(date("1577836800"), Some(1_577_836_800 * S));
+        assert_eq!(date("2020-01-01T01:00:00+01:00"), Some(1_577_836_800 * S));
+        assert_eq!(date("2019-12-31T23:00:00-0100"), Some(1_577_836_800 * S));
+        assert_eq!(
+            date("2020-01-01T00:00:00.5Z"),
+            Some(1_577_836_800 * S + S / 2)
+        );
+        assert_eq!(date("2020-01-01T00:00Z"), Some(1_577_836_800 * S));
+        assert_eq!(date("2020-02-30"), None);
+        assert_eq!(date("yesterday"), None);
+        assert_eq!(date("2020-01-01X"), None);
+        assert!(date("2024-02-29T12:00:00Z").is_some());
+    }
+
+    #[test]
+    fn cidrs() {
+        let c = Cidr::parse("203.0.113.0/24").unwrap();
+        assert!(c.contains(&address("203.0.113.9").unwrap()));
+        assert!(!c.contains(&address("203.0.114.9").unwrap()));
+        let one = Cidr::parse("10.0.0.1").unwrap();
+        assert!(one.contains(&address("10.0.0.1").unwrap()));
+        assert!(!one.contains(&address("10.0.0.2").unwrap()));
+        let v6 = Cidr::parse("2001:DB8:1234:5678::/64").unwrap();
+        assert!(v6.contains(&address("2001:db8:1234:5678::1").unwrap()));
+        assert!(!v6.contains(&address("2001:db8:1234:5679::1").unwrap()));
+        assert!(!v6.contains(&address("10.0.0.1").unwrap()));
+        assert!(Cidr::parse("0.0.0.0/0")
+            .unwrap()
+            .contains(&address("8.8.8.8").unwrap()));
+        assert_eq!(Cidr::parse("10.0.0.0/33"), None);
+        assert_eq!(Cidr::parse("nope"), None);
+    }
+
+    #[test]
+    fn numbers_and_bools() {
+        assert_eq!(number("10"), Some(10.0));
+        assert_eq!(number("2.5"), Some(2.5));
+        assert_eq!(number("-3"), Some(-3.0));
+        assert_eq!(number("abc"), None);
+        assert_eq!(number("inf"), None);
+        assert_eq!(number("NaN"), None);
+        assert_eq!(boolean("TRUE"), Some(true));
+        assert_eq!(boolean("no"), None);
+    }
+}

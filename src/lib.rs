@@ -90,8 +90,10 @@ pub fn compile(sources: &Sources, options: &CompileOptions) -> Compilation {
     }
     let (resolved, d) = resolve::resolve(sources, &modules);
     diags.extend(d);
-    let (program, d) = check::check(&resolved, &options.env, catalog::Catalog::embedded());
+    let catalog = catalog::Catalog::embedded();
+    let (program, d) = check::check(&resolved, &options.env, catalog);
     diags.extend(d);
+    diags.extend(check::catalog::check_program(&program, catalog));
     let mut documents = Vec::new();
     for doc in &program.documents {
         if doc.module == "std" || doc.module.starts_with("std.") {

@@ -141,6 +141,26 @@ pub fn rule_words(r: Rule) -> Option<&'static str> {
         Rule::type_expr => "a type like `String` or `List<Action>`",
         Rule::expr | Rule::principal => "a value",
         Rule::clause => "an action like `s3:GetObject`",
+        Rule::res_clause => "a resource like `*` or `arn\"...\"`",
+        Rule::lparen => "`(`",
+        Rule::colon => "`:`",
+        Rule::equals => "`=`",
+        Rule::kw_import => "`import`",
+        Rule::kw_const => "`const`",
+        Rule::kw_template => "`template`",
+        Rule::kw_policy => "`policy`",
+        Rule::kw_principal => "`principal`",
+        Rule::kw_prove => "`prove`",
+        Rule::kw_use => "a statement (`allow`, `deny`, `use`)",
+        Rule::kw_allow => "`allow`",
+        Rule::kw_deny => "`deny`",
+        Rule::kw_on => "`on`",
+        Rule::kw_from => "`from`",
+        Rule::kw_when => "`when`",
+        Rule::kw_like => "`like`",
+        Rule::kw_in => "`in`",
+        Rule::kw_exists => "`exists`",
+        Rule::kw_except => "`except`",
         Rule::list => "a list",
         Rule::string => "a string",
         Rule::number => "a number",
@@ -270,8 +290,14 @@ fn help_for(expected: &[&'static str], tok: &str) -> Option<String> {
     if wanted("`}`") && TOP_LEVEL.contains(&tok) {
         return Some("a `}` may be missing before this declaration".to_string());
     }
-    if matches!(tok, "on" | "from") {
+    if matches!(tok, "on" | "from") && wanted("`and`") {
         return Some(format!("`{tok}` comes before `when` in a rule"));
+    }
+    if tok.chars().next().is_some_and(|c| !c.is_ascii()) {
+        return Some("names and keywords use ASCII letters, digits and `_`".to_string());
+    }
+    if tok == "=" && expected.iter().any(|w| w.starts_with("an operator")) {
+        return Some("compare with `==`".to_string());
     }
     if tok == "&" || tok == "|" || tok == "!" {
         return Some("conditions are joined with `and` and `or`, and negated with `not`".to_string());

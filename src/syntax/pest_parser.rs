@@ -10,10 +10,12 @@ use std::num::NonZeroUsize;
 #[grammar = "../grammar/iamc.pest"]
 pub struct IamcParser;
 
-/// The cumulative pest call budget per top-level item. The grammar is close to LL(1) and
-/// needs roughly ten calls per input byte, so this bounds backtracking on hostile input
-/// while leaving room for items of several megabytes.
-pub const CALL_LIMIT: usize = 50_000_000;
+/// The cumulative pest call budget per top-level item. The grammar backtracks only a
+/// constant amount per token, so this is a size limit in disguise: it admits declarations
+/// of a few hundred kilobytes (IAM's own documents stop at 10 KB) and stops hostile input
+/// with a located error. It is one constant, never changed at run time, because pest keeps
+/// it in a process-wide setting.
+pub const CALL_LIMIT: usize = 2_000_000;
 
 /// Installs the call budget (a process-wide pest setting; idempotent).
 pub fn install_call_limit() {

@@ -61,6 +61,12 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
                         resume_from = d;
                     }
                     _ => {
+                        // A string left open is the likely cause of what follows; say so.
+                        let upto = (pos + rel).min(text.len());
+                        for (s, e) in unterminated_strings(text, pos, upto) {
+                            let span = Span::new(file, s, e);
+                            diags.push(errors::diagnostic(SyntaxError::UnterminatedString, span));
+                        }
                         let (e, s, en) = errors::from_pest(&err, text, pos);
                         diags.push(errors::diagnostic(e, Span::new(file, s, en)));
                     }
@@ -150,13 +156,55 @@ fn starts_item(line: &str) -> bool {
     })
 }
 
-/// Byte offsets of each opening bracket that takes the nesting of `(`, `[` and `{` (outside
-/// strings and comments) past [`MAX_DEPTH`]. pest recurses per bracket, so input is cut at
+/// The strings opened in `text[from..to]` that reach the end of their line unclosed, as
+/// (opening quote, end of line) byte ranges.
+fn unterminated_strings(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < to {
+        match bytes.get(i) {
+            Some(b'"') => {
+                let open = i;
+                i += 1;
+                loop {
+                    match bytes.get(i) {
+                        Some(b'"') => break,
+                        None | Some(b'\n') => {
+                            let end = if i > open + 1 && bytes.get(i - 1) == Some(&b'\r') {
+                                i - 1
+                            } else {
+                                i
+                            };
+                            out.push((open, end));
+                            break;
+                        }
+                        Some(b'\\') if !matches!(bytes.get(i + 1), Some(b'\n') | None) => i += 2,
+                        Some(_) => i += 1,
+                    }
+                }
+                i += 1;
+            }
+            Some(b'/') if bytes.get(i + 1) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            Some(_) => i += 1,
+            None => break,
+        }
+    }
+    out
+}
+
+/// Byte offsets of each opening bracket that takes the nesting of `(`, `[`, `{` and type
+/// arguments `<` (outside strings and comments) past [`MAX_DEPTH`]. pest recurses per bracket, so input is cut at
 /// these points before pest sees it.
 fn too_deep_offsets(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut depth = 0usize;
+    let mut type_depth = 0usize;
     let mut i = 0usize;
     while let Some(&b) = bytes.get(i) {
         match b {
@@ -181,6 +229,21 @@ fn too_deep_offsets(text: &str) -> Vec<usize> {
                 if depth == MAX_DEPTH + 1 {
                     out.push(i);
                 }
+            }
+            // A type argument: `List<T` (a name, `<`, a name); comparisons are spaced.
+            b'<' if i > 0
+                && bytes.get(i - 1).is_some_and(u8::is_ascii_alphanumeric)
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) =>
+            {
+                depth += 1;
+                type_depth += 1;
+                if depth == MAX_DEPTH + 1 {
+                    out.push(i);
+                }
+            }
+            b'>' if type_depth > 0 => {
+                type_depth -= 1;
+                depth = depth.saturating_sub(1);
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}

@@ -40,9 +40,10 @@ impl<'d> Lowerer<'d> {
         }
     }
 
+    /// The span of a pair without the trailing whitespace and comments pest includes when
+    /// a rule ends in an optional or repeated part.
     fn span(&self, p: &P) -> Span {
-        let s = p.as_span();
-        self.abs(s.start(), s.end())
+        self.abs(p.as_span().start(), trimmed_end(p))
     }
 
     fn abs(&self, start: usize, end: usize) -> Span {
@@ -373,7 +374,7 @@ impl<'d> Lowerer<'d> {
                 Rule::clause => actions = Some(self.clause(c)?),
                 Rule::on_clause => {
                     let cspan = self.span(&c);
-                    let clause = match c.into_inner().find(|x| x.as_rule() == Rule::clause) {
+                    let clause = match c.into_inner().find(|x| x.as_rule() == Rule::res_clause) {
                         Some(x) => self.clause(x)?,
                         None => return Err(errors::diagnostic(SyntaxError::Internal, cspan)),
                     };
@@ -600,7 +601,7 @@ impl<'d> Lowerer<'d> {
                 }
                 Rule::clause => actions = Some(self.clause(c)?),
                 Rule::on_clause => {
-                    if let Some(x) = c.into_inner().find(|x| x.as_rule() == Rule::clause) {
+                    if let Some(x) = c.into_inner().find(|x| x.as_rule() == Rule::res_clause) {
                         resources = Some(self.clause(x)?);
                     }
                 }
@@ -953,11 +954,15 @@ impl<'d> Lowerer<'d> {
     fn tagged(&mut self, p: P) -> ExprKind {
         let mut tag = None;
         let mut value = String::new();
-        let whole = self.span(&p);
+        let mut whole = self.span(&p);
         let mut unterminated = false;
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::tag_word => tag = Some(self.ident(&c)),
+                Rule::tag_word => {
+                    // An unterminated literal is reported from its opening quote.
+                    whole.start = self.abs(c.as_span().end(), 0).start;
+                    tag = Some(self.ident(&c));
+                }
                 Rule::str_content => value = self.unescape(&c),
                 Rule::str_close if c.as_str().is_empty() => unterminated = true,
                 _ => {}
@@ -985,7 +990,9 @@ impl<'d> Lowerer<'d> {
     }
 
     fn arn(&mut self, p: P) -> ArnLit {
-        let whole = self.span(&p);
+        let mut whole = self.span(&p);
+        // An unterminated literal is reported from its opening quote, after `arn`.
+        whole.start = whole.start.saturating_add(3).min(whole.end);
         let mut parts = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
@@ -1012,6 +1019,39 @@ impl<'d> Lowerer<'d> {
             }
         }
         ArnLit { parts }
+    }
+}
+
+/// Where a pair's last token ends: pest's implicit whitespace before a trailing `x?`/`x*`
+/// that matched nothing is part of the pair, so fall back to the last child when only
+/// whitespace and comments follow it.
+fn trimmed_end(p: &P) -> usize {
+    let span = p.as_span();
+    let end = span.end();
+    let Some(last) = p.clone().into_inner().last() else {
+        return end;
+    };
+    let last_end = trimmed_end(&last);
+    let gap = span.get_input().get(last_end..end).unwrap_or("");
+    if is_trivia(gap) {
+        last_end
+    } else {
+        end
+    }
+}
+
+/// True if `text` is only whitespace and `//` comments.
+fn is_trivia(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return true;
+        }
+        match rest.strip_prefix("//") {
+            Some(r) => rest = r.find('\n').map_or("", |n| r.get(n..).unwrap_or("")),
+            None => return false,
+        }
     }
 }
 

@@ -88,6 +88,15 @@ pub fn compile(sources: &Sources, options: &CompileOptions) -> Compilation {
         modules.push(m);
         diags.extend(d);
     }
+    // Later stages would only repeat what a broken parse already says.
+    if diagnostics::has_errors(&diags) {
+        diagnostics::sort(&mut diags);
+        return Compilation {
+            program: check::ir::Program::default(),
+            documents: Vec::new(),
+            diagnostics: diags,
+        };
+    }
     let (resolved, d) = resolve::resolve(sources, &modules);
     diags.extend(d);
     let catalog = catalog::Catalog::embedded();

@@ -272,7 +272,10 @@ impl Checker<'_, '_> {
         positive: bool,
     ) -> Option<CondExpr> {
         let (name, key_types) = self.key_info(&key.name);
-        let v = self.eval_expr(value, scope, None)?;
+        self.in_condition = true;
+        let v = self.eval_expr(value, scope, None);
+        self.in_condition = false;
+        let v = v?;
         let values: Vec<SVal> = v.flatten();
         let is_list = matches!(v.val, Val::List(_));
         // The key's scalar type: from the catalog, or from the literal.
@@ -285,7 +288,11 @@ impl Checker<'_, '_> {
             }
         };
         let multivalued = key_types.iter().any(|t| t.multivalued);
-        let Some((base, negate)) = select(scalar, op.node) else {
+        // `in cidr"..."` asks for an IP range test, which only an IP key takes.
+        let ip_values = !values.is_empty() && values.iter().all(|v| matches!(v.val, Val::Ip(_) | Val::Cidr(_)));
+        let ip_test = ip_values && scalar != ScalarType::IpAddress;
+        let selected = if ip_test { None } else { select(scalar, op.node) };
+        let Some((base, negate)) = selected else {
             self.err(
                 Diagnostic::new(
                     Code::E0320,

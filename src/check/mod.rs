@@ -46,6 +46,7 @@ pub fn check(
         consts: HashMap::new(),
         doc_index: BTreeMap::new(),
         program: ir::Program::default(),
+        in_condition: false,
     };
     c.run();
     (c.program, c.diags)
@@ -74,6 +75,8 @@ struct Checker<'a, 'r> {
     consts: HashMap<ItemRef, ConstState>,
     doc_index: BTreeMap<ItemRef, usize>,
     program: ir::Program,
+    /// Evaluating a condition's value: a malformed literal there is E0321.
+    in_condition: bool,
 }
 
 fn document_kind(k: ast::DocumentKeyword) -> DocumentKind {
@@ -295,8 +298,9 @@ impl<'a, 'r> Checker<'a, 'r> {
         if ok {
             Some(val)
         } else {
+            let code = if self.in_condition { Code::E0321 } else { Code::E0318 };
             self.err(
-                Diagnostic::new(Code::E0318, span, format!("`{text}` is not {what}"))
+                Diagnostic::new(code, span, format!("`{text}` is not {what}"))
                     .with_help(format!("write {what}")),
             );
             None

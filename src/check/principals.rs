@@ -10,7 +10,7 @@ use crate::source::{Span, Spanned};
 use crate::syntax::ast;
 
 /// The fields a `principal` declaration takes.
-const FIELDS: &[&str] = &["arn", "account", "policies", "boundary", "session", "scps", "rcps", "resource"];
+const FIELDS: &[&str] = &["arn", "account", "policies", "boundary", "session", "scps", "rcps", "resource", "tags"];
 
 impl Checker<'_, '_> {
     /// The index of the document a name refers to.
@@ -106,6 +106,33 @@ impl Checker<'_, '_> {
                 "session" => out.session = self.document_ref(&f.value, scope),
                 "resource" => out.resource = self.document_ref(&f.value, scope),
                 "scps" => out.scps = self.document_levels(&f.value, scope),
+                "tags" => {
+                    // `["team=platform"]` or key/value pairs `["team", "platform"]`.
+                    let ty = Ty::List(Box::new(Ty::String));
+                    if let Some(v) = self.eval_expr(&f.value, scope, Some(&ty)) {
+                        match conform(&v, &ty) {
+                            Ok(v) => {
+                                let items: Vec<String> = v.flatten().into_iter().filter_map(|x| x.val.text()).collect();
+                                if items.iter().all(|i| i.contains('=')) {
+                                    for i in &items {
+                                        if let Some((k, val)) = i.split_once('=') {
+                                            out.context.push((format!("aws:PrincipalTag/{k}"), val.to_string()));
+                                        }
+                                    }
+                                } else if items.len() % 2 == 0 {
+                                    for pair in items.chunks(2) {
+                                        if let [k, val] = pair {
+                                            out.context.push((format!("aws:PrincipalTag/{k}"), val.clone()));
+                                        }
+                                    }
+                                } else {
+                                    self.err(Diagnostic::new(Code::E0326, f.value.span, "tags are `\"key=value\"` strings or key, value pairs").with_help("write `tags: [\"team=platform\"]`"));
+                                }
+                            }
+                            Err(e) => self.mismatch(e),
+                        }
+                    }
+                }
                 "rcps" => out.rcps = self.document_levels(&f.value, scope),
                 other => {
                     let mut d = Diagnostic::new(Code::E0326, f.name.span, format!("a principal has no field `{other}`"));

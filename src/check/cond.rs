@@ -332,6 +332,15 @@ impl Checker<'_, '_> {
         let mut texts = Vec::with_capacity(values.len());
         let mut ok = true;
         for v in &values {
+            let variable = v.val.text().is_some_and(|t| has_policy_variable(&t));
+            if variable && !base.takes_variables() {
+                self.err(
+                    Diagnostic::new(Code::E0324, v.span, format!("IAM does not expand policy variables in `{}` values", base.as_str()))
+                        .with_help("policy variables work only with string and ARN operators; write the value itself"),
+                );
+                ok = false;
+                continue;
+            }
             match value_text(scalar, &v.val) {
                 Ok(t) => {
                     if has_policy_variable(&t) && !base.takes_variables() {

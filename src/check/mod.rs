@@ -226,9 +226,23 @@ impl<'a, 'r> Checker<'a, 'r> {
     }
 
     fn eval_const(&mut self, r: ItemRef) -> Option<SVal> {
+        self.eval_const_at(r, None)
+    }
+
+    /// Evaluates a constant once; `use_span` is where it is referred to (for cycles).
+    fn eval_const_at(&mut self, r: ItemRef, use_span: Option<Span>) -> Option<SVal> {
         match self.consts.get(&r) {
             Some(ConstState::Done(v)) => return v.clone(),
-            Some(ConstState::InProgress) => return None,
+            Some(ConstState::InProgress) => {
+                if let (Some(span), Some(ast::Item::Const(c))) = (use_span, self.res.item(r)) {
+                    self.err(
+                        Diagnostic::new(Code::E0303, span, format!("constant `{}` is defined in terms of itself", c.name.node))
+                            .with_label(c.name.span, "the constant")
+                            .with_help("give one of the constants in the cycle a literal value"),
+                    );
+                }
+                return None;
+            }
             None => {}
         }
         let Some(ast::Item::Const(c)) = self.res.item(r) else {
@@ -400,7 +414,7 @@ impl<'a, 'r> Checker<'a, 'r> {
         }
         if let Some(b) = self.res.lookup(scope.module, name) {
             return match self.res.item(b.target) {
-                Some(ast::Item::Const(_)) => self.eval_const(b.target).map(|v| respan(v, path.span)),
+                Some(ast::Item::Const(_)) => self.eval_const_at(b.target, Some(path.span)).map(|v| respan(v, path.span)),
                 Some(item) => {
                     let what = item_kind_name(item);
                     self.err(

@@ -56,7 +56,7 @@ impl Checker<'_, '_> {
         let principals = match (&rule.principals, kind.has_principal()) {
             (None, true) => {
                 self.err(
-                    Diagnostic::new(Code::E0310, rule.effect.span, format!("a statement of a {} needs `from`", kind.name()))
+                    Diagnostic::new(Code::E0310, rule.effect.span, format!("a statement of {} {} needs `from`", article(kind.name()), kind.name()))
                         .with_help(match kind {
                             DocumentKind::Rcp => "resource control policies apply to everyone: add `from *`",
                             DocumentKind::Trust => "say who may assume the role: `from account(...)`, `from service(\"...\")`, `from arn\"...\"`",
@@ -67,7 +67,7 @@ impl Checker<'_, '_> {
             }
             (Some(clause), false) => {
                 self.err(
-                    Diagnostic::new(Code::E0311, clause.span, format!("a {} has no principals", kind.name()))
+                    Diagnostic::new(Code::E0311, clause.span, format!("{} {} has no principals", article(kind.name()), kind.name()))
                         .with_help("remove `from ...`: the policy applies to the identity it is attached to"),
                 );
                 None
@@ -232,4 +232,13 @@ fn texts(vals: Vec<SVal>) -> Vec<Spanned<String>> {
     vals.into_iter()
         .filter_map(|v| v.val.text().map(|t| Spanned::new(t, v.span)))
         .collect()
+}
+
+/// `a` or `an` before a document kind's name.
+pub(super) fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }

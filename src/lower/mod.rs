@@ -114,7 +114,7 @@ pub fn lower_document(d: &ir::Document, layout: Layout, diags: &mut Vec<Diagnost
             Diagnostic::new(
                 Code::E0404,
                 d.name.span,
-                format!("`{}` is {size} {how}, over the {budget}-character budget of a {}", d.name.node, d.kind.name()),
+                format!("`{}` is {size} {how}, over the {budget}-character budget of {} {}", d.name.node, if d.kind.name().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }, d.kind.name()),
             )
             .with_help("split it into several documents, or use wildcards and `in [...]` to shorten it"),
         );

@@ -58,7 +58,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Diagnostic> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let range = e.span().unwrap_or(0..0);
         let msg = e.message().trim().replace('\n', " ");
-        let code = if msg.contains("unknown field") || msg.contains("invalid type") || msg.contains("expected") {
+        let code = if msg.contains("unknown field") || msg.contains("invalid type") || msg.contains("missing field") {
             Code::E0904
         } else {
             Code::E0902

@@ -367,6 +367,159 @@ fn front_corpus_is_large_enough() {
     assert!(n >= 20, "only {n} cases");
 }
 
-// placeholder for the truth-table tests below
-#[allow(dead_code)]
-fn _unused(_: &CondExpr) {}
+// ---- lowering is exact: truth tables judged by the evaluation engine ----------------------
+
+/// Atoms over five keys of every kind (Bool, String, IP, multivalued String, Numeric).
+const ATOMS: &[&str] = &[
+    "aws:MultiFactorAuthPresent",
+    "aws:MultiFactorAuthPresent?",
+    "aws:MultiFactorAuthPresent == false",
+    "aws:SourceVpce == \"a\"",
+    "aws:SourceVpce != \"b\"",
+    "aws:SourceVpce in [\"a\", \"b\"]",
+    "aws:SourceVpce? == \"a\"",
+    "aws:SourceVpce like \"a*\"",
+    "aws:SourceVpce not like \"c\"",
+    "aws:SourceIp in [cidr\"10.0.0.0/8\"]",
+    "aws:SourceIp? in [cidr\"10.0.0.0/8\"]",
+    "aws:SourceIp not in [cidr\"192.168.0.0/16\"]",
+    "any aws:TagKeys in [\"a\"]",
+    "all aws:TagKeys in [\"a\", \"b\"]",
+    "any aws:TagKeys? in [\"c\"]",
+    "all aws:TagKeys? in [\"a\"]",
+    "exists(aws:SourceVpce)",
+    "exists(aws:TagKeys)",
+    "s3:max-keys < 10",
+    "s3:max-keys? >= 10",
+    "s3:max-keys != 5",
+    "true",
+    "false",
+];
+
+/// Every combination of values (absent included) of the five keys.
+fn contexts() -> Vec<iamc::eval::Context> {
+    use iamc::eval::Context;
+    let mfa: &[Option<&str>] = &[None, Some("true"), Some("false")];
+    let vpce: &[Option<&str>] = &[None, Some("a"), Some("b"), Some("c")];
+    let ip: &[Option<&str>] = &[None, Some("10.1.2.3"), Some("192.168.0.1")];
+    let tags: &[Option<&[&str]>] = &[None, Some(&[]), Some(&["a"]), Some(&["a", "b"]), Some(&["c"]), Some(&["a", "c"])];
+    let keys: &[Option<&str>] = &[None, Some("5"), Some("10"), Some("20")];
+    let mut out = Vec::new();
+    for m in mfa {
+        for v in vpce {
+            for i in ip {
+                for t in tags {
+                    for k in keys {
+                        let mut c = Context::new();
+                        for (key, val) in [("aws:MultiFactorAuthPresent", m), ("aws:SourceVpce", v), ("aws:SourceIp", i), ("s3:max-keys", k)] {
+                            if let Some(val) = val {
+                                c = c.with(key, val);
+                            }
+                        }
+                        if let Some(t) = t {
+                            c = c.with_many("aws:TagKeys", t);
+                        }
+                        out.push(c);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn holds(c: &iamc::policy::Condition, ctx: &iamc::eval::Context) -> bool {
+    iamc::eval::condition::CompiledCondition::compile(c, true).unwrap().holds(ctx)
+}
+
+/// The source formula's truth, atom by atom through the engine.
+fn source_truth(e: &CondExpr, ctx: &iamc::eval::Context) -> bool {
+    match e {
+        CondExpr::And(xs) => xs.iter().all(|x| source_truth(x, ctx)),
+        CondExpr::Or(xs) => xs.iter().any(|x| source_truth(x, ctx)),
+        CondExpr::Not(x) => !source_truth(x, ctx),
+        CondExpr::Const(b) => *b,
+        CondExpr::Atom(a) => holds(
+            &iamc::policy::Condition { operator: a.operator, key: a.key.node.clone(), values: a.values.iter().map(|v| v.node.clone()).collect() },
+            ctx,
+        ),
+    }
+}
+
+/// A small deterministic generator (no dependency, reproducible failures).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+fn formula(rng: &mut Lcg, depth: usize) -> String {
+    if depth == 0 || rng.next(4) == 0 {
+        return ATOMS[rng.next(ATOMS.len())].to_string();
+    }
+    match rng.next(3) {
+        0 => format!("not ({})", formula(rng, depth - 1)),
+        1 => format!("({}) and ({})", formula(rng, depth - 1), formula(rng, depth - 1)),
+        _ => format!("({}) or ({})", formula(rng, depth - 1), formula(rng, depth - 1)),
+    }
+}
+
+#[test]
+fn lowered_statements_mean_the_source_condition() {
+    let ctxs = contexts();
+    let mut rng = Lcg(0x1a2b_3c4d);
+    let (mut checked, mut inexpressible) = (0, 0);
+    for case in 0..250 {
+        let f = formula(&mut rng, 4);
+        let (c, _) = compile_text(&format!("policy P {{\n    deny s3:GetObject on * when {f}\n}}\n"));
+        if c.diagnostics.iter().any(|d| d.code == Code::E0401 || d.code == Code::E0402) {
+            inexpressible += 1;
+            continue;
+        }
+        assert!(!c.has_errors(), "case {case}: {f}: {:?}", c.diagnostics);
+        let rule = &c.program.documents[0].rules[0];
+        let cond = rule.condition.clone().unwrap_or(CondExpr::Const(true));
+        let statements = &c.documents[0].document.statements;
+        for ctx in &ctxs {
+            let want = source_truth(&cond, ctx);
+            let got = statements.iter().any(|s| s.conditions.iter().all(|k| holds(k, ctx)));
+            assert_eq!(got, want, "case {case}: `{f}` lowers to {}\n in context {ctx:?}", json_of(&c, "P"));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 200, "only {checked} formulas lowered ({inexpressible} inexpressible)");
+}
+
+#[test]
+fn lowered_seeds_decide_like_the_published_policies() {
+    use iamc::eval::{evaluate, Outcome, PolicySet, Request};
+    // The GetSessionToken guard, written in the language, against the published JSON.
+    let (c, _) = compile_text("policy G {\n    allow * on *\n    deny not sts:GetSessionToken on * when not aws:MultiFactorAuthPresent and not aws:ViaAWSService\n}\n");
+    let published = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","NotAction":["sts:GetSessionToken"],"Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false","aws:ViaAWSService":"false"}}}]}"#;
+    let published = iamc::policy::parse::parse_document(&serde_json::from_str(published).unwrap(), "").unwrap();
+    let mut ours = PolicySet::new();
+    ours.add_identity(&c.documents[0].document).unwrap();
+    let mut theirs = PolicySet::new();
+    theirs.add_identity(&published).unwrap();
+    for action in ["s3:GetObject", "sts:GetSessionToken", "iam:CreateUser"] {
+        for mfa in [None, Some("true"), Some("false")] {
+            for via in [None, Some("true"), Some("false")] {
+                let mut r = Request::new("arn:aws:iam::123412341234:user/alice", action, "arn:aws:s3:::b/k").unwrap();
+                if let Some(m) = mfa {
+                    r.context = r.context.with("aws:MultiFactorAuthPresent", m);
+                }
+                if let Some(v) = via {
+                    r.context = r.context.with("aws:ViaAWSService", v);
+                }
+                let (a, b) = (evaluate(&ours, &r).outcome, evaluate(&theirs, &r).outcome);
+                assert_eq!(a, b, "{action} mfa={mfa:?} via={via:?}");
+                if action == "s3:GetObject" && mfa.is_none() && via.is_none() {
+                    assert_ne!(a, Outcome::Allow, "the guard must deny access-key requests");
+                }
+            }
+        }
+    }
+}

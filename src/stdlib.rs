@@ -5,11 +5,31 @@ use crate::source::{Origin, Sources};
 
 /// `(module path, file name shown in diagnostics, text)`
 pub const STDLIB: &[(&str, &str, &str)] = &[
-    ("std.guards", "std/guards.iamc", include_str!("../stdlib/std/guards.iamc")),
-    ("std.passrole", "std/passrole.iamc", include_str!("../stdlib/std/passrole.iamc")),
-    ("std.patterns", "std/patterns.iamc", include_str!("../stdlib/std/patterns.iamc")),
-    ("std.scp", "std/scp.iamc", include_str!("../stdlib/std/scp.iamc")),
-    ("std.trust", "std/trust.iamc", include_str!("../stdlib/std/trust.iamc")),
+    (
+        "std.guards",
+        "std/guards.iamc",
+        include_str!("../stdlib/std/guards.iamc"),
+    ),
+    (
+        "std.passrole",
+        "std/passrole.iamc",
+        include_str!("../stdlib/std/passrole.iamc"),
+    ),
+    (
+        "std.patterns",
+        "std/patterns.iamc",
+        include_str!("../stdlib/std/patterns.iamc"),
+    ),
+    (
+        "std.scp",
+        "std/scp.iamc",
+        include_str!("../stdlib/std/scp.iamc"),
+    ),
+    (
+        "std.trust",
+        "std/trust.iamc",
+        include_str!("../stdlib/std/trust.iamc"),
+    ),
 ];
 
 /// Adds every standard library module to `sources`.

@@ -95,9 +95,13 @@ fn select(s: ScalarType, op: CompareOp) -> Option<(BaseOperator, bool)> {
 fn fitting_ops(s: ScalarType) -> &'static str {
     match s {
         ScalarType::String | ScalarType::Arn => "`==`, `!=`, `like`, `not like`, `in`, `not in`",
-        ScalarType::Numeric | ScalarType::Date => "`==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`",
+        ScalarType::Numeric | ScalarType::Date => {
+            "`==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`"
+        }
         ScalarType::Bool => "`==`, `!=`, or the bare key (`k` means `k == true`)",
-        ScalarType::IpAddress => "`in`, `not in`, `==`, `!=` with `ip\"...\"` or `cidr\"...\"` values",
+        ScalarType::IpAddress => {
+            "`in`, `not in`, `==`, `!=` with `ip\"...\"` or `cidr\"...\"` values"
+        }
         ScalarType::Binary => "`==`, `!=`, `in`, `not in`",
     }
 }
@@ -117,12 +121,19 @@ fn scalar_of_value(v: &Val) -> ScalarType {
 /// A value's text as the key type wants it, or why not.
 fn value_text(s: ScalarType, v: &Val) -> Result<String, &'static str> {
     let text = match (s, v) {
-        (ScalarType::String, Val::Str(t) | Val::Arn(t) | Val::Num(t) | Val::Action(t) | Val::Service(t)) => t.clone(),
+        (
+            ScalarType::String,
+            Val::Str(t) | Val::Arn(t) | Val::Num(t) | Val::Action(t) | Val::Service(t),
+        ) => t.clone(),
         (ScalarType::String, Val::Wildcard) => "*".into(),
         (ScalarType::String, _) => return Err("a string"),
         (ScalarType::Arn, Val::Arn(t)) => t.clone(),
         (ScalarType::Arn, Val::Wildcard) => "*".into(),
-        (ScalarType::Arn, Val::Str(t)) if t.starts_with("arn:") || t == "*" || t.starts_with("${") => t.clone(),
+        (ScalarType::Arn, Val::Str(t))
+            if t.starts_with("arn:") || t == "*" || t.starts_with("${") =>
+        {
+            t.clone()
+        }
         (ScalarType::Arn, _) => return Err("an ARN (`arn\"...\"`)"),
         (ScalarType::Numeric, Val::Num(t)) => t.clone(),
         (ScalarType::Numeric, Val::Str(t)) if types::is_number(t) => t.clone(),
@@ -130,13 +141,17 @@ fn value_text(s: ScalarType, v: &Val) -> Result<String, &'static str> {
         (ScalarType::Date, Val::Date(t)) => t.clone(),
         (ScalarType::Date, Val::Str(t)) if types::is_date(t) => t.clone(),
         (ScalarType::Date, Val::Num(t)) if t.bytes().all(|b| b.is_ascii_digit()) => t.clone(),
-        (ScalarType::Date, _) => return Err("an ISO 8601 date (`date\"2026-01-01T00:00:00Z\"`) or epoch seconds"),
+        (ScalarType::Date, _) => {
+            return Err("an ISO 8601 date (`date\"2026-01-01T00:00:00Z\"`) or epoch seconds")
+        }
         (ScalarType::Bool, Val::Bool(b)) => b.to_string(),
         (ScalarType::Bool, Val::Str(t)) if t == "true" || t == "false" => t.clone(),
         (ScalarType::Bool, _) => return Err("`true` or `false`"),
         (ScalarType::IpAddress, Val::Ip(t) | Val::Cidr(t)) => t.clone(),
         (ScalarType::IpAddress, Val::Str(t)) if types::is_cidr(t) => t.clone(),
-        (ScalarType::IpAddress, _) => return Err("an IP address or CIDR range (`cidr\"10.0.0.0/8\"`)"),
+        (ScalarType::IpAddress, _) => {
+            return Err("an IP address or CIDR range (`cidr\"10.0.0.0/8\"`)")
+        }
         (ScalarType::Binary, Val::Str(t)) => t.clone(),
         (ScalarType::Binary, _) => return Err("a base64 string"),
     };
@@ -145,18 +160,34 @@ fn value_text(s: ScalarType, v: &Val) -> Result<String, &'static str> {
 
 impl Checker<'_, '_> {
     /// Checks a rule's condition. Returns `None` on errors (already reported).
-    pub(super) fn condition(&mut self, c: &ast::Cond, scope: Scope<'_>, effect: Option<Effect>) -> Option<CondExpr> {
+    pub(super) fn condition(
+        &mut self,
+        c: &ast::Cond,
+        scope: Scope<'_>,
+        effect: Option<Effect>,
+    ) -> Option<CondExpr> {
         let mut exists = BTreeSet::new();
         collect_exists(c, &mut exists, 0);
         let walk = Walk { effect, exists };
         self.cond(c, scope, &walk, true, 0)
     }
 
-    fn cond(&mut self, c: &ast::Cond, scope: Scope<'_>, walk: &Walk, positive: bool, depth: usize) -> Option<CondExpr> {
+    fn cond(
+        &mut self,
+        c: &ast::Cond,
+        scope: Scope<'_>,
+        walk: &Walk,
+        positive: bool,
+        depth: usize,
+    ) -> Option<CondExpr> {
         if depth > MAX_COND_DEPTH {
             self.err(
-                Diagnostic::new(Code::E0401, c.span, format!("condition nests more than {MAX_COND_DEPTH} levels deep"))
-                    .with_help("split it into several rules"),
+                Diagnostic::new(
+                    Code::E0401,
+                    c.span,
+                    format!("condition nests more than {MAX_COND_DEPTH} levels deep"),
+                )
+                .with_help("split it into several rules"),
             );
             return None;
         }
@@ -173,9 +204,19 @@ impl Checker<'_, '_> {
                         (x, _) => parts.push(x),
                     }
                 }
-                Some(if is_and { CondExpr::And(parts) } else { CondExpr::Or(parts) })
+                Some(if is_and {
+                    CondExpr::And(parts)
+                } else {
+                    CondExpr::Or(parts)
+                })
             }
-            ast::CondKind::Not(inner) => Some(CondExpr::Not(Box::new(self.cond(inner, scope, walk, !positive, depth + 1)?))),
+            ast::CondKind::Not(inner) => Some(CondExpr::Not(Box::new(self.cond(
+                inner,
+                scope,
+                walk,
+                !positive,
+                depth + 1,
+            )?))),
             ast::CondKind::Literal(b) => Some(CondExpr::Const(*b)),
             ast::CondKind::Exists(key) => {
                 if let Some(span) = key.if_exists {
@@ -195,12 +236,31 @@ impl Checker<'_, '_> {
             }
             ast::CondKind::Key(key) => {
                 let (name, types) = self.key_info(&key.name);
-                let bool_key = types.is_empty() || types.iter().any(|t| t.scalar == ScalarType::Bool);
+                let bool_key =
+                    types.is_empty() || types.iter().any(|t| t.scalar == ScalarType::Bool);
                 if !bool_key {
-                    let ty = types.first().map(|t| scalar_name(t.scalar)).unwrap_or("String");
+                    let ty = types
+                        .first()
+                        .map(|t| scalar_name(t.scalar))
+                        .unwrap_or("String");
                     self.err(
-                        Diagnostic::new(Code::E0320, key.name.span, format!("`{}` is a `{ty}` key; a bare key only tests a `Bool` key", key.name.node))
-                            .with_help(format!("compare it instead; a `{ty}` key takes {}", fitting_ops(types.first().map(|t| t.scalar).unwrap_or(ScalarType::String)))),
+                        Diagnostic::new(
+                            Code::E0320,
+                            key.name.span,
+                            format!(
+                                "`{}` is a `{ty}` key; a bare key only tests a `Bool` key",
+                                key.name.node
+                            ),
+                        )
+                        .with_help(format!(
+                            "compare it instead; a `{ty}` key takes {}",
+                            fitting_ops(
+                                types
+                                    .first()
+                                    .map(|t| t.scalar)
+                                    .unwrap_or(ScalarType::String)
+                            )
+                        )),
                     );
                     return None;
                 }
@@ -213,7 +273,12 @@ impl Checker<'_, '_> {
                 let mut operator = Operator::plain(BaseOperator::Bool);
                 if key.if_exists.is_some() {
                     operator = operator.if_exists();
-                    self.warn_absent_allow(walk, positive, &key.name, "`?` makes the test hold when the key is absent");
+                    self.warn_absent_allow(
+                        walk,
+                        positive,
+                        &key.name,
+                        "`?` makes the test hold when the key is absent",
+                    );
                 }
                 Some(CondExpr::Atom(Atom {
                     operator,
@@ -222,10 +287,24 @@ impl Checker<'_, '_> {
                     span: c.span,
                 }))
             }
-            ast::CondKind::Compare { key, op, value } => self.compare(c.span, None, key, op, value, scope, walk, positive),
-            ast::CondKind::Quantified { quantifier, key, op, value } => {
-                self.compare(c.span, Some(quantifier), key, op, value, scope, walk, positive)
+            ast::CondKind::Compare { key, op, value } => {
+                self.compare(c.span, None, key, op, value, scope, walk, positive)
             }
+            ast::CondKind::Quantified {
+                quantifier,
+                key,
+                op,
+                value,
+            } => self.compare(
+                c.span,
+                Some(quantifier),
+                key,
+                op,
+                value,
+                scope,
+                walk,
+                positive,
+            ),
         }
     }
 
@@ -233,7 +312,11 @@ impl Checker<'_, '_> {
     fn key_info(&self, key: &Spanned<String>) -> (Spanned<String>, Vec<KeyType>) {
         match self.catalog.condition_key(&key.node) {
             Some(info) => {
-                let name = if info.name.eq_ignore_ascii_case(&key.node) { info.name.clone() } else { key.node.clone() };
+                let name = if info.name.eq_ignore_ascii_case(&key.node) {
+                    info.name.clone()
+                } else {
+                    key.node.clone()
+                };
                 (Spanned::new(name, key.span), info.types)
             }
             None => (key.clone(), Vec::new()),
@@ -251,15 +334,31 @@ impl Checker<'_, '_> {
     }
 
     fn warn_absent_allow(&mut self, walk: &Walk, positive: bool, key: &Spanned<String>, why: &str) {
-        if walk.effect == Some(Effect::Allow) && positive && !walk.exists.contains(&key.node.to_lowercase()) {
+        if walk.effect == Some(Effect::Allow)
+            && positive
+            && !walk.exists.contains(&key.node.to_lowercase())
+        {
             self.err(
-                Diagnostic::new(Code::W0331, key.span, format!("in an allow, this test also holds when `{}` is absent", key.node))
-                    .with_help(format!("{why}; add `exists({}) and ...` if the key must be present", key.node)),
+                Diagnostic::new(
+                    Code::W0331,
+                    key.span,
+                    format!(
+                        "in an allow, this test also holds when `{}` is absent",
+                        key.node
+                    ),
+                )
+                .with_help(format!(
+                    "{why}; add `exists({}) and ...` if the key must be present",
+                    key.node
+                )),
             );
         }
     }
 
-    #[allow(clippy::too_many_arguments, reason = "one call site per comparison form; a struct would only rename them")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one call site per comparison form; a struct would only rename them"
+    )]
     fn compare(
         &mut self,
         span: Span,
@@ -280,27 +379,54 @@ impl Checker<'_, '_> {
         let is_list = matches!(v.val, Val::List(_));
         // The key's scalar type: from the catalog, or from the literal.
         let scalar = match key_types.as_slice() {
-            [] => values.first().map(|v| scalar_of_value(&v.val)).unwrap_or(ScalarType::String),
+            [] => values
+                .first()
+                .map(|v| scalar_of_value(&v.val))
+                .unwrap_or(ScalarType::String),
             [only] => only.scalar,
             several => {
                 let hint = values.first().map(|v| scalar_of_value(&v.val));
-                several.iter().find(|t| Some(t.scalar) == hint).or(several.first()).map(|t| t.scalar).unwrap_or(ScalarType::String)
+                several
+                    .iter()
+                    .find(|t| Some(t.scalar) == hint)
+                    .or(several.first())
+                    .map(|t| t.scalar)
+                    .unwrap_or(ScalarType::String)
             }
         };
         let multivalued = key_types.iter().any(|t| t.multivalued);
         // `in cidr"..."` asks for an IP range test, which only an IP key takes.
-        let ip_values = !values.is_empty() && values.iter().all(|v| matches!(v.val, Val::Ip(_) | Val::Cidr(_)));
+        let ip_values = !values.is_empty()
+            && values
+                .iter()
+                .all(|v| matches!(v.val, Val::Ip(_) | Val::Cidr(_)));
         let ip_test = ip_values && scalar != ScalarType::IpAddress;
-        let selected = if ip_test { None } else { select(scalar, op.node) };
+        let selected = if ip_test {
+            None
+        } else {
+            select(scalar, op.node)
+        };
         let Some((base, negate)) = selected else {
             self.err(
                 Diagnostic::new(
                     Code::E0320,
                     op.span,
-                    format!("`{}` does not fit `{}`, a `{}` key", op.node.as_str(), key.name.node, scalar_name(scalar)),
+                    format!(
+                        "`{}` does not fit `{}`, a `{}` key",
+                        op.node.as_str(),
+                        key.name.node,
+                        scalar_name(scalar)
+                    ),
                 )
-                .with_label(key.name.span, format!("this key is a `{}`", scalar_name(scalar)))
-                .with_help(format!("a `{}` key takes {}", scalar_name(scalar), fitting_ops(scalar))),
+                .with_label(
+                    key.name.span,
+                    format!("this key is a `{}`", scalar_name(scalar)),
+                )
+                .with_help(format!(
+                    "a `{}` key takes {}",
+                    scalar_name(scalar),
+                    fitting_ops(scalar)
+                )),
             );
             return None;
         };
@@ -317,16 +443,38 @@ impl Checker<'_, '_> {
             }
             _ => {}
         }
-        let single_only = matches!(op.node, CompareOp::Eq | CompareOp::Ne | CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge);
+        let single_only = matches!(
+            op.node,
+            CompareOp::Eq
+                | CompareOp::Ne
+                | CompareOp::Lt
+                | CompareOp::Le
+                | CompareOp::Gt
+                | CompareOp::Ge
+        );
         if (single_only && (is_list && values.len() != 1)) || values.is_empty() {
             let help = if values.is_empty() {
                 "give at least one value".to_string()
             } else if matches!(op.node, CompareOp::Eq | CompareOp::Ne) {
-                format!("to test against several values write `{}`", if op.node == CompareOp::Eq { "in [...]" } else { "not in [...]" })
+                format!(
+                    "to test against several values write `{}`",
+                    if op.node == CompareOp::Eq {
+                        "in [...]"
+                    } else {
+                        "not in [...]"
+                    }
+                )
             } else {
                 "an ordering compares with one value".to_string()
             };
-            self.err(Diagnostic::new(Code::E0325, value.span, format!("`{}` needs exactly one value", op.node.as_str())).with_help(help));
+            self.err(
+                Diagnostic::new(
+                    Code::E0325,
+                    value.span,
+                    format!("`{}` needs exactly one value", op.node.as_str()),
+                )
+                .with_help(help),
+            );
             return None;
         }
         let mut texts = Vec::with_capacity(values.len());
@@ -357,9 +505,16 @@ impl Checker<'_, '_> {
                         Diagnostic::new(
                             Code::E0321,
                             v.span,
-                            format!("`{}` is a `{}` key, but this is not {expected}", key.name.node, scalar_name(scalar)),
+                            format!(
+                                "`{}` is a `{}` key, but this is not {expected}",
+                                key.name.node,
+                                scalar_name(scalar)
+                            ),
                         )
-                        .with_label(key.name.span, format!("this key is a `{}`", scalar_name(scalar)))
+                        .with_label(
+                            key.name.span,
+                            format!("this key is a `{}`", scalar_name(scalar)),
+                        )
                         .with_help(format!("write {expected}")),
                     );
                     ok = false;
@@ -375,7 +530,11 @@ impl Checker<'_, '_> {
                 Quantifier::Any => SetQualifier::ForAnyValue,
                 Quantifier::All => SetQualifier::ForAllValues,
             });
-            if q.node == Quantifier::All && walk.effect == Some(Effect::Allow) && positive && !walk.exists.contains(&key.name.node.to_lowercase()) {
+            if q.node == Quantifier::All
+                && walk.effect == Some(Effect::Allow)
+                && positive
+                && !walk.exists.contains(&key.name.node.to_lowercase())
+            {
                 self.err(
                     Diagnostic::new(Code::W0330, q.span, format!("`all` also holds when `{}` is absent or empty", key.name.node))
                         .with_help(format!("IAM's `ForAllValues` is vacuously true; write `exists({}) and all ...` to require values", key.name.node)),
@@ -386,12 +545,25 @@ impl Checker<'_, '_> {
             operator = operator.if_exists();
         }
         // Warnings about absent keys.
-        let negated_op = matches!(op.node, CompareOp::Ne | CompareOp::NotLike | CompareOp::NotIn);
+        let negated_op = matches!(
+            op.node,
+            CompareOp::Ne | CompareOp::NotLike | CompareOp::NotIn
+        );
         if quantifier.is_none() {
             if negated_op {
-                self.warn_absent_allow(walk, positive, &key.name, "a negated comparison is true when the key is missing");
+                self.warn_absent_allow(
+                    walk,
+                    positive,
+                    &key.name,
+                    "a negated comparison is true when the key is missing",
+                );
             } else if key.if_exists.is_some() {
-                self.warn_absent_allow(walk, positive, &key.name, "`if exists` makes the test hold when the key is absent");
+                self.warn_absent_allow(
+                    walk,
+                    positive,
+                    &key.name,
+                    "`if exists` makes the test hold when the key is absent",
+                );
             }
             if walk.effect == Some(Effect::Deny)
                 && positive
@@ -409,7 +581,16 @@ impl Checker<'_, '_> {
                 );
             }
         }
-        let atom = CondExpr::Atom(Atom { operator, key: name, values: texts, span });
-        Some(if negate { CondExpr::Not(Box::new(atom)) } else { atom })
+        let atom = CondExpr::Atom(Atom {
+            operator,
+            key: name,
+            values: texts,
+            span,
+        });
+        Some(if negate {
+            CondExpr::Not(Box::new(atom))
+        } else {
+            atom
+        })
     }
 }

@@ -31,14 +31,8 @@ pub struct Env {
 }
 
 /// Checks a resolved program and builds its IR.
-pub fn check(
-
-    res: &Resolved<'_>,
-    env: &Env,
-    catalog: &Catalog,
-) -> (ir::Program, Vec<Diagnostic>) {
+pub fn check(res: &Resolved<'_>, env: &Env, catalog: &Catalog) -> (ir::Program, Vec<Diagnostic>) {
     let mut c = Checker {
-
         res,
         env,
         catalog,
@@ -97,7 +91,13 @@ impl<'a, 'r> Checker<'a, 'r> {
             for (ii, item) in m.ast.items.iter().enumerate() {
                 if let ast::Item::Document(d) = item {
                     let idx = self.program.documents.len();
-                    self.doc_index.insert(ItemRef { module: mi, item: ii }, idx);
+                    self.doc_index.insert(
+                        ItemRef {
+                            module: mi,
+                            item: ii,
+                        },
+                        idx,
+                    );
                     self.program.documents.push(ir::Document {
                         name: d.name.clone(),
                         module: m.path.clone(),
@@ -116,13 +116,22 @@ impl<'a, 'r> Checker<'a, 'r> {
             for (ii, item) in m.ast.items.iter().enumerate() {
                 if matches!(item, ast::Item::Principal(_)) {
                     let n = principal_refs.len();
-                    principal_refs.push((ItemRef { module: mi, item: ii }, n));
+                    principal_refs.push((
+                        ItemRef {
+                            module: mi,
+                            item: ii,
+                        },
+                        n,
+                    ));
                 }
             }
         }
         for (mi, m) in self.res.modules.iter().enumerate() {
             for (ii, item) in m.ast.items.iter().enumerate() {
-                let r = ItemRef { module: mi, item: ii };
+                let r = ItemRef {
+                    module: mi,
+                    item: ii,
+                };
                 match item {
                     ast::Item::Const(_) => {
                         self.eval_const(r);
@@ -192,10 +201,12 @@ impl<'a, 'r> Checker<'a, 'r> {
                 span,
                 format!("expected `{expected}`, found `{found}`"),
             ),
-            Mismatch::Content { expected, why } => {
-                Diagnostic::new(Code::E0302, span, format!("this is not a valid `{expected}`"))
-                    .with_help(why)
-            }
+            Mismatch::Content { expected, why } => Diagnostic::new(
+                Code::E0302,
+                span,
+                format!("this is not a valid `{expected}`"),
+            )
+            .with_help(why),
         };
         self.err(d);
     }
@@ -212,9 +223,10 @@ impl<'a, 'r> Checker<'a, 'r> {
                         name.span,
                         format!("unknown type `{}`", name.node),
                     );
-                    if let Some(s) = suggest::did_you_mean(&name.node, Ty::NAMES.iter().copied())
-                    {
-                        d = d.with_help(format!("did you mean `{s}`?")).with_fix(name.span, s);
+                    if let Some(s) = suggest::did_you_mean(&name.node, Ty::NAMES.iter().copied()) {
+                        d = d
+                            .with_help(format!("did you mean `{s}`?"))
+                            .with_fix(name.span, s);
                     } else {
                         d = d.with_help(format!("the types are: {}", Ty::NAMES.join(", ")));
                     }
@@ -236,9 +248,13 @@ impl<'a, 'r> Checker<'a, 'r> {
             Some(ConstState::InProgress) => {
                 if let (Some(span), Some(ast::Item::Const(c))) = (use_span, self.res.item(r)) {
                     self.err(
-                        Diagnostic::new(Code::E0303, span, format!("constant `{}` is defined in terms of itself", c.name.node))
-                            .with_label(c.name.span, "the constant")
-                            .with_help("give one of the constants in the cycle a literal value"),
+                        Diagnostic::new(
+                            Code::E0303,
+                            span,
+                            format!("constant `{}` is defined in terms of itself", c.name.node),
+                        )
+                        .with_label(c.name.span, "the constant")
+                        .with_help("give one of the constants in the cycle a literal value"),
                     );
                 }
                 return None;
@@ -305,14 +321,30 @@ impl<'a, 'r> Checker<'a, 'r> {
 
     fn tagged(&mut self, tag: &Spanned<ast::LiteralTag>, text: &str, span: Span) -> Option<Val> {
         let (ok, val, what) = match tag.node {
-            ast::LiteralTag::Cidr => (types::is_cidr(text), Val::Cidr(text.into()), "a CIDR range like `10.0.0.0/8`"),
-            ast::LiteralTag::Ip => (types::is_ip(text), Val::Ip(text.into()), "an IP address like `10.1.2.3`"),
-            ast::LiteralTag::Date => (types::is_date(text), Val::Date(text.into()), "an ISO 8601 date like `2026-01-01T00:00:00Z`"),
+            ast::LiteralTag::Cidr => (
+                types::is_cidr(text),
+                Val::Cidr(text.into()),
+                "a CIDR range like `10.0.0.0/8`",
+            ),
+            ast::LiteralTag::Ip => (
+                types::is_ip(text),
+                Val::Ip(text.into()),
+                "an IP address like `10.1.2.3`",
+            ),
+            ast::LiteralTag::Date => (
+                types::is_date(text),
+                Val::Date(text.into()),
+                "an ISO 8601 date like `2026-01-01T00:00:00Z`",
+            ),
         };
         if ok {
             Some(val)
         } else {
-            let code = if self.in_condition { Code::E0321 } else { Code::E0318 };
+            let code = if self.in_condition {
+                Code::E0321
+            } else {
+                Code::E0318
+            };
             self.err(
                 Diagnostic::new(code, span, format!("`{text}` is not {what}"))
                     .with_help(format!("write {what}")),
@@ -345,7 +377,9 @@ impl<'a, 'r> Checker<'a, 'r> {
                                         v.val.describe()
                                     ),
                                 )
-                                .with_help("interpolate a single string, account id, service or ARN"),
+                                .with_help(
+                                    "interpolate a single string, account id, service or ARN",
+                                ),
                             );
                             ok = false;
                         }
@@ -380,14 +414,22 @@ impl<'a, 'r> Checker<'a, 'r> {
                         Code::E0905,
                         path.span,
                         match &self.env.name {
-                            Some(env) => format!("environment `{env}` defines no constant `{name}`"),
-                            None => format!("no environment is selected, so `env.{name}` has no value"),
+                            Some(env) => {
+                                format!("environment `{env}` defines no constant `{name}`")
+                            }
+                            None => {
+                                format!("no environment is selected, so `env.{name}` has no value")
+                            }
                         },
                     );
-                    if let Some(s) = suggest::did_you_mean(name, self.env.constants.keys().map(String::as_str)) {
+                    if let Some(s) =
+                        suggest::did_you_mean(name, self.env.constants.keys().map(String::as_str))
+                    {
                         d = d.with_help(format!("did you mean `env.{s}`?"));
                     } else {
-                        d = d.with_help(format!("add `{name} = \"...\"` to the environment's table in `iamc.toml`"));
+                        d = d.with_help(format!(
+                            "add `{name} = \"...\"` to the environment's table in `iamc.toml`"
+                        ));
                     }
                     if let Some(span) = self.env.span {
                         d = d.with_label(span, "the environment is defined here");
@@ -414,7 +456,9 @@ impl<'a, 'r> Checker<'a, 'r> {
         }
         if let Some(b) = self.res.lookup(scope.module, name) {
             return match self.res.item(b.target) {
-                Some(ast::Item::Const(_)) => self.eval_const_at(b.target, Some(path.span)).map(|v| respan(v, path.span)),
+                Some(ast::Item::Const(_)) => self
+                    .eval_const_at(b.target, Some(path.span))
+                    .map(|v| respan(v, path.span)),
                 Some(item) => {
                     let what = item_kind_name(item);
                     self.err(
@@ -439,9 +483,13 @@ impl<'a, 'r> Checker<'a, 'r> {
         }
         let mut d = Diagnostic::new(Code::E0201, path.span, format!("unknown name `{name}`"));
         if let Some(s) = suggest::did_you_mean(name, candidates) {
-            d = d.with_help(format!("did you mean `{s}`?")).with_fix(path.span, s);
+            d = d
+                .with_help(format!("did you mean `{s}`?"))
+                .with_fix(path.span, s);
         } else {
-            d = d.with_help("declare it with `const`, import it, or pass it as a template parameter");
+            d = d.with_help(
+                "declare it with `const`, import it, or pass it as a template parameter",
+            );
         }
         self.err(d);
         None
@@ -462,7 +510,10 @@ impl<'a, 'r> Checker<'a, 'r> {
             }
             let ty = self.resolve_type(&p.ty);
             if let (Some(ty), Some(default)) = (ty, &p.default) {
-                let scope = Scope { module, params: None };
+                let scope = Scope {
+                    module,
+                    params: None,
+                };
                 if let Some(v) = self.eval_expr(default, scope, Some(&ty)) {
                     if let Err(e) = conform(&v, &ty) {
                         self.mismatch(e);
@@ -477,7 +528,10 @@ impl<'a, 'r> Checker<'a, 'r> {
             kind: document_kind(d.keyword.node),
         };
         let mut out = Vec::new();
-        let scope = Scope { module, params: None };
+        let scope = Scope {
+            module,
+            params: None,
+        };
         let mut stack = Vec::new();
         self.expand_body(&d.body, scope, &ctx, &mut stack, &mut out);
         out
@@ -557,11 +611,16 @@ impl<'a, 'r> Checker<'a, 'r> {
                 let mut d = Diagnostic::new(
                     Code::E0305,
                     arg.name.span,
-                    format!("template `{}` has no parameter `{}`", t.name.node, arg.name.node),
+                    format!(
+                        "template `{}` has no parameter `{}`",
+                        t.name.node, arg.name.node
+                    ),
                 );
                 let names: Vec<&str> = t.params.iter().map(|p| p.name.node.as_str()).collect();
                 if let Some(s) = suggest::did_you_mean(&arg.name.node, names.iter().copied()) {
-                    d = d.with_help(format!("did you mean `{s}`?")).with_fix(arg.name.span, s);
+                    d = d
+                        .with_help(format!("did you mean `{s}`?"))
+                        .with_fix(arg.name.span, s);
                 } else {
                     d = d.with_help(format!("its parameters are: {}", names.join(", ")));
                 }
@@ -596,10 +655,16 @@ impl<'a, 'r> Checker<'a, 'r> {
                         ok = false;
                         continue;
                     };
-                    let tscope = Scope { module: tref.module, params: None };
+                    let tscope = Scope {
+                        module: tref.module,
+                        params: None,
+                    };
                     // Errors in defaults are reported at the declaration already.
                     let before = self.diags.len();
-                    match self.eval_expr(default, tscope, Some(&ty)).and_then(|v| conform(&v, &ty).ok()) {
+                    match self
+                        .eval_expr(default, tscope, Some(&ty))
+                        .and_then(|v| conform(&v, &ty).ok())
+                    {
                         Some(v) => {
                             params.insert(p.name.node.clone(), v);
                         }
@@ -612,7 +677,10 @@ impl<'a, 'r> Checker<'a, 'r> {
                         Diagnostic::new(
                             Code::E0304,
                             u.span,
-                            format!("missing argument `{}` of template `{}`", p.name.node, t.name.node),
+                            format!(
+                                "missing argument `{}` of template `{}`",
+                                p.name.node, t.name.node
+                            ),
                         )
                         .with_label(p.span, "the parameter is declared here")
                         .with_help(format!("add `{}: ...` to the arguments", p.name.node)),
@@ -659,11 +727,19 @@ impl<'a, 'r> Checker<'a, 'r> {
                         .is_some_and(|i| matches!(i, ast::Item::Template(_)))
                 })
                 .collect();
-            let mut d = Diagnostic::new(Code::E0201, u.template.span, format!("unknown template `{name}`"));
+            let mut d = Diagnostic::new(
+                Code::E0201,
+                u.template.span,
+                format!("unknown template `{name}`"),
+            );
             if let Some(s) = suggest::did_you_mean(&name, templates.iter().copied()) {
-                d = d.with_help(format!("did you mean `{s}`?")).with_fix(u.template.span, s);
+                d = d
+                    .with_help(format!("did you mean `{s}`?"))
+                    .with_fix(u.template.span, s);
             } else if u.template.segments.len() > 1 {
-                d = d.with_help("import the template first (`import module.template`) and use it by name");
+                d = d.with_help(
+                    "import the template first (`import module.template`) and use it by name",
+                );
             } else {
                 d = d.with_help("declare it with `template` or import it");
             }
@@ -675,9 +751,13 @@ impl<'a, 'r> Checker<'a, 'r> {
             Some(item) => {
                 let what = item_kind_name(item);
                 self.err(
-                    Diagnostic::new(Code::E0206, u.template.span, format!("`{name}` is a {what}, not a template"))
-                        .with_label(b.span, "declared here")
-                        .with_help("only templates can be pulled in with `use`"),
+                    Diagnostic::new(
+                        Code::E0206,
+                        u.template.span,
+                        format!("`{name}` is a {what}, not a template"),
+                    )
+                    .with_label(b.span, "declared here")
+                    .with_help("only templates can be pulled in with `use`"),
                 );
                 None
             }

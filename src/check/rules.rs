@@ -45,8 +45,12 @@ impl Checker<'_, '_> {
             }
             if let Some(not) = rule.actions.not {
                 self.err(
-                    Diagnostic::new(Code::E0317, not, "a resource control policy cannot use `not` actions")
-                        .with_help("list the denied actions (`NotAction` is an RCP syntax error)"),
+                    Diagnostic::new(
+                        Code::E0317,
+                        not,
+                        "a resource control policy cannot use `not` actions",
+                    )
+                    .with_help("list the denied actions (`NotAction` is an RCP syntax error)"),
                 );
             }
         }
@@ -67,8 +71,14 @@ impl Checker<'_, '_> {
             }
             (Some(clause), false) => {
                 self.err(
-                    Diagnostic::new(Code::E0311, clause.span, format!("{} {} has no principals", article(kind.name()), kind.name()))
-                        .with_help("remove `from ...`: the policy applies to the identity it is attached to"),
+                    Diagnostic::new(
+                        Code::E0311,
+                        clause.span,
+                        format!("{} {} has no principals", article(kind.name()), kind.name()),
+                    )
+                    .with_help(
+                        "remove `from ...`: the policy applies to the identity it is attached to",
+                    ),
                 );
                 None
             }
@@ -120,7 +130,14 @@ impl Checker<'_, '_> {
     }
 
     /// Evaluates a list clause's items, flattened and conformed to `ty`.
-    fn clause_values(&mut self, items: &[ast::Expr], scope: Scope<'_>, ty: &Ty, span: Span, what: &str) -> Option<Vec<SVal>> {
+    fn clause_values(
+        &mut self,
+        items: &[ast::Expr],
+        scope: Scope<'_>,
+        ty: &Ty,
+        span: Span,
+        what: &str,
+    ) -> Option<Vec<SVal>> {
         let mut out = Vec::new();
         let mut ok = true;
         for item in items {
@@ -143,24 +160,53 @@ impl Checker<'_, '_> {
         }
         if out.is_empty() {
             self.err(
-                Diagnostic::new(Code::E0328, span, format!("no {what} here"))
-                    .with_help(format!("IAM rejects an empty list of {what}; name at least one")),
+                Diagnostic::new(Code::E0328, span, format!("no {what} here")).with_help(format!(
+                    "IAM rejects an empty list of {what}; name at least one"
+                )),
             );
             return None;
         }
         Some(out)
     }
 
-    fn actions(&mut self, clause: &ast::Clause<ast::Expr>, scope: Scope<'_>) -> Option<Matcher<Vec<Spanned<String>>>> {
-        let vals = self.clause_values(&clause.items, scope, &Ty::ActionPattern, clause.span, "actions")?;
+    fn actions(
+        &mut self,
+        clause: &ast::Clause<ast::Expr>,
+        scope: Scope<'_>,
+    ) -> Option<Matcher<Vec<Spanned<String>>>> {
+        let vals = self.clause_values(
+            &clause.items,
+            scope,
+            &Ty::ActionPattern,
+            clause.span,
+            "actions",
+        )?;
         let list = texts(vals);
-        Some(if clause.is_negated() { Matcher::Not(list) } else { Matcher::Is(list) })
+        Some(if clause.is_negated() {
+            Matcher::Not(list)
+        } else {
+            Matcher::Is(list)
+        })
     }
 
-    fn resource_clause(&mut self, clause: &ast::Clause<ast::Expr>, scope: Scope<'_>) -> Option<Matcher<Vec<Spanned<String>>>> {
-        let vals = self.clause_values(&clause.items, scope, &Ty::ArnPattern, clause.span, "resources")?;
+    fn resource_clause(
+        &mut self,
+        clause: &ast::Clause<ast::Expr>,
+        scope: Scope<'_>,
+    ) -> Option<Matcher<Vec<Spanned<String>>>> {
+        let vals = self.clause_values(
+            &clause.items,
+            scope,
+            &Ty::ArnPattern,
+            clause.span,
+            "resources",
+        )?;
         let list = texts(vals);
-        Some(if clause.is_negated() { Matcher::Not(list) } else { Matcher::Is(list) })
+        Some(if clause.is_negated() {
+            Matcher::Not(list)
+        } else {
+            Matcher::Is(list)
+        })
     }
 
     fn principal_clause(
@@ -180,15 +226,20 @@ impl Checker<'_, '_> {
         let mut out: Vec<Spanned<ir::PrincipalValue>> = Vec::new();
         let mut ok = true;
         for p in &clause.items {
-            let (expr, ty, wrap): (&ast::Expr, Ty, fn(String) -> ir::PrincipalValue) = match &p.kind {
+            let (expr, ty, wrap): (&ast::Expr, Ty, fn(String) -> ir::PrincipalValue) = match &p.kind
+            {
                 ast::PrincipalKind::Any => {
                     out.push(Spanned::new(ir::PrincipalValue::Any, p.span));
                     continue;
                 }
-                ast::PrincipalKind::Account(e) => (e, Ty::AccountId, |s| ir::PrincipalValue::Aws(super::types::account_root(&s))),
+                ast::PrincipalKind::Account(e) => (e, Ty::AccountId, |s| {
+                    ir::PrincipalValue::Aws(super::types::account_root(&s))
+                }),
                 ast::PrincipalKind::Service(e) => (e, Ty::String, ir::PrincipalValue::Service),
                 ast::PrincipalKind::Federated(e) => (e, Ty::String, ir::PrincipalValue::Federated),
-                ast::PrincipalKind::CanonicalUser(e) => (e, Ty::String, ir::PrincipalValue::CanonicalUser),
+                ast::PrincipalKind::CanonicalUser(e) => {
+                    (e, Ty::String, ir::PrincipalValue::CanonicalUser)
+                }
                 ast::PrincipalKind::Arn(e) => (e, Ty::Principal, |s| ir::PrincipalValue::Aws(s)),
             };
             let Some(v) = self.eval_expr(expr, scope, Some(&ty)) else {
@@ -198,11 +249,18 @@ impl Checker<'_, '_> {
             for v in v.flatten() {
                 // A federated provider may be named by its ARN.
                 let v = match (&ty, &v.val) {
-                    (Ty::String, Val::Arn(a)) if matches!(p.kind, ast::PrincipalKind::Federated(_)) => SVal::new(Val::Str(a.clone()), v.span),
+                    (Ty::String, Val::Arn(a))
+                        if matches!(p.kind, ast::PrincipalKind::Federated(_)) =>
+                    {
+                        SVal::new(Val::Str(a.clone()), v.span)
+                    }
                     _ => v,
                 };
                 match conform(&v, &ty) {
-                    Ok(SVal { val: Val::Principal(pv), span }) => out.push(Spanned::new(pv, span)),
+                    Ok(SVal {
+                        val: Val::Principal(pv),
+                        span,
+                    }) => out.push(Spanned::new(pv, span)),
                     Ok(SVal { val, span }) => match val.text() {
                         Some(t) => out.push(Spanned::new(wrap(t), span)),
                         None => ok = false,
@@ -217,14 +275,28 @@ impl Checker<'_, '_> {
         if !ok {
             return None;
         }
-        if kind == DocumentKind::Rcp && !(out.len() == 1 && out.iter().all(|p| p.node == ir::PrincipalValue::Any) && clause.not.is_none()) {
+        if kind == DocumentKind::Rcp
+            && !(out.len() == 1
+                && out.iter().all(|p| p.node == ir::PrincipalValue::Any)
+                && clause.not.is_none())
+        {
             self.err(
-                Diagnostic::new(Code::E0316, clause.span, "a resource control policy applies to `from *` only")
-                    .with_help("write `from *` and narrow with a condition such as `aws:PrincipalAccount`"),
+                Diagnostic::new(
+                    Code::E0316,
+                    clause.span,
+                    "a resource control policy applies to `from *` only",
+                )
+                .with_help(
+                    "write `from *` and narrow with a condition such as `aws:PrincipalAccount`",
+                ),
             );
             return None;
         }
-        Some(if clause.is_negated() { Matcher::Not(out) } else { Matcher::Is(out) })
+        Some(if clause.is_negated() {
+            Matcher::Not(out)
+        } else {
+            Matcher::Is(out)
+        })
     }
 }
 

@@ -274,10 +274,14 @@ pub fn conform(v: &SVal, ty: &Ty) -> Result<SVal, (Span, Mismatch)> {
         }
         (Ty::Service, Val::Service(s)) => ok(Val::Service(s.clone())),
         (Ty::Service, Val::Str(s)) if is_service_name(s) => ok(Val::Service(s.clone())),
-        (Ty::Service, Val::Str(_)) => content("a service prefix is lowercase letters, digits and `-`"),
+        (Ty::Service, Val::Str(_)) => {
+            content("a service prefix is lowercase letters, digits and `-`")
+        }
         (Ty::Action, Val::Action(a)) => {
             if has_wildcard(a) {
-                content("an `Action` has no wildcards; declare the type `ActionPattern` to allow them")
+                content(
+                    "an `Action` has no wildcards; declare the type `ActionPattern` to allow them",
+                )
             } else {
                 ok(Val::Action(a.clone()))
             }
@@ -327,8 +331,15 @@ pub fn account_root(account: &str) -> String {
 /// ISO 8601 as IAM accepts it: a date, optionally with a time and a zone.
 pub fn is_date(text: &str) -> bool {
     let b = text.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
-    if b.len() < 10 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    if b.len() < 10
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+    {
         return false;
     }
     let month = (b[5] - b'0') * 10 + (b[6] - b'0');
@@ -359,9 +370,17 @@ pub fn is_date(text: &str) -> bool {
     };
     let parts: Vec<&str> = hms.split(':').collect();
     let hms_ok = (2..=3).contains(&parts.len())
-        && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|c| c.is_ascii_digit()))
-        && parts.first().and_then(|h| h.parse::<u8>().ok()).is_some_and(|h| h < 24)
-        && parts.iter().skip(1).all(|p| p.parse::<u8>().is_ok_and(|m| m < 60));
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|c| c.is_ascii_digit()))
+        && parts
+            .first()
+            .and_then(|h| h.parse::<u8>().ok())
+            .is_some_and(|h| h < 24)
+        && parts
+            .iter()
+            .skip(1)
+            .all(|p| p.parse::<u8>().is_ok_and(|m| m < 60));
     let frac_ok = frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()));
     zone_ok && hms_ok && frac_ok
 }
@@ -411,7 +430,11 @@ mod tests {
         assert!(is_number("-1.5"));
         assert!(!is_number("1e5"));
         assert!(has_wildcard("arn:aws:s3:::b/*"));
-        assert!(!has_wildcard("arn:aws:iam::*:user/${aws:username}".replace('*', "1").as_str()));
+        assert!(!has_wildcard(
+            "arn:aws:iam::*:user/${aws:username}"
+                .replace('*', "1")
+                .as_str()
+        ));
         assert!(!has_wildcard("${*}"));
     }
 

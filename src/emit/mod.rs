@@ -5,7 +5,14 @@ use crate::policy::Document;
 
 /// The JSON text of a document, pretty (with a final newline) or minified.
 pub fn json(doc: &Document, minify: bool) -> String {
-    json::to_string(doc, if minify { Layout::Minified } else { Layout::Pretty })
+    json::to_string(
+        doc,
+        if minify {
+            Layout::Minified
+        } else {
+            Layout::Pretty
+        },
+    )
 }
 
 /// The file a document is written to: `<Name>.json`.

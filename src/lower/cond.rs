@@ -37,7 +37,11 @@ impl Lit {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LowerError {
     /// No IAM condition means this; `span` is the part of the source at fault.
-    Inexpressible { span: Span, message: String, help: String },
+    Inexpressible {
+        span: Span,
+        message: String,
+        help: String,
+    },
     /// The DNF has more conjuncts than the limit.
     TooLarge { conjuncts: usize },
 }
@@ -53,7 +57,12 @@ enum Nnf {
 }
 
 fn lit(op: Operator, key: &str, values: Vec<String>, span: Span) -> Nnf {
-    Nnf::Lit(Lit { op, key: key.to_string(), values, span })
+    Nnf::Lit(Lit {
+        op,
+        key: key.to_string(),
+        values,
+        span,
+    })
 }
 
 /// The positive/negated twin of a base operator, per value.
@@ -105,20 +114,32 @@ fn bool_complement(values: &[String]) -> Vec<String> {
 }
 
 fn inexpressible(span: Span, message: String, help: &str) -> LowerError {
-    LowerError::Inexpressible { span, message, help: help.to_string() }
+    LowerError::Inexpressible {
+        span,
+        message,
+        help: help.to_string(),
+    }
 }
 
 /// `not (op key values)` as a formula, exactly.
 fn negate(a: &Lit) -> Result<Nnf, LowerError> {
     use BaseOperator as B;
     let op = a.op;
-    let plain = |base: B| Operator { set: None, base, if_exists: false };
+    let plain = |base: B| Operator {
+        set: None,
+        base,
+        if_exists: false,
+    };
     let present = || lit(plain(B::Null), &a.key, vec!["false".into()], a.span);
     match op.set {
         None => {
             if op.base == B::Null {
                 let c = bool_complement(&a.values);
-                return Ok(if c.is_empty() { Nnf::False } else { lit(op, &a.key, c, a.span) });
+                return Ok(if c.is_empty() {
+                    Nnf::False
+                } else {
+                    lit(op, &a.key, c, a.span)
+                });
             }
             if op.base == B::Bool {
                 let c = bool_complement(&a.values);
@@ -188,7 +209,11 @@ fn negate(a: &Lit) -> Result<Nnf, LowerError> {
             } else if op.base == B::Bool {
                 let c = bool_complement(&a.values);
                 if c.is_empty() {
-                    return Err(inexpressible(a.span, "this negated set test on a `Bool` key has no IAM form".into(), "write the test without `not`"));
+                    return Err(inexpressible(
+                        a.span,
+                        "this negated set test on a `Bool` key has no IAM form".into(),
+                        "write the test without `not`",
+                    ));
                 }
                 (B::Bool, c)
             } else if let (Some(f), [_]) = (flip_order(op.base), a.values.as_slice()) {
@@ -200,10 +225,23 @@ fn negate(a: &Lit) -> Result<Nnf, LowerError> {
                     "write the test without `not`",
                 ));
             };
-            let neg = lit(Operator { set: Some(flipped), base, if_exists: false }, &a.key, values, a.span);
+            let neg = lit(
+                Operator {
+                    set: Some(flipped),
+                    base,
+                    if_exists: false,
+                },
+                &a.key,
+                values,
+                a.span,
+            );
             // ForAnyValue...IfExists holds on an absent key, so its complement needs presence;
             // ForAllValues already holds on an absent key, IfExists changes nothing.
-            Ok(if op.if_exists && set == SetQualifier::ForAnyValue { Nnf::And(vec![present(), neg]) } else { neg })
+            Ok(if op.if_exists && set == SetQualifier::ForAnyValue {
+                Nnf::And(vec![present(), neg])
+            } else {
+                neg
+            })
         }
     }
 }
@@ -218,8 +256,16 @@ fn nnf(e: &CondExpr, negated: bool) -> Result<Nnf, LowerError> {
             }
         }
         (CondExpr::Not(inner), n) => nnf(inner, !n)?,
-        (CondExpr::And(xs), false) | (CondExpr::Or(xs), true) => Nnf::And(xs.iter().map(|x| nnf(x, negated)).collect::<Result<_, _>>()?),
-        (CondExpr::Or(xs), false) | (CondExpr::And(xs), true) => Nnf::Or(xs.iter().map(|x| nnf(x, negated)).collect::<Result<_, _>>()?),
+        (CondExpr::And(xs), false) | (CondExpr::Or(xs), true) => Nnf::And(
+            xs.iter()
+                .map(|x| nnf(x, negated))
+                .collect::<Result<_, _>>()?,
+        ),
+        (CondExpr::Or(xs), false) | (CondExpr::And(xs), true) => Nnf::Or(
+            xs.iter()
+                .map(|x| nnf(x, negated))
+                .collect::<Result<_, _>>()?,
+        ),
         (CondExpr::Atom(a), n) => {
             let l = atom_lit(a);
             if n {
@@ -251,7 +297,9 @@ fn dnf(f: &Nnf, limit: usize) -> Result<Vec<Vec<Lit>>, LowerError> {
             for x in xs {
                 out.extend(dnf(x, limit)?);
                 if out.len() > limit {
-                    return Err(LowerError::TooLarge { conjuncts: out.len() });
+                    return Err(LowerError::TooLarge {
+                        conjuncts: out.len(),
+                    });
                 }
             }
             out
@@ -280,7 +328,9 @@ fn dnf(f: &Nnf, limit: usize) -> Result<Vec<Vec<Lit>>, LowerError> {
 }
 
 fn has_pattern_or_var(values: &[String]) -> bool {
-    values.iter().any(|v| v.contains('*') || v.contains('?') || v.contains("${"))
+    values
+        .iter()
+        .any(|v| v.contains('*') || v.contains('?') || v.contains("${"))
 }
 
 /// Merges two entries on the same operator and key within one conjunct.
@@ -304,19 +354,38 @@ fn merge_pair(a: &Lit, b: &Lit) -> Result<Option<Lit>, LowerError> {
                 v.push(x.clone());
             }
         }
-        Lit { values: v, ..a.clone() }
+        Lit {
+            values: v,
+            ..a.clone()
+        }
     };
     // Negated operators combine values as NOR: "none of A" and "none of B" is "none of A+B".
     if op.base.is_negated() && op.set != Some(SetQualifier::ForAnyValue) {
         return Ok(Some(union()));
     }
     let exact_intersection = matches!(op.base, B::Null | B::Bool)
-        || (matches!(op.base, B::StringEquals) && !has_pattern_or_var(&a.values) && !has_pattern_or_var(&b.values));
+        || (matches!(op.base, B::StringEquals)
+            && !has_pattern_or_var(&a.values)
+            && !has_pattern_or_var(&b.values));
     if exact_intersection && op.set != Some(SetQualifier::ForAnyValue) {
-        let norm = |s: &String| if matches!(op.base, B::Null | B::Bool) { s.to_lowercase() } else { s.clone() };
-        let inter: Vec<String> = a.values.iter().filter(|x| b.values.iter().any(|y| norm(y) == norm(x))).cloned().collect();
+        let norm = |s: &String| {
+            if matches!(op.base, B::Null | B::Bool) {
+                s.to_lowercase()
+            } else {
+                s.clone()
+            }
+        };
+        let inter: Vec<String> = a
+            .values
+            .iter()
+            .filter(|x| b.values.iter().any(|y| norm(y) == norm(x)))
+            .cloned()
+            .collect();
         if !inter.is_empty() {
-            return Ok(Some(Lit { values: inter, ..a.clone() }));
+            return Ok(Some(Lit {
+                values: inter,
+                ..a.clone()
+            }));
         }
         return match (op.set, op.if_exists) {
             (None, false) => Ok(None),
@@ -328,7 +397,10 @@ fn merge_pair(a: &Lit, b: &Lit) -> Result<Option<Lit>, LowerError> {
             })),
             _ => Err(inexpressible(
                 b.span,
-                format!("`{}` is tested twice with `{op}` with no value in common", a.key),
+                format!(
+                    "`{}` is tested twice with `{op}` with no value in common",
+                    a.key
+                ),
                 "test the key once",
             )),
         };
@@ -360,9 +432,21 @@ fn normalize_conjunct(c: Vec<Lit>) -> Result<Option<Vec<Lit>>, LowerError> {
         .flat_map(|l| l.values.iter().map(move |v| (l.key.as_str(), v.as_str())))
         .collect();
     for l in &out {
-        let absent_required = nulls.iter().any(|(k, v)| k.eq_ignore_ascii_case(&l.key) && v.eq_ignore_ascii_case("true"));
-        let needs_presence = l.op.set.is_none() && !l.op.if_exists && !l.op.base.is_negated() && l.op.base != BaseOperator::Null;
-        if absent_required && needs_presence && nulls.iter().filter(|(k, _)| k.eq_ignore_ascii_case(&l.key)).count() == 1 {
+        let absent_required = nulls
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case(&l.key) && v.eq_ignore_ascii_case("true"));
+        let needs_presence = l.op.set.is_none()
+            && !l.op.if_exists
+            && !l.op.base.is_negated()
+            && l.op.base != BaseOperator::Null;
+        if absent_required
+            && needs_presence
+            && nulls
+                .iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case(&l.key))
+                .count()
+                == 1
+        {
             return Ok(None);
         }
     }
@@ -388,8 +472,13 @@ fn joinable(a: &[Lit], b: &[Lit]) -> Option<usize> {
     let i = diff?;
     let la = a.get(i)?;
     // The other conjunct must hold the same test with other values, and everything else equal.
-    let lb = b.iter().find(|lb| lb.same_test(la) && !a.iter().any(|x| x.sort_key() == lb.sort_key()))?;
-    let others_equal = b.iter().filter(|x| !std::ptr::eq(*x, lb)).all(|x| a.iter().any(|y| y.sort_key() == x.sort_key()));
+    let lb = b
+        .iter()
+        .find(|lb| lb.same_test(la) && !a.iter().any(|x| x.sort_key() == lb.sort_key()))?;
+    let others_equal = b
+        .iter()
+        .filter(|x| !std::ptr::eq(*x, lb))
+        .all(|x| a.iter().any(|y| y.sort_key() == x.sort_key()));
     // Values OR together only for positive operators outside `ForAllValues`.
     let positive = !la.op.base.is_negated() && la.op.set != Some(SetQualifier::ForAllValues);
     (others_equal && positive && la.same_test(lb)).then_some(i)
@@ -407,7 +496,10 @@ pub fn lower_condition(c: &CondExpr, limit: usize) -> Result<Vec<Vec<Lit>>, Lowe
         }
     }
     // Absorption: a conjunct that contains another one's entries adds nothing.
-    let keys: Vec<Vec<_>> = conjuncts.iter().map(|c| c.iter().map(Lit::sort_key).collect()).collect();
+    let keys: Vec<Vec<_>> = conjuncts
+        .iter()
+        .map(|c| c.iter().map(Lit::sort_key).collect())
+        .collect();
     let mut keep = vec![true; conjuncts.len()];
     for i in 0..conjuncts.len() {
         for j in 0..conjuncts.len() {
@@ -420,7 +512,12 @@ pub fn lower_condition(c: &CondExpr, limit: usize) -> Result<Vec<Vec<Lit>>, Lowe
             }
         }
     }
-    let mut conjuncts: Vec<Vec<Lit>> = conjuncts.into_iter().zip(keep).filter(|(_, k)| *k).map(|(c, _)| c).collect();
+    let mut conjuncts: Vec<Vec<Lit>> = conjuncts
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(c, _)| c)
+        .collect();
     // Join conjuncts that differ in one positive entry's values.
     'again: loop {
         for i in 0..conjuncts.len() {

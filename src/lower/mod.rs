@@ -54,12 +54,20 @@ pub fn lower_document(d: &ir::Document, layout: Layout, diags: &mut Vec<Diagnost
             None => vec![Vec::new()],
             Some(c) => match lower_condition(c, MAX_STATEMENTS_PER_RULE) {
                 Ok(c) => c,
-                Err(LowerError::Inexpressible { span, message, help }) => {
+                Err(LowerError::Inexpressible {
+                    span,
+                    message,
+                    help,
+                }) => {
                     diags.push(Diagnostic::new(Code::E0401, span, message).with_help(help));
                     continue;
                 }
                 Err(LowerError::TooLarge { conjuncts }) => {
-                    let span = rule.condition.as_ref().map(|_| rule.span).unwrap_or(rule.span);
+                    let span = rule
+                        .condition
+                        .as_ref()
+                        .map(|_| rule.span)
+                        .unwrap_or(rule.span);
                     diags.push(
                         Diagnostic::new(
                             Code::E0402,
@@ -74,8 +82,12 @@ pub fn lower_document(d: &ir::Document, layout: Layout, diags: &mut Vec<Diagnost
         };
         if conjuncts.is_empty() {
             diags.push(
-                Diagnostic::new(Code::W0405, rule.span, "this rule's condition can never hold, so it emits nothing")
-                    .with_help("remove the rule or fix the condition"),
+                Diagnostic::new(
+                    Code::W0405,
+                    rule.span,
+                    "this rule's condition can never hold, so it emits nothing",
+                )
+                .with_help("remove the rule or fix the condition"),
             );
             continue;
         }
@@ -91,7 +103,11 @@ pub fn lower_document(d: &ir::Document, layout: Layout, diags: &mut Vec<Diagnost
                 resource: resource.clone(),
                 conditions: c
                     .into_iter()
-                    .map(|l| Condition { operator: l.op, key: l.key, values: l.values })
+                    .map(|l| Condition {
+                        operator: l.op,
+                        key: l.key,
+                        values: l.values,
+                    })
                     .collect(),
             };
             statements.push((st, rule.sid.clone(), i));
@@ -107,19 +123,36 @@ pub fn lower_document(d: &ir::Document, layout: Layout, diags: &mut Vec<Diagnost
     let budget = budget(d.kind);
     if size > budget {
         let how = match d.kind {
-            DocumentKind::Scp | DocumentKind::Rcp => "characters as written (Organizations counts whitespace; `--minify` helps)",
+            DocumentKind::Scp | DocumentKind::Rcp => {
+                "characters as written (Organizations counts whitespace; `--minify` helps)"
+            }
             _ => "characters without whitespace",
         };
         diags.push(
             Diagnostic::new(
                 Code::E0404,
                 d.name.span,
-                format!("`{}` is {size} {how}, over the {budget}-character budget of {} {}", d.name.node, if d.kind.name().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }, d.kind.name()),
+                format!(
+                    "`{}` is {size} {how}, over the {budget}-character budget of {} {}",
+                    d.name.node,
+                    if d.kind.name().starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    },
+                    d.kind.name()
+                ),
             )
-            .with_help("split it into several documents, or use wildcards and `in [...]` to shorten it"),
+            .with_help(
+                "split it into several documents, or use wildcards and `in [...]` to shorten it",
+            ),
         );
     }
-    Lowered { document, size, budget }
+    Lowered {
+        document,
+        size,
+        budget,
+    }
 }
 
 fn dedup(m: &Matcher<Vec<Spanned<String>>>) -> Matcher<Vec<String>> {
@@ -153,7 +186,10 @@ fn principals(m: &Matcher<Vec<Spanned<ir::PrincipalValue>>>) -> Matcher<Principa
         }
     }
     if p.any {
-        p = Principals { any: true, ..Principals::default() };
+        p = Principals {
+            any: true,
+            ..Principals::default()
+        };
     }
     match m {
         Matcher::Is(_) => Matcher::Is(p),

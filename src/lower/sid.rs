@@ -60,16 +60,23 @@ pub fn derive(st: &Statement) -> String {
 
 /// Assigns ids in place. Each entry: the statement, the rule's `@sid`, and the index of
 /// the statement among those of its rule.
-pub fn assign(statements: &mut [(Statement, Option<Spanned<String>>, usize)], diags: &mut Vec<Diagnostic>) {
+pub fn assign(
+    statements: &mut [(Statement, Option<Spanned<String>>, usize)],
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut explicit: BTreeMap<String, crate::source::Span> = BTreeMap::new();
     for (_, sid, i) in statements.iter() {
         if let (Some(s), 0) = (sid, i) {
             if let Some(prev) = explicit.get(&s.node) {
                 diags.push(
-                    Diagnostic::new(Code::E0403, s.span, format!("statement id `{}` is used twice in this document", s.node))
-                        .with_label(*prev, "first used here")
-                        .with_help("statement ids must be unique within a policy"),
+                    Diagnostic::new(
+                        Code::E0403,
+                        s.span,
+                        format!("statement id `{}` is used twice in this document", s.node),
+                    )
+                    .with_label(*prev, "first used here")
+                    .with_help("statement ids must be unique within a policy"),
                 );
             } else {
                 explicit.insert(s.node.clone(), s.span);
@@ -88,7 +95,11 @@ pub fn assign(statements: &mut [(Statement, Option<Spanned<String>>, usize)], di
         }
         let mut n = if sid.is_some() { *i + 1 } else { 1 };
         loop {
-            let cand = if n == 1 { base.clone() } else { format!("{base}{n}") };
+            let cand = if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}{n}")
+            };
             if !used.contains(&cand) {
                 used.insert(cand.clone());
                 st.sid = Some(cand);
@@ -105,21 +116,54 @@ mod tests {
     use crate::policy::Effect;
 
     fn st(effect: Effect, action: Matcher<Vec<String>>) -> Statement {
-        Statement { sid: None, effect, principal: None, action, resource: None, conditions: vec![] }
+        Statement {
+            sid: None,
+            effect,
+            principal: None,
+            action,
+            resource: None,
+            conditions: vec![],
+        }
     }
 
     #[test]
     fn derived_ids_are_readable_and_unique() {
         let mut v = vec![
-            (st(Effect::Allow, Matcher::Is(vec!["iam:PassRole".into()])), None, 0),
-            (st(Effect::Allow, Matcher::Is(vec!["iam:PassRole".into()])), None, 0),
-            (st(Effect::Deny, Matcher::Not(vec!["sts:GetSessionToken".into(), "iam:*".into()])), None, 0),
+            (
+                st(Effect::Allow, Matcher::Is(vec!["iam:PassRole".into()])),
+                None,
+                0,
+            ),
+            (
+                st(Effect::Allow, Matcher::Is(vec!["iam:PassRole".into()])),
+                None,
+                0,
+            ),
+            (
+                st(
+                    Effect::Deny,
+                    Matcher::Not(vec!["sts:GetSessionToken".into(), "iam:*".into()]),
+                ),
+                None,
+                0,
+            ),
             (st(Effect::Allow, Matcher::Is(vec!["*".into()])), None, 0),
         ];
         let mut d = Vec::new();
         assign(&mut v, &mut d);
-        let ids: Vec<_> = v.iter().map(|(s, _, _)| s.sid.clone().unwrap_or_default()).collect();
-        assert_eq!(ids, ["AllowIamPassRole", "AllowIamPassRole2", "DenyNotStsGetSessionTokenEtc", "AllowAllActions"]);
+        let ids: Vec<_> = v
+            .iter()
+            .map(|(s, _, _)| s.sid.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "AllowIamPassRole",
+                "AllowIamPassRole2",
+                "DenyNotStsGetSessionTokenEtc",
+                "AllowAllActions"
+            ]
+        );
         assert!(d.is_empty());
     }
 }

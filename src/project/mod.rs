@@ -37,11 +37,14 @@ pub struct EnvDef {
     pub span: Span,
 }
 
+/// `[env.NAME]` tables: name (with its span) -> constants.
+type RawEnvs = BTreeMap<toml::Spanned<String>, BTreeMap<String, toml::Spanned<String>>>;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
     project: Option<RawProject>,
-    env: Option<BTreeMap<toml::Spanned<String>, BTreeMap<String, toml::Spanned<String>>>>,
+    env: Option<RawEnvs>,
 }
 
 #[derive(Deserialize)]
@@ -54,7 +57,7 @@ struct RawProject {
 }
 
 /// Parses `iamc.toml`; `file` is its id in the compilation's sources, for spans.
-pub fn parse(file: FileId, text: &str) -> Result<Project, Diagnostic> {
+pub fn parse(file: FileId, text: &str) -> Result<Project, Box<Diagnostic>> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let range = e.span().unwrap_or(0..0);
         let msg = e.message().trim().replace('\n', " ");
@@ -63,9 +66,9 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Diagnostic> {
         } else {
             Code::E0902
         };
-        Diagnostic::new(code, Span::new(file, range.start, range.end), msg).with_help(
+        Box::new(Diagnostic::new(code, Span::new(file, range.start, range.end), msg).with_help(
             "`iamc.toml` has a `[project]` table (name, sources, out, default) and `[env.NAME]` tables of string constants",
-        )
+        ))
     })?;
     let mut envs: Vec<EnvDef> = raw
         .env
@@ -74,15 +77,20 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Diagnostic> {
         .map(|(name, consts)| EnvDef {
             span: Span::new(file, name.span().start, name.span().end),
             name: name.into_inner(),
-            constants: consts.into_iter().map(|(k, v)| (k, v.into_inner())).collect(),
+            constants: consts
+                .into_iter()
+                .map(|(k, v)| (k, v.into_inner()))
+                .collect(),
         })
         .collect();
     envs.sort_by_key(|e| e.span.start);
     let project = raw.project;
-    let default_env = project
-        .as_ref()
-        .and_then(|p| p.default.as_ref())
-        .map(|d| (d.get_ref().clone(), Span::new(file, d.span().start, d.span().end)));
+    let default_env = project.as_ref().and_then(|p| p.default.as_ref()).map(|d| {
+        (
+            d.get_ref().clone(),
+            Span::new(file, d.span().start, d.span().end),
+        )
+    });
     Ok(Project {
         name: project.as_ref().and_then(|p| p.name.clone()),
         sources: project
@@ -101,7 +109,11 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Diagnostic> {
 impl Project {
     /// The environment to use: `--env NAME`, else `default`, else the first one.
     /// `Ok(None)` when the project defines no environments.
-    pub fn select_env(&self, requested: Option<&str>, file: FileId) -> Result<Option<&EnvDef>, Diagnostic> {
+    pub fn select_env(
+        &self,
+        requested: Option<&str>,
+        file: FileId,
+    ) -> Result<Option<&EnvDef>, Box<Diagnostic>> {
         let (name, span) = match (requested, &self.default_env) {
             (Some(n), _) => (n.to_string(), None),
             (None, Some((n, s))) => (n.clone(), Some(*s)),
@@ -121,7 +133,7 @@ impl Project {
                 } else {
                     d.with_help(format!("the environments are: {}", names.join(", ")))
                 };
-                Err(d)
+                Err(Box::new(d))
             }
         }
     }
@@ -136,13 +148,25 @@ impl Project {
         }
         let mut out = Vec::new();
         for e in &self.envs {
-            let missing: Vec<&str> = all.keys().copied().filter(|k| !e.constants.contains_key(*k)).collect();
+            let missing: Vec<&str> = all
+                .keys()
+                .copied()
+                .filter(|k| !e.constants.contains_key(*k))
+                .collect();
             if !missing.is_empty() {
                 out.push(
                     Diagnostic::new(
                         Code::W0906,
                         e.span,
-                        format!("environment `{}` does not define {}", e.name, missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")),
+                        format!(
+                            "environment `{}` does not define {}",
+                            e.name,
+                            missing
+                                .iter()
+                                .map(|m| format!("`{m}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     )
                     .with_help("define every constant in every environment, so each one builds"),
                 );
@@ -156,11 +180,16 @@ impl Project {
 /// `iam/app/developer.iamc` -> `iam.app.developer`. `None` if a segment is not a name.
 pub fn module_path(relative: &str) -> Option<String> {
     let stem = relative.strip_suffix(".iamc")?;
-    let segs: Vec<&str> = stem.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+    let segs: Vec<&str> = stem
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
     let ok = !segs.is_empty()
         && segs.iter().all(|s| {
             let mut c = s.chars();
-            c.next().is_some_and(|f| f.is_ascii_alphabetic() || f == '_') && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+            c.next()
+                .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+                && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
         });
     ok.then(|| segs.join("."))
 }
@@ -174,9 +203,22 @@ mod tests {
         let text = "[project]\nname = \"x\"\nsources = [\"iam\"]\n\n[env.prod]\naccount = \"1\"\n\n[env.dev]\naccount = \"2\"\n";
         let p = parse(FileId(0), text).unwrap();
         assert_eq!(p.sources, vec!["iam".to_string()]);
-        assert_eq!(p.envs.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["prod", "dev"]);
-        assert_eq!(p.select_env(None, FileId(0)).unwrap().map(|e| e.name.as_str()), Some("prod"));
-        assert_eq!(p.select_env(Some("dev"), FileId(0)).unwrap().map(|e| e.name.as_str()), Some("dev"));
+        assert_eq!(
+            p.envs.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+            ["prod", "dev"]
+        );
+        assert_eq!(
+            p.select_env(None, FileId(0))
+                .unwrap()
+                .map(|e| e.name.as_str()),
+            Some("prod")
+        );
+        assert_eq!(
+            p.select_env(Some("dev"), FileId(0))
+                .unwrap()
+                .map(|e| e.name.as_str()),
+            Some("dev")
+        );
         let e = p.select_env(Some("stage"), FileId(0)).unwrap_err();
         assert_eq!(e.code, Code::E0903);
     }
@@ -192,7 +234,10 @@ mod tests {
 
     #[test]
     fn module_paths() {
-        assert_eq!(module_path("iam/app/developer.iamc").as_deref(), Some("iam.app.developer"));
+        assert_eq!(
+            module_path("iam/app/developer.iamc").as_deref(),
+            Some("iam.app.developer")
+        );
         assert_eq!(module_path("iam/my-app.iamc"), None);
     }
 }

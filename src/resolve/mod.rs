@@ -52,12 +52,16 @@ impl<'a> Resolved<'a> {
     }
 
     pub fn item(&self, r: ItemRef) -> Option<&'a ast::Item> {
-        self.modules.get(r.module).and_then(|m| m.ast.items.get(r.item))
+        self.modules
+            .get(r.module)
+            .and_then(|m| m.ast.items.get(r.item))
     }
 
     /// Looks a single name up in a module's scope.
     pub fn lookup(&self, module: usize, name: &str) -> Option<Binding> {
-        self.modules.get(module).and_then(|m| m.scope.get(name).copied())
+        self.modules
+            .get(module)
+            .and_then(|m| m.scope.get(name).copied())
     }
 
     /// Resolves a path naming a declaration: `Name` in scope. Longer paths are reported
@@ -79,7 +83,10 @@ impl<'a> Resolved<'a> {
 }
 
 /// Builds the module table and scopes; reports bad imports, duplicates and cycles.
-pub fn resolve<'a>(sources: &Sources, modules: &'a [ast::Module]) -> (Resolved<'a>, Vec<Diagnostic>) {
+pub fn resolve<'a>(
+    sources: &Sources,
+    modules: &'a [ast::Module],
+) -> (Resolved<'a>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut res = Resolved::default();
     for m in modules {
@@ -181,7 +188,10 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
             edges.push((mi, ti, imp.span));
             let target = &res.modules[ti];
             for name in &imp.names {
-                let Some(b) = target.scope.get(&name.name.node).filter(|b| b.target.module == ti)
+                let Some(b) = target
+                    .scope
+                    .get(&name.name.node)
+                    .filter(|b| b.target.module == ti)
                 else {
                     let declared: Vec<&str> = target
                         .scope
@@ -197,7 +207,8 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
                             name.name.node
                         ),
                     );
-                    if let Some(s) = suggest::did_you_mean(&name.name.node, declared.iter().copied())
+                    if let Some(s) =
+                        suggest::did_you_mean(&name.name.node, declared.iter().copied())
                     {
                         d = d
                             .with_help(format!("did you mean `{s}`?"))

@@ -3,7 +3,10 @@
 /// The candidate closest to `name` if it is close enough to be a likely typo
 /// (distance at most a third of the name's length, at least 1). Ties go to the first
 /// candidate in sorted order, so suggestions are deterministic.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let limit = (name.chars().count() / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     let mut sorted: Vec<&str> = candidates.into_iter().collect();
@@ -43,7 +46,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("acount", ["account", "app_roles"]), Some("account".into()));
+        assert_eq!(
+            did_you_mean("acount", ["account", "app_roles"]),
+            Some("account".into())
+        );
         assert_eq!(did_you_mean("zzz", ["account"]), None);
         assert_eq!(distance("kitten", "sitting"), 3);
     }

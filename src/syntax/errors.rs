@@ -198,15 +198,46 @@ pub fn rule_words(r: Rule) -> Option<&'static str> {
 
 /// The words a reserved word is checked against when a name was expected.
 const RESERVED: &[&str] = &[
-    "import", "const", "template", "policy", "boundary", "trust", "scp", "rcp", "principal",
-    "prove", "allow", "deny", "use", "not", "on", "from", "when", "and", "or", "like", "in",
-    "exists", "true", "false", "as",
+    "import",
+    "const",
+    "template",
+    "policy",
+    "boundary",
+    "trust",
+    "scp",
+    "rcp",
+    "principal",
+    "prove",
+    "allow",
+    "deny",
+    "use",
+    "not",
+    "on",
+    "from",
+    "when",
+    "and",
+    "or",
+    "like",
+    "in",
+    "exists",
+    "true",
+    "false",
+    "as",
 ];
 
 /// Words that start a top-level declaration.
 pub const TOP_LEVEL: &[&str] = &[
-    "import", "const", "template", "policy", "boundary", "trust", "scp", "rcp", "resource",
-    "principal", "prove",
+    "import",
+    "const",
+    "template",
+    "policy",
+    "boundary",
+    "trust",
+    "scp",
+    "rcp",
+    "resource",
+    "principal",
+    "prove",
 ];
 
 /// The byte range of the token at `pos` in `text` (after any whitespace), for "found ...".
@@ -240,7 +271,11 @@ fn describe(tok: &str) -> String {
 
 /// Converts a pest error for text parsed from `text[offset..]` into a syntax error and the
 /// span (absolute byte offsets) it should be reported at.
-pub fn from_pest(err: &pest::error::Error<Rule>, text: &str, offset: usize) -> (SyntaxError, usize, usize) {
+pub fn from_pest(
+    err: &pest::error::Error<Rule>,
+    text: &str,
+    offset: usize,
+) -> (SyntaxError, usize, usize) {
     let rel = match err.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
@@ -300,7 +335,9 @@ fn help_for(expected: &[&'static str], tok: &str) -> Option<String> {
         return Some("compare with `==`".to_string());
     }
     if tok == "&" || tok == "|" || tok == "!" {
-        return Some("conditions are joined with `and` and `or`, and negated with `not`".to_string());
+        return Some(
+            "conditions are joined with `and` and `or`, and negated with `not`".to_string(),
+        );
     }
     None
 }

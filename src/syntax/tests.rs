@@ -17,7 +17,8 @@ pub fn render(m: &Module) -> String {
 }
 
 fn doc(d: &Option<Doc>) -> String {
-    d.as_ref().map_or(String::new(), |d| format!("doc={:?} ", d.node))
+    d.as_ref()
+        .map_or(String::new(), |d| format!("doc={:?} ", d.node))
 }
 
 fn item(i: &Item) -> String {
@@ -37,7 +38,8 @@ fn item(i: &Item) -> String {
             "(const {}{}{} = {})",
             doc(&c.doc),
             c.name,
-            c.ty.as_ref().map_or(String::new(), |t| format!(": {}", ty(t))),
+            c.ty.as_ref()
+                .map_or(String::new(), |t| format!(": {}", ty(t))),
             expr(&c.value)
         ),
         Item::Template(t) => {
@@ -49,11 +51,19 @@ fn item(i: &Item) -> String {
                         "{}: {}{}",
                         p.name,
                         ty(&p.ty),
-                        p.default.as_ref().map_or(String::new(), |d| format!(" = {}", expr(d)))
+                        p.default
+                            .as_ref()
+                            .map_or(String::new(), |d| format!(" = {}", expr(d)))
                     )
                 })
                 .collect();
-            format!("(template {}{}({}) {})", doc(&t.doc), t.name, params.join(", "), body(&t.body))
+            format!(
+                "(template {}{}({}) {})",
+                doc(&t.doc),
+                t.name,
+                params.join(", "),
+                body(&t.body)
+            )
         }
         Item::Document(d) => format!(
             "({} {}{} {})",
@@ -63,13 +73,26 @@ fn item(i: &Item) -> String {
             body(&d.body)
         ),
         Item::Principal(p) => {
-            let fields: Vec<String> =
-                p.fields.iter().map(|f| format!("{}: {}", f.name, expr(&f.value))).collect();
-            format!("(principal {}{} {{{}}})", doc(&p.doc), p.name, fields.join(", "))
+            let fields: Vec<String> = p
+                .fields
+                .iter()
+                .map(|f| format!("{}: {}", f.name, expr(&f.value)))
+                .collect();
+            format!(
+                "(principal {}{} {{{}}})",
+                doc(&p.doc),
+                p.name,
+                fields.join(", ")
+            )
         }
         Item::Prove(p) => {
             let props: Vec<String> = p.properties.iter().map(property).collect();
-            format!("(prove {}{} {{{}}})", doc(&p.doc), p.target.dotted(), props.join(" "))
+            format!(
+                "(prove {}{} {{{}}})",
+                doc(&p.doc),
+                p.target.dotted(),
+                props.join(" ")
+            )
         }
     }
 }
@@ -89,8 +112,11 @@ fn body(stmts: &[Stmt]) -> String {
 fn stmt(s: &Stmt) -> String {
     match s {
         Stmt::Use(u) => {
-            let args: Vec<String> =
-                u.args.iter().map(|a| format!("{}: {}", a.name, expr(&a.value))).collect();
+            let args: Vec<String> = u
+                .args
+                .iter()
+                .map(|a| format!("{}: {}", a.name, expr(&a.value)))
+                .collect();
             format!("(use {}({}))", u.template.dotted(), args.join(", "))
         }
         Stmt::Rule(r) => {
@@ -121,7 +147,11 @@ fn stmt(s: &Stmt) -> String {
 
 fn clause<T>(c: &Clause<T>, f: fn(&T) -> String) -> String {
     let items: Vec<String> = c.items.iter().map(f).collect();
-    format!("({}{})", if c.is_negated() { "not " } else { "" }, items.join(" "))
+    format!(
+        "({}{})",
+        if c.is_negated() { "not " } else { "" },
+        items.join(" ")
+    )
 }
 
 fn principal(p: &PrincipalExpr) -> String {
@@ -274,7 +304,10 @@ fn imports() {
     check("import a.b.c", "(import a.b [c])");
     check("import a.b.c as d", "(import a.b [c as d])");
     check("import a.b.{c, d as e,}", "(import a.b [c, d as e])");
-    check("import std.scp.FullAWSAccess", "(import std.scp [FullAWSAccess])");
+    check(
+        "import std.scp.FullAWSAccess",
+        "(import std.scp [FullAWSAccess])",
+    );
     check("import a.{b}", "(import a [b])");
 }
 
@@ -284,8 +317,14 @@ fn consts_and_types() {
         "const account: AccountId = \"123412341234\"",
         "(const account: AccountId = \"123412341234\")",
     );
-    check("const s: List<Service> = [ec2, s3,]", "(const s: List<Service> = [name:ec2 name:s3])");
-    check("const n: List<List<String>> = []", "(const n: List<List<String>> = [])");
+    check(
+        "const s: List<Service> = [ec2, s3,]",
+        "(const s: List<Service> = [name:ec2 name:s3])",
+    );
+    check(
+        "const n: List<List<String>> = []",
+        "(const n: List<List<String>> = [])",
+    );
     check("const a = env.account", "(const a = name:env.account)");
 }
 
@@ -376,7 +415,10 @@ fn rules() {
 
 #[test]
 fn conditions() {
-    check_cond("not aws:MultiFactorAuthPresent", "(not key:aws:MultiFactorAuthPresent)");
+    check_cond(
+        "not aws:MultiFactorAuthPresent",
+        "(not key:aws:MultiFactorAuthPresent)",
+    );
     check_cond(
         "aws:SourceIp? in [cidr\"10.0.0.0/8\"]",
         "(in aws:SourceIp? [Cidr:\"10.0.0.0/8\"])",
@@ -392,7 +434,10 @@ fn conditions() {
     check_cond("a:x or b:y and c:z", "(or key:a:x (and key:b:y key:c:z))");
     check_cond("a:x and b:y and c:z", "(and (and key:a:x key:b:y) key:c:z)");
     check_cond("a:x or b:y or c:z", "(or (or key:a:x key:b:y) key:c:z)");
-    check_cond("not (a:x or b:y) and c:z", "(and (not (or key:a:x key:b:y)) key:c:z)");
+    check_cond(
+        "not (a:x or b:y) and c:z",
+        "(and (not (or key:a:x key:b:y)) key:c:z)",
+    );
     check_cond("not not a:x", "(not (not key:a:x))");
     check_cond("true or false", "(or true false)");
     check_cond("k:a not like \"x*\"", "(not like k:a \"x*\")");
@@ -403,20 +448,32 @@ fn conditions() {
         "s3:max-keys <= 10 and s3:max-keys >= -1.5 and n:x > 1 and n:y < 2",
         "(and (and (and (<= s3:max-keys num:10) (>= s3:max-keys num:-1.5)) (> n:x num:1)) (< n:y num:2))",
     );
-    check_cond("all aws:TagKeys like \"team-*\"", "(all like aws:TagKeys \"team-*\")");
+    check_cond(
+        "all aws:TagKeys like \"team-*\"",
+        "(all like aws:TagKeys \"team-*\")",
+    );
     check_cond(
         "kms:EncryptionContext:aws:pi == \"x\" and token.actions.githubusercontent.com:sub like \"repo:o/*\"",
         "(and (== kms:EncryptionContext:aws:pi \"x\") (like token.actions.githubusercontent.com:sub \"repo:o/*\"))",
     );
-    check_cond("aws:SourceIp? == ip\"10.1.2.3\"", "(== aws:SourceIp? Ip:\"10.1.2.3\")");
-    check_cond("aws:MultiFactorAuthPresent == true", "(== aws:MultiFactorAuthPresent true)");
+    check_cond(
+        "aws:SourceIp? == ip\"10.1.2.3\"",
+        "(== aws:SourceIp? Ip:\"10.1.2.3\")",
+    );
+    check_cond(
+        "aws:MultiFactorAuthPresent == true",
+        "(== aws:MultiFactorAuthPresent true)",
+    );
     // `any`/`all` are names unless a key follows.
     check_cond("k:a == any", "(== k:a name:any)");
 }
 
 #[test]
 fn expressions() {
-    check_expr("\"a\\\"b\\\\c\\nd\\te\\u{1F600}\"", "\"a\\\"b\\\\c\\nd\\te😀\"");
+    check_expr(
+        "\"a\\\"b\\\\c\\nd\\te\\u{1F600}\"",
+        "\"a\\\"b\\\\c\\nd\\te😀\"",
+    );
     check_expr("\"${aws:username}\"", "\"${aws:username}\"");
     check_expr("-12.5", "num:-12.5");
     check_expr("true", "true");
@@ -472,7 +529,10 @@ fn comments_and_layout() {
         "(policy P {(allow (*) on=(*))})",
     );
     check("", "");
-    check("\r\npolicy P {\r\n allow *\r\n}\r\n", "(policy P {(allow (*))})");
+    check(
+        "\r\npolicy P {\r\n allow *\r\n}\r\n",
+        "(policy P {(allow (*))})",
+    );
 }
 
 #[test]

@@ -392,9 +392,8 @@ impl<'d> Lowerer<'d> {
                     let clause = self.from_clause(c)?;
                     match &principals {
                         Some(first) => {
-                            let d =
-                                errors::diagnostic(SyntaxError::DuplicateClause("from"), cspan)
-                                    .with_label(first.span, "first `from` clause here");
+                            let d = errors::diagnostic(SyntaxError::DuplicateClause("from"), cspan)
+                                .with_label(first.span, "first `from` clause here");
                             self.diags.push(d);
                         }
                         None => principals = Some(clause),
@@ -910,7 +909,10 @@ impl<'d> Lowerer<'d> {
                 continue;
             }
             let Some((j, esc)) = chars.next() else {
-                self.report(SyntaxError::InvalidEscape(String::from("\\")), self.abs(base + i, base + i + 1));
+                self.report(
+                    SyntaxError::InvalidEscape(String::from("\\")),
+                    self.abs(base + i, base + i + 1),
+                );
                 out.push('\\');
                 continue;
             };
@@ -933,7 +935,10 @@ impl<'d> Lowerer<'d> {
                             // Cover `\u{...}` when it has a closing brace on the line.
                             let end = unicode_extent(rest).map_or(after, |n| after + n);
                             let written = text.get(i..end).unwrap_or("\\u").to_string();
-                            self.report(SyntaxError::InvalidEscape(written.clone()), self.abs(base + i, base + end));
+                            self.report(
+                                SyntaxError::InvalidEscape(written.clone()),
+                                self.abs(base + i, base + end),
+                            );
                             out.push_str(&written);
                             while chars.peek().is_some_and(|(k, _)| *k < end) {
                                 chars.next();
@@ -943,7 +948,10 @@ impl<'d> Lowerer<'d> {
                 }
                 other => {
                     let written = format!("\\{other}");
-                    self.report(SyntaxError::InvalidEscape(written.clone()), self.abs(base + i, base + after));
+                    self.report(
+                        SyntaxError::InvalidEscape(written.clone()),
+                        self.abs(base + i, base + after),
+                    );
                     out.push_str(&written);
                 }
             }
@@ -1009,7 +1017,10 @@ impl<'d> Lowerer<'d> {
                     }
                 }
                 Rule::arn_bad_brace => {
-                    self.report(SyntaxError::BadInterpolation(c.as_str().to_string()), self.span(&c));
+                    self.report(
+                        SyntaxError::BadInterpolation(c.as_str().to_string()),
+                        self.span(&c),
+                    );
                     parts.push(ArnPart::Text(self.ident(&c)));
                 }
                 Rule::str_close if c.as_str().is_empty() => {

@@ -23,7 +23,11 @@ fn build_seeds(out: &Path) {
         .arg(out)
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
 }
 
 /// Sorts arrays, turns single strings in list positions into lists, drops `Sid`, and
@@ -42,11 +46,22 @@ fn normalise(v: &Value) -> Value {
                 Value::Object(out)
             }
             Value::Array(xs) => {
-                let mut xs: Vec<Value> = xs.iter().map(|x| if x.is_string() { x.clone() } else { walk(x, key) }).collect();
+                let mut xs: Vec<Value> = xs
+                    .iter()
+                    .map(|x| {
+                        if x.is_string() {
+                            x.clone()
+                        } else {
+                            walk(x, key)
+                        }
+                    })
+                    .collect();
                 xs.sort_by_key(|x| x.to_string());
                 Value::Array(xs)
             }
-            Value::String(s) if !matches!(key, "Version" | "Effect") => Value::Array(vec![Value::String(s.clone())]),
+            Value::String(s) if !matches!(key, "Version" | "Effect") => {
+                Value::Array(vec![Value::String(s.clone())])
+            }
             other => other.clone(),
         }
     }
@@ -54,7 +69,10 @@ fn normalise(v: &Value) -> Value {
 }
 
 fn read_json(p: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+    )
+    .unwrap()
 }
 
 fn json_files(dir: &Path) -> Vec<String> {
@@ -82,7 +100,10 @@ fn seeds_mean_what_the_published_policies_mean() {
         let text = std::fs::read_to_string(out.join(&name)).unwrap();
         let value: Value = serde_json::from_str(&text).unwrap();
         let doc = iamc::policy::parse::parse_document(&value, "").unwrap();
-        assert_eq!(iamc::policy::json::to_string(&doc, iamc::policy::json::Layout::Pretty), text);
+        assert_eq!(
+            iamc::policy::json::to_string(&doc, iamc::policy::json::Layout::Pretty),
+            text
+        );
     }
     let _ = std::fs::remove_dir_all(&out);
 }
@@ -103,7 +124,11 @@ fn seeds_are_byte_identical_to_the_pinned_files() {
     for name in json_files(&pinned) {
         let got = std::fs::read(out.join(&name)).unwrap();
         let want = std::fs::read(pinned.join(&name)).unwrap();
-        assert!(got == want, "{name} changed; run with IAMC_BLESS=1 if intended:\n{}", String::from_utf8_lossy(&got));
+        assert!(
+            got == want,
+            "{name} changed; run with IAMC_BLESS=1 if intended:\n{}",
+            String::from_utf8_lossy(&got)
+        );
     }
     let _ = std::fs::remove_dir_all(&out);
 }

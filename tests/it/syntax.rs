@@ -20,7 +20,8 @@ fn corpus(dir: &str) -> Vec<(PathBuf, String)> {
     files
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let text =
+                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             (p, text)
         })
         .collect()
@@ -39,7 +40,10 @@ fn render(d: &Diagnostic, text: &str, idx: &LineIndex) -> String {
 /// The `// expect:` lines of a corpus file.
 fn expectations(text: &str) -> Vec<String> {
     text.lines()
-        .filter_map(|l| l.split_once("// expect:").map(|(_, e)| e.trim().to_string()))
+        .filter_map(|l| {
+            l.split_once("// expect:")
+                .map(|(_, e)| e.trim().to_string())
+        })
         .collect()
 }
 
@@ -50,7 +54,11 @@ fn malformed_corpus_reports_exactly_the_expected_diagnostics() {
     let mut failures = Vec::new();
     for (path, text) in &files {
         let mut expected = expectations(text);
-        assert!(!expected.is_empty(), "{} has no `// expect:` line", path.display());
+        assert!(
+            !expected.is_empty(),
+            "{} has no `// expect:` line",
+            path.display()
+        );
         let (_, diags) = parse(FileId(0), text);
         let idx = LineIndex::new(text);
         let mut got: Vec<String> = diags.iter().map(|d| render(d, text, &idx)).collect();
@@ -64,7 +72,12 @@ fn malformed_corpus_reports_exactly_the_expected_diagnostics() {
             ));
         }
         for d in &diags {
-            assert!(!d.message.is_empty() && !d.message.ends_with('.'), "{}: {:?}", path.display(), d.message);
+            assert!(
+                !d.message.is_empty() && !d.message.ends_with('.'),
+                "{}: {:?}",
+                path.display(),
+                d.message
+            );
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -72,10 +85,16 @@ fn malformed_corpus_reports_exactly_the_expected_diagnostics() {
 
 #[test]
 fn every_syntax_code_is_exercised_by_the_corpus() {
-    let all: String = corpus("tests/malformed/syntax").into_iter().map(|(_, t)| t).collect();
+    let all: String = corpus("tests/malformed/syntax")
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
     for code in iamc::diagnostics::Code::ALL {
         if code.stage() == iamc::diagnostics::codes::Stage::Syntax {
-            assert!(all.contains(&format!("// expect: {code} ")), "{code} has no corpus file");
+            assert!(
+                all.contains(&format!("// expect: {code} ")),
+                "{code} has no corpus file"
+            );
         }
     }
 }

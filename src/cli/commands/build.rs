@@ -39,7 +39,11 @@ enum LoadError {
     /// Usage or I/O: a message, exit 2.
     Usage(String),
     /// A located diagnostic in `iamc.toml`; exit 1 (or 2 for `usage`).
-    Located { sources: Box<Sources>, diag: Box<Diagnostic>, usage: bool },
+    Located {
+        sources: Box<Sources>,
+        diag: Box<Diagnostic>,
+        usage: bool,
+    },
 }
 
 fn usage(msg: impl Into<String>) -> LoadError {
@@ -47,16 +51,28 @@ fn usage(msg: impl Into<String>) -> LoadError {
 }
 
 fn run(args: &SourceArgs, out: Option<Option<&Path>>, minify: bool) -> Exit {
-    let layout = if minify { Layout::Minified } else { Layout::Pretty };
+    let layout = if minify {
+        Layout::Minified
+    } else {
+        Layout::Pretty
+    };
     let loaded = match load(args, out.flatten(), layout) {
         Ok(l) => l,
         Err(LoadError::Usage(msg)) => {
             eprintln!("error: {msg}");
             return Exit::UsageOrIo;
         }
-        Err(LoadError::Located { sources, diag, usage }) => {
+        Err(LoadError::Located {
+            sources,
+            diag,
+            usage,
+        }) => {
             report(args.format, &sources, std::slice::from_ref(&diag), &[]);
-            return if usage { Exit::UsageOrIo } else { Exit::SourceErrors };
+            return if usage {
+                Exit::UsageOrIo
+            } else {
+                Exit::SourceErrors
+            };
         }
     };
     let mut compilation = crate::compile(&loaded.sources, &loaded.options);
@@ -110,18 +126,39 @@ fn run(args: &SourceArgs, out: Option<Option<&Path>>, minify: bool) -> Exit {
         }
         Format::Text => {
             if !compilation.diagnostics.is_empty() {
-                eprint!("{}", render::to_text(&compilation.diagnostics, &loaded.sources, stderr_is_terminal()));
+                eprint!(
+                    "{}",
+                    render::to_text(
+                        &compilation.diagnostics,
+                        &loaded.sources,
+                        stderr_is_terminal()
+                    )
+                );
             }
             if let Some(e) = &io_error {
                 eprintln!("error: {e}");
             } else if failed {
-                let n = compilation.diagnostics.iter().filter(|d| d.is_error()).count();
-                eprintln!("error: {n} error{} found; nothing written", if n == 1 { "" } else { "s" });
+                let n = compilation
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .count();
+                eprintln!(
+                    "error: {n} error{} found; nothing written",
+                    if n == 1 { "" } else { "s" }
+                );
             } else {
                 let verb = if wrote { "wrote" } else { "checked" };
                 for w in &written {
-                    let shown = if wrote { loaded.out_dir.join(&w.file).display().to_string() } else { w.name.clone() };
-                    println!("{verb} {shown} ({}, {} of {} characters)", w.kind, w.size, w.budget);
+                    let shown = if wrote {
+                        loaded.out_dir.join(&w.file).display().to_string()
+                    } else {
+                        w.name.clone()
+                    };
+                    println!(
+                        "{verb} {shown} ({}, {} of {} characters)",
+                        w.kind, w.size, w.budget
+                    );
                 }
                 if written.is_empty() {
                     println!("no documents declared");
@@ -161,7 +198,8 @@ fn write_outputs(dir: &Path, written: &[Written]) -> Result<(), String> {
         .unwrap_or_default();
     for w in written {
         let path = dir.join(&w.file);
-        write_atomic(&path, w.text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        write_atomic(&path, w.text.as_bytes())
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     }
     let current: Vec<&str> = written.iter().map(|w| w.file.as_str()).collect();
     for old in &previous {
@@ -173,11 +211,13 @@ fn write_outputs(dir: &Path, written: &[Written]) -> Result<(), String> {
     }
     let mut manifest = current.join("\n");
     manifest.push('\n');
-    write_atomic(&manifest_path, manifest.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", manifest_path.display()))
+    write_atomic(&manifest_path, manifest.as_bytes())
+        .map_err(|e| format!("cannot write `{}`: {e}", manifest_path.display()))
 }
 
 fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|e| usage(format!("cannot read `{}`: {e}", path.display())))
+    std::fs::read_to_string(path)
+        .map_err(|e| usage(format!("cannot read `{}`: {e}", path.display())))
 }
 
 fn load(args: &SourceArgs, out: Option<&Path>, layout: Layout) -> Result<Loaded, LoadError> {
@@ -187,20 +227,39 @@ fn load(args: &SourceArgs, out: Option<&Path>, layout: Layout) -> Result<Loaded,
             return Err(usage("give either files or `--project`, not both"));
         }
         if args.env.is_some() {
-            return Err(usage("`--env` needs a project (`iamc.toml`); plain files have no environments"));
+            return Err(usage(
+                "`--env` needs a project (`iamc.toml`); plain files have no environments",
+            ));
         }
         for f in &args.files {
             let text = read(f)?;
-            let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let module = project::module_path(&format!("{stem}.iamc"))
-                .ok_or_else(|| usage(format!("`{}`: a file name must be a name (letters, digits, `_`) to be a module", f.display())))?;
-            sources.add(f.display().to_string(), module, Origin::File(f.display().to_string()), text);
+            let stem = f
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let module = project::module_path(&format!("{stem}.iamc")).ok_or_else(|| {
+                usage(format!(
+                    "`{}`: a file name must be a name (letters, digits, `_`) to be a module",
+                    f.display()
+                ))
+            })?;
+            sources.add(
+                f.display().to_string(),
+                module,
+                Origin::File(f.display().to_string()),
+                text,
+            );
         }
         stdlib::add_to(&mut sources);
         return Ok(Loaded {
             sources,
-            options: CompileOptions { env: check::Env::default(), layout },
-            out_dir: out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("out")),
+            options: CompileOptions {
+                env: check::Env::default(),
+                layout,
+            },
+            out_dir: out
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from("out")),
             diagnostics: Vec::new(),
         });
     }
@@ -213,35 +272,62 @@ fn load(args: &SourceArgs, out: Option<&Path>, layout: Layout) -> Result<Loaded,
         )));
     }
     let toml_text = read(&toml_path)?;
-    let toml_id = sources.add("iamc.toml", "", Origin::File(toml_path.display().to_string()), toml_text.clone());
-    let proj = project::parse(toml_id, &toml_text)
-        .map_err(|d| LoadError::Located { sources: Box::new(sources.clone()), diag: Box::new(d), usage: false })?;
-    let env = proj.select_env(args.env.as_deref(), toml_id).map_err(|d| LoadError::Located {
+    let toml_id = sources.add(
+        "iamc.toml",
+        "",
+        Origin::File(toml_path.display().to_string()),
+        toml_text.clone(),
+    );
+    let proj = project::parse(toml_id, &toml_text).map_err(|d| LoadError::Located {
         sources: Box::new(sources.clone()),
-        diag: Box::new(d),
-        usage: args.env.is_some(),
+        diag: d,
+        usage: false,
     })?;
+    let env = proj
+        .select_env(args.env.as_deref(), toml_id)
+        .map_err(|d| LoadError::Located {
+            sources: Box::new(sources.clone()),
+            diag: d,
+            usage: args.env.is_some(),
+        })?;
     let env = match env {
-        Some(e) => check::Env { name: Some(e.name.clone()), constants: e.constants.clone(), span: Some(e.span) },
+        Some(e) => check::Env {
+            name: Some(e.name.clone()),
+            constants: e.constants.clone(),
+            span: Some(e.span),
+        },
         None => check::Env::default(),
     };
     let mut files = Vec::new();
     for src in &proj.sources {
         let root = dir.join(src);
         if !root.is_dir() {
-            return Err(usage(format!("source folder `{}` (from `iamc.toml`) does not exist", root.display())));
+            return Err(usage(format!(
+                "source folder `{}` (from `iamc.toml`) does not exist",
+                root.display()
+            )));
         }
-        collect(&root, &mut files).map_err(|e| usage(format!("cannot list `{}`: {e}", root.display())))?;
+        collect(&root, &mut files)
+            .map_err(|e| usage(format!("cannot list `{}`: {e}", root.display())))?;
     }
     files.sort();
     files.dedup();
     for f in files {
         let rel = f.strip_prefix(&dir).unwrap_or(&f);
-        let rel_text = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+        let rel_text = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
         let module = project::module_path(&rel_text)
             .ok_or_else(|| usage(format!("`{rel_text}`: every folder and file name must be a name (letters, digits, `_`) to be a module")))?;
         let text = read(&f)?;
-        sources.add(rel_text, module, Origin::File(f.display().to_string()), text);
+        sources.add(
+            rel_text,
+            module,
+            Origin::File(f.display().to_string()),
+            text,
+        );
     }
     stdlib::add_to(&mut sources);
     let out_dir = match out {

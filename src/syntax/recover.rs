@@ -40,7 +40,7 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
                 let mut lowerer = Lowerer::new(file, pos, &mut diags);
                 match lowerer.item(pair, doc) {
                     Ok(item) => items.push(item),
-                    Err(d) => diags.push(d),
+                    Err(d) => diags.push(*d),
                 }
                 pos += consumed.max(1);
                 // Keep `pos` on a char boundary whatever happened.
@@ -54,8 +54,10 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
                     pest::error::InputLocation::Span((s, _)) => s,
                 };
                 let mut resume_from = pos;
+                // Past the cut pest sees the end of input and may blame an earlier token;
+                // if the cut lies in this item's stretch of text, the nesting is the cause.
                 match cut {
-                    Some(d) if rel >= src.len() => {
+                    Some(d) if rel >= src.len() || d < next_item_start(text, pos) => {
                         let span = Span::new(file, d, d + 1);
                         diags.push(errors::diagnostic(SyntaxError::TooDeep, span));
                         resume_from = d;

@@ -536,32 +536,6 @@ fn comments_and_layout() {
 }
 
 #[test]
-#[ignore = "scratch: prints diagnostics for the file in IAMC_SCRATCH"]
-fn scratch() {
-    let Ok(path) = std::env::var("IAMC_SCRATCH") else {
-        return;
-    };
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let idx = crate::source::LineIndex::new(&text);
-    for chunk in text.split("\n====\n") {
-        let (m, d) = parse(FileId(0), chunk);
-        println!("---- {:?}\n{}", chunk, render(&m));
-        let idx = crate::source::LineIndex::new(chunk);
-        for d in d {
-            println!(
-                "  {} {}-{} {} | help: {:?}",
-                d.code,
-                idx.line_col(chunk, d.primary.start),
-                idx.line_col(chunk, d.primary.end),
-                d.message,
-                d.help
-            );
-        }
-    }
-    let _ = idx;
-}
-
-#[test]
 fn seed_like_programs_parse() {
     let m = ok(include_str!("../../tests/valid/syntax/seeds.iamc"));
     assert_eq!(m.items.len(), 19);

@@ -10,7 +10,7 @@ use super::errors::{self, SyntaxError};
 use super::pest_parser::Rule;
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span, Spanned};
-use pest::iterators::{Pair, Pairs};
+use pest::iterators::Pair;
 
 /// How deep lists, parentheses, `not`s and type arguments may nest.
 pub const MAX_DEPTH: usize = 64;
@@ -28,7 +28,11 @@ pub struct Lowerer<'d> {
 }
 
 /// A problem that drops the whole item (the tree would be too deep or meaningless).
-type Fatal = Diagnostic;
+type Fatal = Box<Diagnostic>;
+
+fn fatal(e: SyntaxError, span: Span) -> Fatal {
+    Box::new(errors::diagnostic(e, span))
+}
 type R<T> = Result<T, Fatal>;
 
 impl<'d> Lowerer<'d> {
@@ -62,7 +66,7 @@ impl<'d> Lowerer<'d> {
     pub fn item(&mut self, p: P, doc: Option<Doc>) -> R<Item> {
         let span = self.span(&p);
         let Some(inner) = p.into_inner().next() else {
-            return Err(errors::diagnostic(SyntaxError::Internal, span));
+            return Err(fatal(SyntaxError::Internal, span));
         };
         Ok(match inner.as_rule() {
             Rule::import_decl => Item::Import(self.import(inner)?),
@@ -71,7 +75,7 @@ impl<'d> Lowerer<'d> {
             Rule::document_decl => Item::Document(self.document(inner, doc)?),
             Rule::principal_decl => Item::Principal(self.principal_decl(inner, doc)?),
             Rule::prove_decl => Item::Prove(self.prove(inner, doc)?),
-            _ => return Err(errors::diagnostic(SyntaxError::Internal, span)),
+            _ => return Err(fatal(SyntaxError::Internal, span)),
         })
     }
 
@@ -121,17 +125,17 @@ impl<'d> Lowerer<'d> {
             }
         }
         let Some(mut module) = module else {
-            return Err(errors::diagnostic(SyntaxError::Internal, span));
+            return Err(fatal(SyntaxError::Internal, span));
         };
         if !grouped {
             if module.segments.len() < 2 {
-                return Err(errors::diagnostic(
+                return Err(fatal(
                     SyntaxError::SingleSegmentImport(module.dotted()),
                     module.span,
                 ));
             }
             let Some(last) = module.segments.pop() else {
-                return Err(errors::diagnostic(SyntaxError::Internal, span));
+                return Err(fatal(SyntaxError::Internal, span));
             };
             let name_span = match &alias {
                 Some(a) => last.span.to(a.span),
@@ -177,14 +181,14 @@ impl<'d> Lowerer<'d> {
                 value,
                 span,
             }),
-            _ => Err(errors::diagnostic(SyntaxError::Internal, span)),
+            _ => Err(fatal(SyntaxError::Internal, span)),
         }
     }
 
     fn type_expr(&mut self, p: P, depth: usize) -> R<TypeExpr> {
         let span = self.span(&p);
         if depth > MAX_DEPTH {
-            return Err(errors::diagnostic(SyntaxError::TooDeep, span));
+            return Err(fatal(SyntaxError::TooDeep, span));
         }
         let mut name = None;
         let mut arg = None;
@@ -196,7 +200,7 @@ impl<'d> Lowerer<'d> {
             }
         }
         let Some(name) = name else {
-            return Err(errors::diagnostic(SyntaxError::Internal, span));
+            return Err(fatal(SyntaxError::Internal, span));
         };
         let kind = match arg {
             // `List<T>` is the one generic type; any other `Name<T>` is kept as a list so the
@@ -225,7 +229,7 @@ impl<'d> Lowerer<'d> {
             }
         }
         let Some(name) = name else {
-            return Err(errors::diagnostic(SyntaxError::Internal, span));
+            return Err(fatal(SyntaxError::Internal, span));
         };
         Ok(TemplateDecl {
             doc,
@@ -256,7 +260,7 @@ impl<'d> Lowerer<'d> {
                 default,
                 span,
             }),
-            _ => Err(errors::diagnostic(SyntaxError::Internal, span)),
+            _ => Err(fatal(SyntaxError::Internal, span)),
         }
     }
 
@@ -276,7 +280,7 @@ impl<'d> Lowerer<'d> {
                         Some(Rule::kw_scp) => DocumentKeyword::Scp,
                         Some(Rule::kw_rcp) => DocumentKeyword::Rcp,
                         Some(Rule::kw_resource) => DocumentKeyword::Resource,
-                        _ => return Err(errors::diagnostic(SyntaxError::Internal, kspan)),
+                        _ => return Err(fatal(SyntaxError::Internal, kspan)),
                     };
                     keyword = Some(Spanned::new(kw, kspan));
                 }
@@ -293,7 +297,7 @@ impl<'d> Lowerer<'d> {
                 body,
                 span,
             }),
-            _ => Err(errors::diagnostic(SyntaxError::Internal, span)),
+            _ => Err(fatal(SyntaxError::Internal, span)),
         }
     }
 
@@ -339,7 +343,7 @@ impl<'d> Lowerer<'d> {
             }
         }
         let Some(template) = template else {
-            return Err(errors::diagnostic(SyntaxError::Internal, span));
+            return Err(fatal(SyntaxError::Internal, span));
         };
         Ok(UseStmt {
             template,
@@ -376,7 +380,7 @@ impl<'d> Lowerer<'d> {
                     let cspan = self.span(&c);
                     let clause = match c.into_inner().find(|x| x.as_rule() == Rule::res_clause) {
                         Some(x) => self.clause(x)?,
-                        None => return Err(errors::diagnostic(SyntaxError::Internal, cspan)),
+                        None => return Err(fatal(SyntaxError::Internal, cspan)),
                     };
                     match &resources {
                         Some(first) => {
@@ -389,7 +393,7 @@ impl<'d> Lowerer<'d> {
                 }
                 Rule::from_clause => {
                     let cspan = self.span(&c);
-                    let clause = self.from_clause(c)?;
+                    let clause = self.principal_clause(c)?;
                     match &principals {
                         Some(first) => {
                             let d = errors::diagnostic(SyntaxError::DuplicateClause("from"), cspan)
@@ -417,7 +421,7 @@ impl<'d> Lowerer<'d> {
                 condition,
                 span,
             }),
-            _ => Err(errors::diagnostic(SyntaxError::Internal, span)),
+            _ => Err(fatal(SyntaxError::Internal, span)),
         }
     }
 
@@ -436,7 +440,7 @@ impl<'d> Lowerer<'d> {
         Ok(Clause { not, items, span })
     }
 
-    fn from_clause(&mut self, p: P) -> R<Clause<PrincipalExpr>> {
+    fn principal_clause(&mut self, p: P) -> R<Clause<PrincipalExpr>> {
         let mut not = None;
         let mut items = Vec::new();
         let mut start = None;
@@ -462,7 +466,7 @@ impl<'d> Lowerer<'d> {
     fn principal(&mut self, p: P) -> R<PrincipalExpr> {
         let span = self.span(&p);
         let Some(c) = p.into_inner().next() else {
-            return Err(errors::diagnostic(SyntaxError::Internal, span));
+            return Err(fatal(SyntaxError::Internal, span));
         };
         let kind = match c.as_rule() {
             Rule::principal_call => {
@@ -476,7 +480,7 @@ impl<'d> Lowerer<'d> {
                     }
                 }
                 let Some(arg) = arg else {
-                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                    return Err(fatal(SyntaxError::Internal, span));
                 };
                 match f {
                     "account" => PrincipalKind::Account(arg),
@@ -526,7 +530,7 @@ impl<'d> Lowerer<'d> {
             }
         }
         let Some(name) = name else {
-            return Err(errors::diagnostic(SyntaxError::Internal, span));
+            return Err(fatal(SyntaxError::Internal, span));
         };
         Ok(PrincipalDecl {
             doc,
@@ -548,7 +552,7 @@ impl<'d> Lowerer<'d> {
             }
         }
         let Some(target) = target else {
-            return Err(errors::diagnostic(SyntaxError::Internal, span));
+            return Err(fatal(SyntaxError::Internal, span));
         };
         Ok(ProveDecl {
             doc,
@@ -561,13 +565,13 @@ impl<'d> Lowerer<'d> {
     fn property(&mut self, p: P) -> R<Property> {
         let span = self.span(&p);
         let Some(c) = p.into_inner().next() else {
-            return Err(errors::diagnostic(SyntaxError::Internal, span));
+            return Err(fatal(SyntaxError::Internal, span));
         };
         let kind = match c.as_rule() {
             Rule::prop_within | Rule::prop_equivalent => {
                 let within = c.as_rule() == Rule::prop_within;
                 let Some(path) = c.into_inner().find(|x| x.as_rule() == Rule::path) else {
-                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                    return Err(fatal(SyntaxError::Internal, span));
                 };
                 let path = self.path(&path);
                 if within {
@@ -628,7 +632,7 @@ impl<'d> Lowerer<'d> {
             }
         }
         let (Some(verdict), Some(actions)) = (verdict, actions) else {
-            return Err(errors::diagnostic(SyntaxError::Internal, whole));
+            return Err(fatal(SyntaxError::Internal, whole));
         };
         let span = actions.span.to(whole);
         let span = Span {
@@ -662,7 +666,7 @@ impl<'d> Lowerer<'d> {
             };
             terms += 1;
             if terms > MAX_CHAIN {
-                return Err(errors::diagnostic(SyntaxError::ChainTooLong, term.span));
+                return Err(fatal(SyntaxError::ChainTooLong, term.span));
             }
             acc = Some(match acc {
                 None => term,
@@ -677,7 +681,7 @@ impl<'d> Lowerer<'d> {
                 }
             });
         }
-        acc.ok_or_else(|| errors::diagnostic(SyntaxError::Internal, self.abs(0, 0)))
+        acc.ok_or_else(|| fatal(SyntaxError::Internal, self.abs(0, 0)))
     }
 
     fn cond_not(&mut self, p: P, depth: usize) -> R<Cond> {
@@ -688,7 +692,7 @@ impl<'d> Lowerer<'d> {
                 Rule::kw_not => {
                     let s = self.span(&c);
                     if depth + nots.len() >= MAX_DEPTH {
-                        return Err(errors::diagnostic(SyntaxError::TooDeep, s));
+                        return Err(fatal(SyntaxError::TooDeep, s));
                     }
                     nots.push(s);
                 }
@@ -696,7 +700,7 @@ impl<'d> Lowerer<'d> {
             }
         }
         let Some(mut cond) = primary else {
-            return Err(errors::diagnostic(SyntaxError::Internal, self.abs(0, 0)));
+            return Err(fatal(SyntaxError::Internal, self.abs(0, 0)));
         };
         for s in nots.into_iter().rev() {
             let span = s.to(cond.span);
@@ -713,13 +717,13 @@ impl<'d> Lowerer<'d> {
         let kind = match p.as_rule() {
             Rule::cond_paren => {
                 if depth >= MAX_DEPTH {
-                    return Err(errors::diagnostic(
+                    return Err(fatal(
                         SyntaxError::TooDeep,
                         self.abs(p.as_span().start(), p.as_span().start() + 1),
                     ));
                 }
                 let Some(inner) = p.into_inner().find(|x| x.as_rule() == Rule::cond) else {
-                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                    return Err(fatal(SyntaxError::Internal, span));
                 };
                 let inner = self.cond(inner, depth + 1)?;
                 // The node is the inner condition, widened to the parentheses.
@@ -733,7 +737,7 @@ impl<'d> Lowerer<'d> {
             }
             Rule::cond_exists => {
                 let Some(k) = p.into_inner().find(|x| x.as_rule() == Rule::key) else {
-                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                    return Err(fatal(SyntaxError::Internal, span));
                 };
                 CondKind::Exists(self.key(k))
             }
@@ -763,7 +767,7 @@ impl<'d> Lowerer<'d> {
                 let (Some(quantifier), Some(mut key), Some(op), Some(value)) =
                     (quantifier, key, op, value)
                 else {
-                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                    return Err(fatal(SyntaxError::Internal, span));
                 };
                 key.if_exists = key.if_exists.or(if_exists);
                 CondKind::Quantified {
@@ -788,7 +792,7 @@ impl<'d> Lowerer<'d> {
                     }
                 }
                 let Some(mut key) = key else {
-                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                    return Err(fatal(SyntaxError::Internal, span));
                 };
                 key.if_exists = key.if_exists.or(if_exists);
                 match (op, value) {
@@ -796,7 +800,7 @@ impl<'d> Lowerer<'d> {
                     _ => CondKind::Key(key),
                 }
             }
-            _ => return Err(errors::diagnostic(SyntaxError::Internal, span)),
+            _ => return Err(fatal(SyntaxError::Internal, span)),
         };
         Ok(Cond { kind, span })
     }
@@ -836,12 +840,12 @@ impl<'d> Lowerer<'d> {
     fn expr(&mut self, p: P, depth: usize) -> R<Expr> {
         let span = self.span(&p);
         let Some(c) = p.into_inner().next() else {
-            return Err(errors::diagnostic(SyntaxError::Internal, span));
+            return Err(fatal(SyntaxError::Internal, span));
         };
         let kind = match c.as_rule() {
             Rule::list => {
                 if depth >= MAX_DEPTH {
-                    return Err(errors::diagnostic(
+                    return Err(fatal(
                         SyntaxError::TooDeep,
                         self.abs(c.as_span().start(), c.as_span().start() + 1),
                     ));
@@ -866,7 +870,7 @@ impl<'d> Lowerer<'d> {
                     }
                 }
                 let (Some(service), Some(name)) = (service, name) else {
-                    return Err(errors::diagnostic(SyntaxError::Internal, span));
+                    return Err(fatal(SyntaxError::Internal, span));
                 };
                 ExprKind::Action(ActionLit { service, name })
             }
@@ -876,7 +880,7 @@ impl<'d> Lowerer<'d> {
                 ExprKind::Bool(c.into_inner().next().map(|k| k.as_rule()) == Some(Rule::kw_true))
             }
             Rule::path => ExprKind::Name(self.path(&c)),
-            _ => return Err(errors::diagnostic(SyntaxError::Internal, span)),
+            _ => return Err(fatal(SyntaxError::Internal, span)),
         };
         Ok(Expr { kind, span })
     }
@@ -1087,13 +1091,4 @@ fn unicode_extent(rest: &str) -> Option<usize> {
     let inner = rest.strip_prefix('{')?;
     let close = inner.find('}')?;
     Some(close + 2)
-}
-
-/// Used by callers that walk the children of a pair they know the rule of.
-#[allow(dead_code, reason = "kept for debugging the pair tree in tests")]
-pub fn dump(pairs: Pairs<Rule>) -> String {
-    pairs
-        .map(|p| format!("{:?}({})", p.as_rule(), p.as_str()))
-        .collect::<Vec<_>>()
-        .join(" ")
 }

@@ -468,6 +468,9 @@ pub fn convert(input: &Input) -> Result<Vec<u8>, ConvertError> {
         ""
     });
     w.usize(services.len());
+    w.usize(next as usize);
+    w.u32(next_res);
+    w.usize(keys.len());
     for (i, s) in services.iter().enumerate() {
         w.str(&s.prefix);
         w.str(&s.display);
@@ -479,7 +482,6 @@ pub fn convert(input: &Input) -> Result<Vec<u8>, ConvertError> {
         let ks: Vec<u32> = s.keys.iter().filter_map(|k| key_id(k)).collect();
         w.list(&ks);
     }
-    w.usize(next as usize);
     let mut id = 0u32;
     for (si, s) in services.iter().enumerate() {
         for a in &s.actions {
@@ -515,20 +517,15 @@ pub fn convert(input: &Input) -> Result<Vec<u8>, ConvertError> {
             id += 1;
         }
     }
-    w.u32(next_res);
     for (si, s) in services.iter().enumerate() {
         for r in &s.resources {
             w.u32(si as u32);
             w.str(&r.name);
-            w.usize(r.arns.len());
-            for arn in &r.arns {
-                w.str(arn);
-            }
+            w.str_list(&r.arns);
             let ks: Vec<u32> = r.keys.iter().filter_map(|k| key_id(k)).collect();
             w.list(&ks);
         }
     }
-    w.usize(keys.len());
     for k in keys.values() {
         w.str(&k.name);
         let mut flags = 0;

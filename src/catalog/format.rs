@@ -1,10 +1,11 @@
 //! The compact binary layout of the catalog: a string table plus a stream of `u32` words.
 //!
 //! Layout: the magic `IAMCCAT1`, a `u32` string-table length, the UTF-8 string bytes, a
-//! `u32` word count, then the words (all little-endian). A string is two words (offset,
-//! length) into the string table. Records are read in a fixed order by `store.rs`; this
-//! module only knows bytes, words and strings. Decoding copies the words once and never
-//! parses text, which keeps the first look-up of a fresh process well under a millisecond.
+//! `u32` word count and the table words, a `u32` count and the pool words (all
+//! little-endian). A string is two words (offset, length) into the string table; a list is
+//! two words (start, length) into the pool. Tables have fixed-size records (`store.rs`), so
+//! a look-up reads the few words it needs straight from the bytes: opening a catalog copies
+//! and parses nothing, which keeps the first look-up of a fresh process cheap.
 
 use std::collections::HashMap;
 
@@ -53,6 +54,7 @@ pub struct Writer {
     strings: Vec<u8>,
     interned: HashMap<String, Str>,
     words: Vec<u32>,
+    pool: Vec<u32>,
 }
 
 impl Writer {
@@ -83,10 +85,24 @@ impl Writer {
         st
     }
 
-    /// A length-prefixed list of words.
+    /// A list of words in the pool, referred to by (start, length).
     pub fn list(&mut self, items: &[u32]) {
+        let start = self.pool.len();
+        self.pool.extend_from_slice(items);
+        self.usize(start);
         self.usize(items.len());
-        self.words.extend_from_slice(items);
+    }
+
+    /// A list of strings: (offset, length) pairs in the pool.
+    pub fn str_list(&mut self, items: &[String]) {
+        let pairs: Vec<u32> = items
+            .iter()
+            .flat_map(|s| {
+                let st = self.intern(s);
+                [st.off, st.len]
+            })
+            .collect();
+        self.list(&pairs);
     }
 
     pub fn finish(self) -> Vec<u8> {
@@ -94,16 +110,26 @@ impl Writer {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(self.strings.len() as u32).to_le_bytes());
         out.extend_from_slice(&self.strings);
-        out.extend_from_slice(&(self.words.len() as u32).to_le_bytes());
-        for w in &self.words {
-            out.extend_from_slice(&w.to_le_bytes());
+        for section in [&self.words, &self.pool] {
+            out.extend_from_slice(&(section.len() as u32).to_le_bytes());
+            for w in section {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
         }
         out
     }
 }
 
-/// Splits a catalog file into its string table and words.
-pub fn split(bytes: &[u8]) -> Result<(std::ops::Range<usize>, Vec<u32>), FormatError> {
+/// Where the three sections of a catalog file are (byte ranges).
+#[derive(Clone, Debug, Default)]
+pub struct Sections {
+    pub strings: std::ops::Range<usize>,
+    pub words: std::ops::Range<usize>,
+    pub pool: std::ops::Range<usize>,
+}
+
+/// Finds the sections; checks only that they fit the file.
+pub fn split(bytes: &[u8]) -> Result<Sections, FormatError> {
     if bytes.get(..8) != Some(MAGIC.as_slice()) {
         return Err(FormatError::BadMagic);
     }
@@ -112,85 +138,42 @@ pub fn split(bytes: &[u8]) -> Result<(std::ops::Range<usize>, Vec<u32>), FormatE
     if strings.end > bytes.len() {
         return Err(FormatError::Truncated);
     }
-    let nwords = read_u32(bytes, strings.end)? as usize;
-    let start = strings.end + 4;
-    let end = nwords
+    let words = section(bytes, strings.end)?;
+    let pool = section(bytes, words.end)?;
+    if pool.end != bytes.len() {
+        return Err(FormatError::TrailingBytes);
+    }
+    Ok(Sections {
+        strings,
+        words,
+        pool,
+    })
+}
+
+fn section(bytes: &[u8], at: usize) -> Result<std::ops::Range<usize>, FormatError> {
+    let n = read_u32(bytes, at)? as usize;
+    let start = at + 4;
+    let end = n
         .checked_mul(4)
         .and_then(|n| n.checked_add(start))
         .ok_or(FormatError::Truncated)?;
-    let body = bytes.get(start..end).ok_or(FormatError::Truncated)?;
-    if end != bytes.len() {
-        return Err(FormatError::TrailingBytes);
+    if end > bytes.len() {
+        return Err(FormatError::Truncated);
     }
-    let words = body
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
-    Ok((strings, words))
+    Ok(start..end)
 }
 
-fn read_u32(bytes: &[u8], at: usize) -> Result<u32, FormatError> {
-    let b = bytes.get(at..at + 4).ok_or(FormatError::Truncated)?;
+/// The little-endian word at byte offset `at`, if the file has it.
+pub fn read_u32(bytes: &[u8], at: usize) -> Result<u32, FormatError> {
+    let b = bytes
+        .get(at..at.checked_add(4).ok_or(FormatError::Truncated)?)
+        .ok_or(FormatError::Truncated)?;
     Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-/// Reads words in order, failing (never panicking) past the end.
-pub struct Reader<'a> {
-    words: &'a [u32],
-    pub pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    pub fn new(words: &'a [u32]) -> Reader<'a> {
-        Reader { words, pos: 0 }
-    }
-
-    pub fn u32(&mut self) -> Result<u32, FormatError> {
-        let w = *self.words.get(self.pos).ok_or(FormatError::Truncated)?;
-        self.pos += 1;
-        Ok(w)
-    }
-
-    pub fn str(&mut self, table_len: usize) -> Result<Str, FormatError> {
-        let s = Str {
-            off: self.u32()?,
-            len: self.u32()?,
-        };
-        if (s.off as usize).saturating_add(s.len as usize) > table_len {
-            return Err(FormatError::BadReference("string"));
-        }
-        Ok(s)
-    }
-
-    /// Skips a length-prefixed list and returns where its items are in the words.
-    pub fn list(&mut self) -> Result<Span32, FormatError> {
-        let n = self.u32()?;
-        let start = u32::try_from(self.pos).map_err(|_| FormatError::Truncated)?;
-        let end = self
-            .pos
-            .checked_add(n as usize)
-            .ok_or(FormatError::Truncated)?;
-        if end > self.words.len() {
-            return Err(FormatError::Truncated);
-        }
-        self.pos = end;
-        Ok(Span32 { start, len: n })
-    }
-
-    pub fn at_end(&self) -> bool {
-        self.pos == self.words.len()
-    }
-}
-
-/// A run of words inside the word stream.
+/// A list in the pool: its first word and its length.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Span32 {
     pub start: u32,
     pub len: u32,
-}
-
-impl Span32 {
-    pub fn range(self) -> std::ops::Range<usize> {
-        self.start as usize..(self.start as usize + self.len as usize)
-    }
 }

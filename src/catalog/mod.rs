@@ -144,7 +144,7 @@ impl std::fmt::Debug for Catalog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Catalog")
             .field("origin", &self.origin)
-            .field("services", &self.store.services.len())
+            .field("services", &self.store.n_services)
             .finish()
     }
 }
@@ -196,20 +196,7 @@ impl Catalog {
     fn empty() -> Catalog {
         let bytes = convert::convert(&convert::Input::default()).unwrap_or_default();
         Catalog::decode(Cow::Owned(bytes), "empty").unwrap_or_else(|_| Catalog {
-            store: Store {
-                bytes: Cow::Borrowed(&[]),
-                strings: 0..0,
-                words: Vec::new(),
-                source: Str::default(),
-                date: Str::default(),
-                notice: Str::default(),
-                services: Vec::new(),
-                actions: Vec::new(),
-                resources: Vec::new(),
-                keys: Vec::new(),
-                service_index: Default::default(),
-                pattern_keys: Vec::new(),
-            },
+            store: Store::empty(),
             origin: "empty".into(),
         })
     }
@@ -221,10 +208,11 @@ impl Catalog {
 
     /// Where the data came from and its date, as recorded by the converter.
     pub fn provenance(&self) -> (&str, &str, &str) {
+        let (source, date, notice) = self.store.meta();
         (
-            self.store.s(self.store.source),
-            self.store.s(self.store.date),
-            self.store.s(self.store.notice),
+            self.store.s(source),
+            self.store.s(date),
+            self.store.s(notice),
         )
     }
 
@@ -241,7 +229,7 @@ impl Catalog {
 
     /// Every service, retired ones included, sorted by prefix.
     pub fn services(&self) -> impl Iterator<Item = Service<'_>> + '_ {
-        (0..self.store.services.len() as u32).map(|i| Service {
+        (0..self.store.n_services).map(|i| Service {
             cat: self,
             id: ServiceId(i),
         })
@@ -256,7 +244,7 @@ impl Catalog {
     }
 
     pub fn action_by_id(&self, id: ActionId) -> Option<Action<'_>> {
-        self.store.actions.get(id.0 as usize)?;
+        self.store.action(id.0)?;
         Some(Action { cat: self, id })
     }
 
@@ -282,18 +270,18 @@ impl Catalog {
 
     /// Number of actions (retired included).
     pub fn action_count(&self) -> usize {
-        self.store.actions.len()
+        self.store.n_actions as usize
     }
 
     // ---- resource types -------------------------------------------------------------------
 
     pub fn resource_by_id(&self, id: ResourceId) -> Option<ResourceType<'_>> {
-        self.store.resources.get(id.0 as usize)?;
+        self.store.resource(id.0)?;
         Some(ResourceType { cat: self, id })
     }
 
     pub fn resource_count(&self) -> usize {
-        self.store.resources.len()
+        self.store.n_resources as usize
     }
 
     // ---- condition keys -------------------------------------------------------------------
@@ -309,29 +297,31 @@ impl Catalog {
     /// never falls to `kms:EncryptionContext:${...}`).
     pub fn key(&self, name: &str) -> Option<Key<'_>> {
         let lower = name.to_ascii_lowercase();
-        let keys = &self.store.keys;
-        let found = keys
-            .binary_search_by(|k| {
-                let kn = self.store.s(k.name);
-                cmp_lower(kn, &lower)
-            })
-            .ok();
-        if let Some(i) = found {
-            return Some(Key {
-                cat: self,
-                id: KeyId(i as u32),
-            });
+        let (mut lo, mut hi) = (0u32, self.store.n_keys);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let kn = self
+                .store
+                .key(mid)
+                .map(|k| self.store.s(k.name))
+                .unwrap_or("");
+            match cmp_lower(kn, &lower) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    return Some(Key {
+                        cat: self,
+                        id: KeyId(mid),
+                    })
+                }
+            }
         }
         let mut best: Option<(usize, u32)> = None;
-        for &i in &self.store.pattern_keys {
-            let Some(k) = keys.get(i as usize) else {
-                continue;
-            };
-            let kn = self.store.s(k.name);
-            if Glob::key(kn).matches(name) {
-                let weight = kn.len();
+        for (i, glob) in self.store.patterns() {
+            if glob.matches(name) {
+                let weight = self.store.key(*i).map(|k| k.name.len as usize).unwrap_or(0);
                 if best.is_none_or(|(w, _)| weight > w) {
-                    best = Some((weight, i));
+                    best = Some((weight, *i));
                 }
             }
         }
@@ -342,13 +332,13 @@ impl Catalog {
     }
 
     pub fn key_by_id(&self, id: KeyId) -> Option<Key<'_>> {
-        self.store.keys.get(id.0 as usize)?;
+        self.store.key(id.0)?;
         Some(Key { cat: self, id })
     }
 
     /// Every condition key entry, sorted by lowercase name.
     pub fn keys(&self) -> impl Iterator<Item = Key<'_>> + '_ {
-        (0..self.store.keys.len() as u32).map(|i| Key {
+        (0..self.store.n_keys).map(|i| Key {
             cat: self,
             id: KeyId(i),
         })
@@ -396,7 +386,7 @@ impl Catalog {
         self.store.s(st)
     }
 
-    fn list(&self, span: Span32) -> &[u32] {
+    fn list(&self, span: Span32) -> Vec<u32> {
         self.store.list(span)
     }
 }
@@ -417,8 +407,8 @@ pub struct Service<'c> {
 }
 
 impl<'c> Service<'c> {
-    fn rec(&self) -> Option<&'c store::ServiceRec> {
-        self.cat.store.services.get(self.id.0 as usize)
+    fn rec(&self) -> Option<store::ServiceRec> {
+        self.cat.store.service(self.id.0)
     }
 
     /// The prefix used in actions (`s3`).
@@ -452,17 +442,29 @@ impl<'c> Service<'c> {
     pub fn action(&self, name: &str) -> Option<Action<'c>> {
         let r = self.rec()?;
         let lower = name.to_ascii_lowercase();
-        let slice = self
-            .cat
-            .store
-            .actions
-            .get(r.first_action as usize..(r.first_action + r.n_actions) as usize)?;
-        let i = slice
-            .binary_search_by(|a| cmp_lower(self.cat.str_of(a.name), &lower))
-            .ok()?;
+        let (mut lo, mut hi) = (r.first_action, r.first_action + r.n_actions);
+        let mut found = None;
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let an = self
+                .cat
+                .store
+                .action(mid)
+                .map(|a| self.cat.str_of(a.name))
+                .unwrap_or("");
+            match cmp_lower(an, &lower) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    found = Some(mid);
+                    break;
+                }
+            }
+        }
+        let i = found? - r.first_action;
         Some(Action {
             cat: self.cat,
-            id: ActionId(r.first_action + i as u32),
+            id: ActionId(r.first_action + i),
         })
     }
 
@@ -500,8 +502,8 @@ pub struct Action<'c> {
 }
 
 impl<'c> Action<'c> {
-    fn rec(&self) -> Option<&'c store::ActionRec> {
-        self.cat.store.actions.get(self.id.0 as usize)
+    fn rec(&self) -> Option<store::ActionRec> {
+        self.cat.store.action(self.id.0)
     }
 
     pub fn service(&self) -> Service<'c> {
@@ -576,8 +578,7 @@ impl<'c> Action<'c> {
         self.cat.list(r.resources).iter().any(|&w| {
             self.cat
                 .store
-                .resources
-                .get((w >> 1) as usize)
+                .resource(w >> 1)
                 .is_some_and(|res| self.cat.list(res.keys).contains(&key.0))
         })
     }
@@ -607,8 +608,8 @@ pub struct ResourceType<'c> {
 }
 
 impl<'c> ResourceType<'c> {
-    fn rec(&self) -> Option<&'c store::ResourceRec> {
-        self.cat.store.resources.get(self.id.0 as usize)
+    fn rec(&self) -> Option<store::ResourceRec> {
+        self.cat.store.resource(self.id.0)
     }
 
     pub fn name(&self) -> &'c str {
@@ -655,8 +656,8 @@ pub struct Key<'c> {
 }
 
 impl<'c> Key<'c> {
-    fn rec(&self) -> Option<&'c store::KeyRec> {
-        self.cat.store.keys.get(self.id.0 as usize)
+    fn rec(&self) -> Option<store::KeyRec> {
+        self.cat.store.key(self.id.0)
     }
 
     /// The canonical spelling (`aws:PrincipalTag/${TagKey}`).
@@ -678,17 +679,17 @@ impl<'c> Key<'c> {
 
     /// A global (`aws:`) or cross-service key.
     pub fn global(&self) -> bool {
-        self.rec().is_some_and(store::KeyRec::global)
+        self.rec().is_some_and(|r| r.global())
     }
 
     /// Listed in `global-condition-keys.json`.
     pub fn in_global_list(&self) -> bool {
-        self.rec().is_some_and(store::KeyRec::in_global_list)
+        self.rec().is_some_and(|r| r.in_global_list())
     }
 
     /// Has a variable part (`${TagKey}`).
     pub fn is_pattern(&self) -> bool {
-        self.rec().is_some_and(store::KeyRec::pattern)
+        self.rec().is_some_and(|r| r.pattern())
     }
 
     pub fn description(&self) -> &'c str {
@@ -700,7 +701,7 @@ impl<'c> Key<'c> {
     /// The service that defines it (none for `aws:` keys).
     pub fn service(&self) -> Option<Service<'c>> {
         let s = self.rec()?.service;
-        self.cat.store.services.get(s as usize)?;
+        self.cat.store.service(s)?;
         Some(Service {
             cat: self.cat,
             id: ServiceId(s),

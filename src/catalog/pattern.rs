@@ -73,12 +73,23 @@ impl Glob {
 
     /// Whether `text` matches, ignoring ASCII case (the classic two-pointer algorithm).
     pub fn matches(&self, text: &str) -> bool {
-        let text: Vec<char> = text.chars().map(fold).collect();
+        if text.is_ascii() {
+            // Catalog names are ASCII: match bytes without allocating.
+            let bytes = text.as_bytes();
+            return self.matches_with(bytes.len(), |i| {
+                bytes.get(i).map(|b| char::from(b.to_ascii_lowercase()))
+            });
+        }
+        let chars: Vec<char> = text.chars().map(fold).collect();
+        self.matches_with(chars.len(), |i| chars.get(i).copied())
+    }
+
+    fn matches_with(&self, len: usize, at: impl Fn(usize) -> Option<char>) -> bool {
         let (mut p, mut t) = (0usize, 0usize);
         let mut star: Option<(usize, usize)> = None;
-        while t < text.len() {
+        while t < len {
             match self.toks.get(p) {
-                Some(Tok::Lit(c)) if Some(c) == text.get(t) => {
+                Some(Tok::Lit(c)) if Some(*c) == at(t) => {
                     p += 1;
                     t += 1;
                 }

@@ -1,15 +1,26 @@
-//! The decoded catalog: record tables that point into the string table and word stream.
+//! The opened catalog: fixed-size record tables read straight from the file's bytes.
 //!
-//! Decoding walks the words once (no text parsing, a few hundred thousand words) and builds
-//! the two small indexes look-ups need: services by lowercase prefix and the variable-part
-//! condition keys. Actions and keys are sorted by lowercase name in the file, so they are
-//! found by binary search without an index.
+//! Opening reads the header (counts), checks that the tables fit, and builds one small
+//! index: services by lowercase prefix (a few hundred entries). Records are decoded on
+//! demand from a handful of words; actions and keys are sorted by lowercase name in the
+//! file, so they are found by binary search. Condition keys with a variable part are
+//! compiled into globs on the first look-up that needs them.
 
 use super::convert::{KEY_GLOBAL, KEY_GLOBAL_LIST, KEY_PATTERN, SERVICE_RETIRED};
-use super::format::{split, FormatError, Reader, Span32, Str};
+use super::format::{read_u32, split, FormatError, Sections, Span32, Str};
+use super::pattern::Glob;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
+/// Words per record in each table, and the header size.
+const HEADER: usize = 10;
+const SERVICE: usize = 11;
+const ACTION: usize = 12;
+const RESOURCE: usize = 7;
+const KEY: usize = 8;
+
+#[derive(Clone, Copy)]
 pub struct ServiceRec {
     pub prefix: Str,
     pub display: Str,
@@ -21,6 +32,7 @@ pub struct ServiceRec {
     pub keys: Span32,
 }
 
+#[derive(Clone, Copy)]
 pub struct ActionRec {
     pub service: u32,
     pub name: Str,
@@ -32,6 +44,7 @@ pub struct ActionRec {
     pub deps: Span32,
 }
 
+#[derive(Clone, Copy)]
 pub struct ResourceRec {
     pub service: u32,
     pub name: Str,
@@ -40,6 +53,7 @@ pub struct ResourceRec {
     pub keys: Span32,
 }
 
+#[derive(Clone, Copy)]
 pub struct KeyRec {
     pub name: Str,
     pub flags: u32,
@@ -61,181 +75,223 @@ impl KeyRec {
 }
 
 pub struct Store {
-    pub bytes: Cow<'static, [u8]>,
-    pub strings: std::ops::Range<usize>,
-    pub words: Vec<u32>,
-    pub source: Str,
-    pub date: Str,
-    pub notice: Str,
-    pub services: Vec<ServiceRec>,
-    pub actions: Vec<ActionRec>,
-    pub resources: Vec<ResourceRec>,
-    pub keys: Vec<KeyRec>,
+    bytes: Cow<'static, [u8]>,
+    sections: Sections,
+    pub n_services: u32,
+    pub n_actions: u32,
+    pub n_resources: u32,
+    pub n_keys: u32,
     /// Lowercase prefix -> service id.
     pub service_index: HashMap<String, u32>,
-    /// Ids of keys with a variable part (`aws:PrincipalTag/${TagKey}`).
-    pub pattern_keys: Vec<u32>,
+    /// Keys with a variable part, compiled on first use.
+    patterns: OnceLock<Vec<(u32, Glob)>>,
 }
 
 impl Store {
+    pub fn empty() -> Store {
+        Store {
+            bytes: Cow::Borrowed(&[]),
+            sections: Sections::default(),
+            n_services: 0,
+            n_actions: 0,
+            n_resources: 0,
+            n_keys: 0,
+            service_index: HashMap::new(),
+            patterns: OnceLock::new(),
+        }
+    }
+
     pub fn decode(bytes: Cow<'static, [u8]>) -> Result<Store, FormatError> {
-        let (strings, words) = split(&bytes)?;
-        let tl = strings.len();
-        let mut r = Reader::new(&words);
-        let source = r.str(tl)?;
-        let date = r.str(tl)?;
-        let notice = r.str(tl)?;
-        let n = r.u32()? as usize;
-        let mut services = Vec::with_capacity(n.min(words.len()));
-        for _ in 0..n {
-            services.push(ServiceRec {
-                prefix: r.str(tl)?,
-                display: r.str(tl)?,
-                retired: r.u32()? & SERVICE_RETIRED != 0,
-                first_action: r.u32()?,
-                n_actions: r.u32()?,
-                first_resource: r.u32()?,
-                n_resources: r.u32()?,
-                keys: r.list()?,
-            });
-        }
-        let n = r.u32()? as usize;
-        let mut actions = Vec::with_capacity(n.min(words.len()));
-        for _ in 0..n {
-            actions.push(ActionRec {
-                service: r.u32()?,
-                name: r.str(tl)?,
-                level: r.u32()?,
-                description: r.str(tl)?,
-                resources: r.list()?,
-                keys: r.list()?,
-                deps: r.list()?,
-            });
-        }
-        let n = r.u32()? as usize;
-        let mut resources = Vec::with_capacity(n.min(words.len()));
-        for _ in 0..n {
-            let service = r.u32()?;
-            let name = r.str(tl)?;
-            let count = r.u32()?;
-            let start = u32::try_from(r.pos).map_err(|_| FormatError::Truncated)?;
-            for _ in 0..count {
-                r.str(tl)?;
-            }
-            resources.push(ResourceRec {
-                service,
-                name,
-                arns: Span32 {
-                    start,
-                    len: count.saturating_mul(2),
-                },
-                keys: r.list()?,
-            });
-        }
-        let n = r.u32()? as usize;
-        let mut keys = Vec::with_capacity(n.min(words.len()));
-        for _ in 0..n {
-            keys.push(KeyRec {
-                name: r.str(tl)?,
-                flags: r.u32()?,
-                types: r.list()?,
-                description: r.str(tl)?,
-                service: r.u32()?,
-            });
-        }
-        if !r.at_end() {
-            return Err(FormatError::TrailingBytes);
-        }
+        let sections = split(&bytes)?;
         let mut store = Store {
             bytes,
-            strings,
-            words,
-            source,
-            date,
-            notice,
-            services,
-            actions,
-            resources,
-            keys,
-            service_index: HashMap::new(),
-            pattern_keys: Vec::new(),
+            sections,
+            ..Store::empty()
         };
-        store.validate()?;
-        store.service_index = (0..store.services.len() as u32)
-            .filter_map(|i| {
-                let s = store.services.get(i as usize)?;
-                Some((store.s(s.prefix).to_ascii_lowercase(), i))
-            })
-            .collect();
-        store.pattern_keys = (0..store.keys.len() as u32)
-            .filter(|&i| store.keys.get(i as usize).is_some_and(KeyRec::pattern))
-            .collect();
+        store.n_services = store.word(6)?;
+        store.n_actions = store.word(7)?;
+        store.n_resources = store.word(8)?;
+        store.n_keys = store.word(9)?;
+        let needed = [
+            (store.n_services, SERVICE),
+            (store.n_actions, ACTION),
+            (store.n_resources, RESOURCE),
+            (store.n_keys, KEY),
+        ]
+        .iter()
+        .try_fold(HEADER, |acc, (n, size)| {
+            (*n as usize)
+                .checked_mul(*size)
+                .and_then(|x| x.checked_add(acc))
+        })
+        .ok_or(FormatError::Truncated)?;
+        if needed * 4 != store.sections.words.len() {
+            return Err(FormatError::Truncated);
+        }
+        let mut index = HashMap::with_capacity(store.n_services as usize);
+        for i in 0..store.n_services {
+            let rec = store
+                .service(i)
+                .ok_or(FormatError::BadReference("service"))?;
+            index.insert(store.s(rec.prefix).to_ascii_lowercase(), i);
+        }
+        store.service_index = index;
         Ok(store)
     }
 
-    /// Checks every id so later look-ups can trust them (they still never index blindly).
-    fn validate(&self) -> Result<(), FormatError> {
-        let na = self.actions.len() as u32;
-        let nr = self.resources.len() as u32;
-        let nk = self.keys.len() as u32;
-        let ns = self.services.len() as u32;
-        for s in &self.services {
-            if s.first_action.saturating_add(s.n_actions) > na
-                || s.first_resource.saturating_add(s.n_resources) > nr
-            {
-                return Err(FormatError::BadReference("service"));
-            }
-            self.ids_below(s.keys, nk, "key")?;
+    fn word(&self, i: usize) -> Result<u32, FormatError> {
+        let at = self.sections.words.start + i * 4;
+        if at + 4 > self.sections.words.end {
+            return Err(FormatError::Truncated);
         }
-        for a in &self.actions {
-            if a.service >= ns {
-                return Err(FormatError::BadReference("service"));
-            }
-            if self.list(a.resources).iter().any(|w| w >> 1 >= nr) {
-                return Err(FormatError::BadReference("resource"));
-            }
-            self.ids_below(a.keys, nk, "key")?;
-            self.ids_below(a.deps, na, "action")?;
-        }
-        for r in &self.resources {
-            if r.service >= ns {
-                return Err(FormatError::BadReference("service"));
-            }
-            self.ids_below(r.keys, nk, "key")?;
-        }
-        Ok(())
+        read_u32(&self.bytes, at)
     }
 
-    fn ids_below(&self, span: Span32, n: u32, what: &'static str) -> Result<(), FormatError> {
-        if self.list(span).iter().any(|&w| w >= n) {
-            return Err(FormatError::BadReference(what));
+    fn words<const N: usize>(&self, first: usize) -> Option<[u32; N]> {
+        let mut out = [0u32; N];
+        for (k, w) in out.iter_mut().enumerate() {
+            *w = self.word(first + k).ok()?;
         }
-        Ok(())
+        Some(out)
     }
 
-    /// The text of a string reference ("" if it is somehow not UTF-8).
+    fn table(&self, which: usize) -> usize {
+        let counts = [
+            self.n_services,
+            self.n_actions,
+            self.n_resources,
+            self.n_keys,
+        ];
+        let sizes = [SERVICE, ACTION, RESOURCE, KEY];
+        HEADER
+            + counts
+                .iter()
+                .zip(sizes)
+                .take(which)
+                .map(|(n, s)| *n as usize * s)
+                .sum::<usize>()
+    }
+
+    pub fn meta(&self) -> (Str, Str, Str) {
+        let w = self.words::<6>(0).unwrap_or_default();
+        (st(w[0], w[1]), st(w[2], w[3]), st(w[4], w[5]))
+    }
+
+    pub fn service(&self, i: u32) -> Option<ServiceRec> {
+        if i >= self.n_services {
+            return None;
+        }
+        let w = self.words::<SERVICE>(self.table(0) + i as usize * SERVICE)?;
+        Some(ServiceRec {
+            prefix: st(w[0], w[1]),
+            display: st(w[2], w[3]),
+            retired: w[4] & SERVICE_RETIRED != 0,
+            first_action: w[5],
+            n_actions: w[6].min(self.n_actions.saturating_sub(w[5])),
+            first_resource: w[7],
+            n_resources: w[8].min(self.n_resources.saturating_sub(w[7])),
+            keys: sp(w[9], w[10]),
+        })
+    }
+
+    pub fn action(&self, i: u32) -> Option<ActionRec> {
+        if i >= self.n_actions {
+            return None;
+        }
+        let w = self.words::<ACTION>(self.table(1) + i as usize * ACTION)?;
+        Some(ActionRec {
+            service: w[0],
+            name: st(w[1], w[2]),
+            level: w[3],
+            description: st(w[4], w[5]),
+            resources: sp(w[6], w[7]),
+            keys: sp(w[8], w[9]),
+            deps: sp(w[10], w[11]),
+        })
+    }
+
+    pub fn resource(&self, i: u32) -> Option<ResourceRec> {
+        if i >= self.n_resources {
+            return None;
+        }
+        let w = self.words::<RESOURCE>(self.table(2) + i as usize * RESOURCE)?;
+        Some(ResourceRec {
+            service: w[0],
+            name: st(w[1], w[2]),
+            arns: sp(w[3], w[4]),
+            keys: sp(w[5], w[6]),
+        })
+    }
+
+    pub fn key(&self, i: u32) -> Option<KeyRec> {
+        if i >= self.n_keys {
+            return None;
+        }
+        let w = self.words::<KEY>(self.table(3) + i as usize * KEY)?;
+        Some(KeyRec {
+            name: st(w[0], w[1]),
+            flags: w[2],
+            types: sp(w[3], w[4]),
+            description: st(w[5], w[6]),
+            service: w[7],
+        })
+    }
+
+    /// The variable-part keys as `(id, glob)`, compiled once.
+    pub fn patterns(&self) -> &[(u32, Glob)] {
+        self.patterns.get_or_init(|| {
+            (0..self.n_keys)
+                .filter_map(|i| {
+                    let k = self.key(i)?;
+                    k.pattern().then(|| (i, Glob::key(self.s(k.name))))
+                })
+                .collect()
+        })
+    }
+
+    /// The text of a string reference ("" if it is out of range or not UTF-8).
     pub fn s(&self, st: Str) -> &str {
-        let start = self.strings.start + st.off as usize;
+        let start = self.sections.strings.start + st.off as usize;
+        let end = start.saturating_add(st.len as usize);
+        if end > self.sections.strings.end {
+            return "";
+        }
         self.bytes
-            .get(start..start + st.len as usize)
+            .get(start..end)
             .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or("")
     }
 
-    pub fn list(&self, span: Span32) -> &[u32] {
-        self.words.get(span.range()).unwrap_or(&[])
+    /// The words of a pool list (empty if out of range).
+    pub fn list(&self, span: Span32) -> Vec<u32> {
+        let start = self.sections.pool.start + span.start as usize * 4;
+        let end = start.saturating_add(span.len as usize * 4);
+        if end > self.sections.pool.end {
+            return Vec::new();
+        }
+        self.bytes
+            .get(start..end)
+            .map(|b| {
+                b.chunks_exact(4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
-    /// The strings of a run of (offset, length) pairs.
+    /// The strings of a pool list of (offset, length) pairs.
     pub fn strs(&self, span: Span32) -> Vec<&str> {
         self.list(span)
             .chunks_exact(2)
-            .map(|p| {
-                self.s(Str {
-                    off: p[0],
-                    len: p[1],
-                })
-            })
+            .map(|p| self.s(st(p[0], p[1])))
             .collect()
     }
+}
+
+fn st(off: u32, len: u32) -> Str {
+    Str { off, len }
+}
+
+fn sp(start: u32, len: u32) -> Span32 {
+    Span32 { start, len }
 }

@@ -56,3 +56,52 @@ fn seed_keys_have_their_types() {
     assert!(c.condition_key("aws:NoSuchKey").is_none());
     assert!(c.condition_key("aws:PrincipalTag/").is_none());
 }
+
+#[test]
+fn broken_files_never_panic() {
+    let bytes = EMBEDDED_BYTES;
+    for cut in [0, 7, 8, 12, 100, bytes.len() / 2, bytes.len() - 1] {
+        assert!(
+            Catalog::from_bytes(bytes[..cut].to_vec(), "cut").is_err(),
+            "{cut}"
+        );
+    }
+    // Corrupt words inside the tables: look-ups degrade, never panic.
+    let mut bad = bytes.to_vec();
+    let mid = bad.len() / 2;
+    for b in &mut bad[mid..mid + 4096] {
+        *b = 0xff;
+    }
+    if let Ok(c) = Catalog::from_bytes(bad, "corrupt") {
+        for s in c.services() {
+            for a in s.actions() {
+                let _ = (a.full_name(), a.resource_types(), a.dependent_actions());
+            }
+        }
+        let _ = c.condition_key("aws:PrincipalTag/x");
+        let _ = c.stats();
+    }
+}
+
+#[test]
+fn conversion_is_deterministic() {
+    let svc = br#"{"Name": "x", "Actions": [{"Name": "B"}, {"Name": "a", "ActionConditionKeys": ["x:k"]}],
+        "ConditionKeys": [{"Name": "x:k", "Types": ["ArrayOfARN"]}]}"#;
+    let input = convert::Input {
+        services: vec![("x.json".into(), svc.to_vec())],
+        ..Default::default()
+    };
+    let a = convert::convert(&input).unwrap();
+    assert_eq!(a, convert::convert(&input).unwrap());
+    let c = Catalog::from_bytes(a, "t").unwrap();
+    assert_eq!(c.action("X:A").unwrap().full_name(), "x:a");
+    assert_eq!(
+        c.condition_key("x:K").unwrap().types,
+        vec![t(ScalarType::Arn, true)]
+    );
+    let bad = convert::Input {
+        services: vec![("y.json".into(), b"{".to_vec())],
+        ..Default::default()
+    };
+    assert!(convert::convert(&bad).is_err());
+}

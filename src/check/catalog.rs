@@ -389,7 +389,7 @@ mod tests {
             },
             principals: None,
             resources: Some(Matcher::Is(res)),
-            condition: (!atoms.is_empty()).then(|| CondExpr::And(atoms)),
+            condition: (!atoms.is_empty()).then_some(CondExpr::And(atoms)),
             origin: RuleOrigin::Direct,
             span: Span::default(),
         }

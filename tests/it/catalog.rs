@@ -2,6 +2,12 @@
 //! source README, the seed actions and keys, `catalog update` + `IAMC_CATALOG`, and the
 //! catalog corpus of malformed/valid sources.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions fail loudly on broken fixtures"
+)]
+
 use iamc::catalog::{Catalog, KeyType, ScalarType};
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -54,6 +54,28 @@ struct Actions {
     negated: bool,
     any: bool,
     globs: Vec<Glob>,
+    /// The lowercase service prefixes when every pattern spells its service literally
+    /// (`s3:Get*`): a request for another service is rejected with one short compare.
+    services: Option<Vec<Box<[u8]>>>,
+}
+
+/// The literal service prefix of an action pattern, lowercase; `None` when the service
+/// part has a wildcard (or there is no colon).
+fn literal_service(pattern: &str) -> Option<Box<[u8]>> {
+    let (svc, _) = pattern.split_once(':')?;
+    if svc.contains(['*', '?']) {
+        return None;
+    }
+    Some(svc.to_ascii_lowercase().into_bytes().into_boxed_slice())
+}
+
+/// The service prefix of a request action (bytes before the first colon).
+pub(crate) fn request_service(action: &str) -> &[u8] {
+    let b = action.as_bytes();
+    match b.iter().position(|c| *c == b':') {
+        Some(i) => b.get(..i).unwrap_or(b),
+        None => b,
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -73,6 +95,7 @@ enum ResourceEntry {
 /// A request ready for matching: the resource split once.
 pub(crate) struct Prepared<'a> {
     pub action: &'a str,
+    pub service: &'a [u8],
     pub resource: &'a str,
     pub parts: Option<[&'a str; 6]>,
     pub context: &'a Context,
@@ -89,10 +112,16 @@ impl CompiledDocument {
                 Matcher::Is(l) => (false, l),
                 Matcher::Not(l) => (true, l),
             };
+            let any = list.iter().any(|a| a == "*");
             let actions = Actions {
                 negated,
-                any: list.iter().any(|a| a == "*"),
+                any,
                 globs: list.iter().map(|a| Glob::new(a, true)).collect(),
+                services: if any {
+                    None
+                } else {
+                    list.iter().map(|a| literal_service(a)).collect()
+                },
             };
             let resources = st.resource.as_ref().map(|m| {
                 let (negated, list) = match m {
@@ -155,7 +184,12 @@ impl CompiledDocument {
 }
 
 impl Actions {
-    fn matches(&self, action: &str) -> bool {
+    fn matches(&self, action: &str, service: &[u8]) -> bool {
+        if let Some(services) = &self.services {
+            if !services.iter().any(|s| s.eq_ignore_ascii_case(service)) {
+                return self.negated;
+            }
+        }
         let hit = self.any || self.globs.iter().any(|g| g.matches(action));
         hit != self.negated
     }
@@ -190,7 +224,7 @@ fn entry_matches(e: &ResourceEntry, p: &Prepared<'_>) -> bool {
 impl CompiledStatement {
     /// Action, resource and conditions (not the principal).
     pub fn matches(&self, p: &Prepared<'_>) -> bool {
-        self.actions.matches(p.action)
+        self.actions.matches(p.action, p.service)
             && self.resources.as_ref().is_none_or(|r| r.matches(p))
             && self.conditions.iter().all(|c| c.holds(p.context))
     }
@@ -214,6 +248,7 @@ pub(crate) fn prepare<'a>(
 ) -> Prepared<'a> {
     Prepared {
         action,
+        service: request_service(action),
         resource,
         parts: arn::split(resource),
         context,

@@ -5,6 +5,12 @@
 //! rule-level cases below (each citing the IAM User Guide section it follows), and the CLI
 //! contract of docs/eval-scenario.md driven through the real binary.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions fail loudly on broken fixtures"
+)]
+
 use iamc::eval::scenario;
 use serde_json::{json, Value};
 use std::io::Write;

@@ -105,11 +105,49 @@ codes! {
 
     // ---- E02xx: resolve (owned by the resolve/check/lower work) ----------------------------
     E0201 => Resolve, Error, "unknown name";
+    E0202 => Resolve, Error, "unknown module";
+    E0203 => Resolve, Error, "module has no such declaration";
+    E0204 => Resolve, Error, "name defined twice";
+    E0205 => Resolve, Error, "import cycle";
+    E0206 => Resolve, Error, "`use` of something that is not a template";
+    E0207 => Resolve, Error, "declaration used where a value is expected";
+    E0208 => Resolve, Error, "two documents would be written to the same file";
+    E0209 => Resolve, Error, "qualified name outside `env`";
+    E0210 => Resolve, Error, "module defined by two files";
 
     // ---- E03xx: types, E0301-E0339 (owned by the resolve/check/lower work) -----------------
     E0301 => Types, Error, "type mismatch";
+    E0302 => Types, Error, "value does not fit its type";
+    E0303 => Types, Error, "constant defined in terms of itself";
+    E0304 => Types, Error, "missing template argument";
+    E0305 => Types, Error, "unknown template argument";
+    E0306 => Types, Error, "template argument given twice";
+    E0307 => Types, Error, "template expansion too deep";
+    E0308 => Types, Error, "unknown type";
+    E0309 => Types, Error, "invalid statement id";
+    E0310 => Types, Error, "statement needs a principal";
+    E0311 => Types, Error, "principal not allowed in this kind of document";
+    E0312 => Types, Error, "resource not allowed in a trust policy";
+    E0313 => Types, Error, "statement needs a resource";
+    E0314 => Types, Error, "`from not` only with `deny`";
+    E0315 => Types, Error, "resource control policy statements must deny";
+    E0316 => Types, Error, "resource control policy principal must be `*`";
+    E0317 => Types, Error, "`not` actions not allowed in a resource control policy";
+    E0318 => Types, Error, "malformed literal";
+    E0319 => Types, Error, "malformed ARN";
     E0320 => Types, Error, "operator does not fit the condition key's type";
     E0321 => Types, Error, "literal does not parse as the condition key's type";
+    E0322 => Types, Error, "multivalued condition key needs `any` or `all`";
+    E0323 => Types, Error, "`if exists` not allowed here";
+    E0324 => Types, Error, "policy variable where IAM does not expand it";
+    E0325 => Types, Error, "comparison needs exactly one value";
+    E0326 => Types, Error, "invalid principal declaration field";
+    E0327 => Types, Error, "proof target is not a principal or document";
+    E0328 => Types, Error, "empty list of actions, resources or principals";
+    W0330 => Types, Warning, "`all` in an allow without `exists`";
+    W0331 => Types, Warning, "test in an allow holds when the key is absent";
+    W0332 => Types, Warning, "deny on `== false` never fires when the key is absent";
+    W0333 => Types, Warning, "set quantifier on a single-valued condition key";
 
     // ---- E03xx: catalog, E0340-E0399 (owned by the catalog work) ---------------------------
     E0340 => Types, Error, "unknown service";
@@ -123,9 +161,18 @@ codes! {
 
     // ---- E04xx: lowering and limits (owned by the resolve/check/lower work) ----------------
     E0401 => Lower, Error, "condition cannot be expressed in IAM";
+    E0402 => Lower, Error, "condition expands to too many statements";
+    E0403 => Lower, Error, "statement id used twice";
+    E0404 => Lower, Error, "document over its size budget";
+    W0405 => Lower, Warning, "rule never applies";
 
     // ---- E05xx: proofs ---------------------------------------------------------------------
 
     // ---- E09xx: project and I/O (owned by the resolve/check/lower work) --------------------
     E0901 => Project, Error, "cannot read a source file";
+    E0902 => Project, Error, "invalid `iamc.toml`";
+    E0903 => Project, Error, "unknown environment";
+    E0904 => Project, Error, "invalid setting in `iamc.toml`";
+    E0905 => Project, Error, "environment constant not defined";
+    W0906 => Project, Warning, "environments define different constants";
 }

@@ -1,1 +1,225 @@
-//! Integration tests: cli.
+//! Integration tests: `iamc build` and `iamc check` driving the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn iamc(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iamc"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamc-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|r| {
+            r.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+const TOML: &str = "[project]\nname = \"t\"\nsources = [\"iam\"]\n\n[env.dev]\naccount = \"111122223333\"\n\n[env.prod]\naccount = \"444455556666\"\n";
+
+fn project(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    write(&dir, "iamc.toml", TOML);
+    write(
+        &dir,
+        "iam/app.iamc",
+        "policy ReadData {\n    allow s3:GetObject on arn\"arn:aws:s3:::data-{env.account}/*\"\n}\n\nboundary NoIam {\n    allow not iam:* on *\n}\n",
+    );
+    dir
+}
+
+#[test]
+fn build_writes_one_file_per_document_and_check_writes_none() {
+    let dir = project("build");
+    let out = iamc(&["check"], &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.join("out").exists());
+    let out = iamc(&["build"], &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        listing(&dir.join("out")),
+        [".iamc-manifest", "NoIam.json", "ReadData.json"]
+    );
+    let text = std::fs::read_to_string(dir.join("out/ReadData.json")).unwrap();
+    assert!(text.contains("arn:aws:s3:::data-111122223333/*"), "{text}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("ReadData.json") && stdout.contains("of 6144 characters"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let dir = project("twice");
+    assert!(iamc(&["build", "--out", "a"], &dir).status.success());
+    assert!(iamc(&["build", "--out", "b"], &dir).status.success());
+    for f in ["NoIam.json", "ReadData.json"] {
+        assert_eq!(
+            std::fs::read(dir.join("a").join(f)).unwrap(),
+            std::fs::read(dir.join("b").join(f)).unwrap()
+        );
+    }
+}
+
+#[test]
+fn env_selects_constants_and_unknown_env_is_a_usage_error() {
+    let dir = project("env");
+    assert!(iamc(&["build", "--env", "prod"], &dir).status.success());
+    let text = std::fs::read_to_string(dir.join("out/ReadData.json")).unwrap();
+    assert!(text.contains("data-444455556666"), "{text}");
+    let out = iamc(&["build", "--env", "stage"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E0903"));
+}
+
+#[test]
+fn errors_write_nothing_and_exit_1() {
+    let dir = project("errors");
+    write(
+        &dir,
+        "iam/bad.iamc",
+        "policy Bad {\n    allow s3:GetObject on bucket\n}\n",
+    );
+    let out = iamc(&["build"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.join("out").exists());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("E0201") && stderr.contains("nothing written"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn stale_outputs_are_removed_but_foreign_files_kept() {
+    let dir = project("stale");
+    assert!(iamc(&["build"], &dir).status.success());
+    write(&dir, "out/mine.json", "{}");
+    write(
+        &dir,
+        "iam/app.iamc",
+        "policy ReadData {\n    allow s3:GetObject on *\n}\n",
+    );
+    assert!(iamc(&["build"], &dir).status.success());
+    assert_eq!(
+        listing(&dir.join("out")),
+        [".iamc-manifest", "ReadData.json", "mine.json"]
+    );
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let dir = scratch("args");
+    assert_eq!(
+        iamc(&["build", "--no-such-flag"], &dir).status.code(),
+        Some(2)
+    );
+    // No iamc.toml here and no files given.
+    assert_eq!(iamc(&["build"], &dir).status.code(), Some(2));
+    assert_eq!(
+        iamc(&["check", "missing.iamc"], &dir).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn plain_files_mode() {
+    let dir = scratch("plain");
+    write(
+        &dir,
+        "consts.iamc",
+        "const bucket = arn\"arn:aws:s3:::b\"\n",
+    );
+    write(
+        &dir,
+        "main.iamc",
+        "import consts.bucket\n\npolicy P {\n    allow s3:ListBucket on bucket\n}\n",
+    );
+    let out = iamc(&["build", "consts.iamc", "main.iamc", "--out", "o"], &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(listing(&dir.join("o")), [".iamc-manifest", "P.json"]);
+    assert_eq!(
+        iamc(&["check", "main.iamc", "--env", "dev"], &dir)
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn format_json_reports_diagnostics_and_outputs() {
+    let dir = project("json");
+    let out = iamc(&["check", "--format", "json"], &dir);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outputs"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["outputs"][0]["name"], "ReadData");
+    assert_eq!(v["outputs"][0]["budget"], 6144);
+    write(
+        &dir,
+        "iam/bad.iamc",
+        "policy Bad {\n    allow s3:GetObject on bucket\n}\n",
+    );
+    let out = iamc(&["check", "--format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "E0201");
+    assert_eq!(v["diagnostics"][0]["span"]["start_pos"]["line"], 2);
+}
+
+#[test]
+fn minify_writes_compact_json() {
+    let dir = project("minify");
+    assert!(iamc(&["build", "--minify"], &dir).status.success());
+    let text = std::fs::read_to_string(dir.join("out/NoIam.json")).unwrap();
+    assert!(!text.contains('\n') && !text.contains(' '), "{text}");
+}
+
+#[test]
+fn bad_toml_is_located_and_exits_1() {
+    let dir = scratch("toml");
+    write(&dir, "iamc.toml", "[project]\nname = 3\n");
+    let out = iamc(&["check", "--format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "E0904");
+    assert_eq!(v["diagnostics"][0]["span"]["file"], "iamc.toml");
+    assert_eq!(v["diagnostics"][0]["span"]["start_pos"]["line"], 2);
+}

@@ -1,6 +1,13 @@
 //! The one integration-test binary (one link step on 2 cores). Each module drives the real
 //! `iamc` binary or the library on a corpus.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 mod architecture;
 mod catalog;
 mod cli;

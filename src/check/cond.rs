@@ -1,0 +1,596 @@
+//! Conditions -> boolean formulas over IAM atoms, with operators chosen from each key's
+//! catalog type (see LANGUAGE.md, "Semantics summary", and docs/lowering.md).
+//!
+//! A key the catalog does not know (reporting it is the catalog checks' job) gets its
+//! type from the literal it is compared with. Warnings flag the places where IAM's
+//! treatment of absent keys surprises authors.
+
+use super::ir::{Atom, CondExpr};
+use super::types::{self, has_policy_variable, SVal, Val};
+use super::{Checker, Scope};
+use crate::catalog::{KeyType, ScalarType};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::policy::{BaseOperator, Effect, Operator, SetQualifier};
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{self, CompareOp, Quantifier};
+use std::collections::BTreeSet;
+
+/// Conditions nest at most this deep (a guard for our own recursion).
+pub const MAX_COND_DEPTH: usize = 200;
+
+/// What the walk knows about the whole condition, for warnings.
+struct Walk {
+    /// The rule's effect; `None` in proofs (no warnings there).
+    effect: Option<Effect>,
+    /// Keys (lowercase) tested with `exists(...)` anywhere in the condition.
+    exists: BTreeSet<String>,
+}
+
+fn scalar_name(s: ScalarType) -> &'static str {
+    match s {
+        ScalarType::String => "String",
+        ScalarType::Arn => "Arn",
+        ScalarType::Bool => "Bool",
+        ScalarType::Date => "Date",
+        ScalarType::Numeric => "Numeric",
+        ScalarType::IpAddress => "IpAddress",
+        ScalarType::Binary => "Binary",
+    }
+}
+
+fn collect_exists(c: &ast::Cond, out: &mut BTreeSet<String>, depth: usize) {
+    if depth > MAX_COND_DEPTH {
+        return;
+    }
+    match &c.kind {
+        ast::CondKind::And(a, b) | ast::CondKind::Or(a, b) => {
+            collect_exists(a, out, depth + 1);
+            collect_exists(b, out, depth + 1);
+        }
+        ast::CondKind::Not(a) => collect_exists(a, out, depth + 1),
+        ast::CondKind::Exists(k) => {
+            out.insert(k.name.node.to_lowercase());
+        }
+        _ => {}
+    }
+}
+
+/// The base operator for a comparison on a key of scalar type `s`, and whether the
+/// comparison is the negation of that operator (`!=` on a `Bool` key).
+fn select(s: ScalarType, op: CompareOp) -> Option<(BaseOperator, bool)> {
+    use BaseOperator as B;
+    use CompareOp as O;
+    Some(match (s, op) {
+        (ScalarType::String, O::Eq | O::In) => (B::StringEquals, false),
+        (ScalarType::String, O::Ne | O::NotIn) => (B::StringNotEquals, false),
+        (ScalarType::String, O::Like) => (B::StringLike, false),
+        (ScalarType::String, O::NotLike) => (B::StringNotLike, false),
+        (ScalarType::Arn, O::Eq | O::In) => (B::ArnEquals, false),
+        (ScalarType::Arn, O::Ne | O::NotIn) => (B::ArnNotEquals, false),
+        (ScalarType::Arn, O::Like) => (B::ArnLike, false),
+        (ScalarType::Arn, O::NotLike) => (B::ArnNotLike, false),
+        (ScalarType::Numeric, O::Eq | O::In) => (B::NumericEquals, false),
+        (ScalarType::Numeric, O::Ne | O::NotIn) => (B::NumericNotEquals, false),
+        (ScalarType::Numeric, O::Lt) => (B::NumericLessThan, false),
+        (ScalarType::Numeric, O::Le) => (B::NumericLessThanEquals, false),
+        (ScalarType::Numeric, O::Gt) => (B::NumericGreaterThan, false),
+        (ScalarType::Numeric, O::Ge) => (B::NumericGreaterThanEquals, false),
+        (ScalarType::Date, O::Eq | O::In) => (B::DateEquals, false),
+        (ScalarType::Date, O::Ne | O::NotIn) => (B::DateNotEquals, false),
+        (ScalarType::Date, O::Lt) => (B::DateLessThan, false),
+        (ScalarType::Date, O::Le) => (B::DateLessThanEquals, false),
+        (ScalarType::Date, O::Gt) => (B::DateGreaterThan, false),
+        (ScalarType::Date, O::Ge) => (B::DateGreaterThanEquals, false),
+        (ScalarType::Bool, O::Eq) => (B::Bool, false),
+        (ScalarType::Bool, O::Ne) => (B::Bool, true),
+        (ScalarType::IpAddress, O::Eq | O::In) => (B::IpAddress, false),
+        (ScalarType::IpAddress, O::Ne | O::NotIn) => (B::NotIpAddress, false),
+        (ScalarType::Binary, O::Eq | O::In) => (B::BinaryEquals, false),
+        (ScalarType::Binary, O::Ne | O::NotIn) => (B::BinaryEquals, true),
+        _ => return None,
+    })
+}
+
+/// What operators a key type takes, for the E0320 help line.
+fn fitting_ops(s: ScalarType) -> &'static str {
+    match s {
+        ScalarType::String | ScalarType::Arn => "`==`, `!=`, `like`, `not like`, `in`, `not in`",
+        ScalarType::Numeric | ScalarType::Date => {
+            "`==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`"
+        }
+        ScalarType::Bool => "`==`, `!=`, or the bare key (`k` means `k == true`)",
+        ScalarType::IpAddress => {
+            "`in`, `not in`, `==`, `!=` with `ip\"...\"` or `cidr\"...\"` values"
+        }
+        ScalarType::Binary => "`==`, `!=`, `in`, `not in`",
+    }
+}
+
+/// The scalar type a literal suggests, for keys the catalog does not know.
+fn scalar_of_value(v: &Val) -> ScalarType {
+    match v {
+        Val::Arn(_) => ScalarType::Arn,
+        Val::Num(_) => ScalarType::Numeric,
+        Val::Bool(_) => ScalarType::Bool,
+        Val::Date(_) => ScalarType::Date,
+        Val::Ip(_) | Val::Cidr(_) => ScalarType::IpAddress,
+        _ => ScalarType::String,
+    }
+}
+
+/// A value's text as the key type wants it, or why not.
+fn value_text(s: ScalarType, v: &Val) -> Result<String, &'static str> {
+    let text = match (s, v) {
+        (
+            ScalarType::String,
+            Val::Str(t) | Val::Arn(t) | Val::Num(t) | Val::Action(t) | Val::Service(t),
+        ) => t.clone(),
+        (ScalarType::String, Val::Wildcard) => "*".into(),
+        (ScalarType::String, _) => return Err("a string"),
+        (ScalarType::Arn, Val::Arn(t)) => t.clone(),
+        (ScalarType::Arn, Val::Wildcard) => "*".into(),
+        (ScalarType::Arn, Val::Str(t))
+            if t.starts_with("arn:") || t == "*" || t.starts_with("${") =>
+        {
+            t.clone()
+        }
+        (ScalarType::Arn, _) => return Err("an ARN (`arn\"...\"`)"),
+        (ScalarType::Numeric, Val::Num(t)) => t.clone(),
+        (ScalarType::Numeric, Val::Str(t)) if types::is_number(t) => t.clone(),
+        (ScalarType::Numeric, _) => return Err("a number"),
+        (ScalarType::Date, Val::Date(t)) => t.clone(),
+        (ScalarType::Date, Val::Str(t)) if types::is_date(t) => t.clone(),
+        (ScalarType::Date, Val::Num(t)) if t.bytes().all(|b| b.is_ascii_digit()) => t.clone(),
+        (ScalarType::Date, _) => {
+            return Err("an ISO 8601 date (`date\"2026-01-01T00:00:00Z\"`) or epoch seconds")
+        }
+        (ScalarType::Bool, Val::Bool(b)) => b.to_string(),
+        (ScalarType::Bool, Val::Str(t)) if t == "true" || t == "false" => t.clone(),
+        (ScalarType::Bool, _) => return Err("`true` or `false`"),
+        (ScalarType::IpAddress, Val::Ip(t) | Val::Cidr(t)) => t.clone(),
+        (ScalarType::IpAddress, Val::Str(t)) if types::is_cidr(t) => t.clone(),
+        (ScalarType::IpAddress, _) => {
+            return Err("an IP address or CIDR range (`cidr\"10.0.0.0/8\"`)")
+        }
+        (ScalarType::Binary, Val::Str(t)) => t.clone(),
+        (ScalarType::Binary, _) => return Err("a base64 string"),
+    };
+    Ok(text)
+}
+
+impl Checker<'_, '_> {
+    /// Checks a rule's condition. Returns `None` on errors (already reported).
+    pub(super) fn condition(
+        &mut self,
+        c: &ast::Cond,
+        scope: Scope<'_>,
+        effect: Option<Effect>,
+    ) -> Option<CondExpr> {
+        let mut exists = BTreeSet::new();
+        collect_exists(c, &mut exists, 0);
+        let walk = Walk { effect, exists };
+        self.cond(c, scope, &walk, true, 0)
+    }
+
+    fn cond(
+        &mut self,
+        c: &ast::Cond,
+        scope: Scope<'_>,
+        walk: &Walk,
+        positive: bool,
+        depth: usize,
+    ) -> Option<CondExpr> {
+        if depth > MAX_COND_DEPTH {
+            self.err(
+                Diagnostic::new(
+                    Code::E0401,
+                    c.span,
+                    format!("condition nests more than {MAX_COND_DEPTH} levels deep"),
+                )
+                .with_help("split it into several rules"),
+            );
+            return None;
+        }
+        match &c.kind {
+            ast::CondKind::And(a, b) | ast::CondKind::Or(a, b) => {
+                let l = self.cond(a, scope, walk, positive, depth + 1);
+                let r = self.cond(b, scope, walk, positive, depth + 1);
+                let (l, r) = (l?, r?);
+                let is_and = matches!(c.kind, ast::CondKind::And(..));
+                let mut parts = Vec::new();
+                for side in [l, r] {
+                    match (side, is_and) {
+                        (CondExpr::And(xs), true) | (CondExpr::Or(xs), false) => parts.extend(xs),
+                        (x, _) => parts.push(x),
+                    }
+                }
+                Some(if is_and {
+                    CondExpr::And(parts)
+                } else {
+                    CondExpr::Or(parts)
+                })
+            }
+            ast::CondKind::Not(inner) => Some(CondExpr::Not(Box::new(self.cond(
+                inner,
+                scope,
+                walk,
+                !positive,
+                depth + 1,
+            )?))),
+            ast::CondKind::Literal(b) => Some(CondExpr::Const(*b)),
+            ast::CondKind::Exists(key) => {
+                if let Some(span) = key.if_exists {
+                    self.err(
+                        Diagnostic::new(Code::E0323, span, "`exists(...)` cannot take `?`")
+                            .with_help("`exists(k)` tests presence itself (IAM's `Null`, which has no `IfExists` form)"),
+                    );
+                    return None;
+                }
+                let (name, _) = self.key_info(&key.name);
+                Some(CondExpr::Atom(Atom {
+                    operator: Operator::plain(BaseOperator::Null),
+                    key: name,
+                    values: vec![Spanned::new("false".into(), c.span)],
+                    span: c.span,
+                }))
+            }
+            ast::CondKind::Key(key) => {
+                let (name, types) = self.key_info(&key.name);
+                let bool_key =
+                    types.is_empty() || types.iter().any(|t| t.scalar == ScalarType::Bool);
+                if !bool_key {
+                    let ty = types
+                        .first()
+                        .map(|t| scalar_name(t.scalar))
+                        .unwrap_or("String");
+                    self.err(
+                        Diagnostic::new(
+                            Code::E0320,
+                            key.name.span,
+                            format!(
+                                "`{}` is a `{ty}` key; a bare key only tests a `Bool` key",
+                                key.name.node
+                            ),
+                        )
+                        .with_help(format!(
+                            "compare it instead; a `{ty}` key takes {}",
+                            fitting_ops(
+                                types
+                                    .first()
+                                    .map(|t| t.scalar)
+                                    .unwrap_or(ScalarType::String)
+                            )
+                        )),
+                    );
+                    return None;
+                }
+                if let Some(t) = types.iter().find(|t| t.scalar == ScalarType::Bool) {
+                    if t.multivalued {
+                        self.multivalued_needs_quantifier(&key.name);
+                        return None;
+                    }
+                }
+                let mut operator = Operator::plain(BaseOperator::Bool);
+                if key.if_exists.is_some() {
+                    operator = operator.if_exists();
+                    self.warn_absent_allow(
+                        walk,
+                        positive,
+                        &key.name,
+                        "`?` makes the test hold when the key is absent",
+                    );
+                }
+                Some(CondExpr::Atom(Atom {
+                    operator,
+                    key: name,
+                    values: vec![Spanned::new("true".into(), key.name.span)],
+                    span: c.span,
+                }))
+            }
+            ast::CondKind::Compare { key, op, value } => {
+                self.compare(c.span, None, key, op, value, scope, walk, positive)
+            }
+            ast::CondKind::Quantified {
+                quantifier,
+                key,
+                op,
+                value,
+            } => self.compare(
+                c.span,
+                Some(quantifier),
+                key,
+                op,
+                value,
+                scope,
+                walk,
+                positive,
+            ),
+        }
+    }
+
+    /// The key's spelling to emit and its catalog types (empty if the catalog does not know it).
+    fn key_info(&self, key: &Spanned<String>) -> (Spanned<String>, Vec<KeyType>) {
+        match self.catalog.condition_key(&key.node) {
+            Some(info) => {
+                let name = if info.name.eq_ignore_ascii_case(&key.node) {
+                    info.name.clone()
+                } else {
+                    key.node.clone()
+                };
+                (Spanned::new(name, key.span), info.types)
+            }
+            None => (key.clone(), Vec::new()),
+        }
+    }
+
+    fn multivalued_needs_quantifier(&mut self, key: &Spanned<String>) {
+        self.err(
+            Diagnostic::new(Code::E0322, key.span, format!("`{}` can carry several values; say `any` or `all`", key.node))
+                .with_help(format!(
+                    "`any {0} ...` holds if one value matches (IAM `ForAnyValue:`); `all {0} ...` if every value does (IAM `ForAllValues:`, also true when the key is absent)",
+                    key.node
+                )),
+        );
+    }
+
+    fn warn_absent_allow(&mut self, walk: &Walk, positive: bool, key: &Spanned<String>, why: &str) {
+        if walk.effect == Some(Effect::Allow)
+            && positive
+            && !walk.exists.contains(&key.node.to_lowercase())
+        {
+            self.err(
+                Diagnostic::new(
+                    Code::W0331,
+                    key.span,
+                    format!(
+                        "in an allow, this test also holds when `{}` is absent",
+                        key.node
+                    ),
+                )
+                .with_help(format!(
+                    "{why}; add `exists({}) and ...` if the key must be present",
+                    key.node
+                )),
+            );
+        }
+    }
+
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one call site per comparison form; a struct would only rename them"
+    )]
+    fn compare(
+        &mut self,
+        span: Span,
+        quantifier: Option<&Spanned<Quantifier>>,
+        key: &ast::KeyRef,
+        op: &Spanned<CompareOp>,
+        value: &ast::Expr,
+        scope: Scope<'_>,
+        walk: &Walk,
+        positive: bool,
+    ) -> Option<CondExpr> {
+        let (name, key_types) = self.key_info(&key.name);
+        self.in_condition = true;
+        let v = self.eval_expr(value, scope, None);
+        self.in_condition = false;
+        let v = v?;
+        let values: Vec<SVal> = v.flatten();
+        let is_list = matches!(v.val, Val::List(_));
+        // The key's scalar type: from the catalog, or from the literal.
+        let scalar = match key_types.as_slice() {
+            [] => values
+                .first()
+                .map(|v| scalar_of_value(&v.val))
+                .unwrap_or(ScalarType::String),
+            [only] => only.scalar,
+            several => {
+                let hint = values.first().map(|v| scalar_of_value(&v.val));
+                several
+                    .iter()
+                    .find(|t| Some(t.scalar) == hint)
+                    .or(several.first())
+                    .map(|t| t.scalar)
+                    .unwrap_or(ScalarType::String)
+            }
+        };
+        let multivalued = key_types.iter().any(|t| t.multivalued);
+        // `in cidr"..."` asks for an IP range test, which only an IP key takes.
+        let ip_values = !values.is_empty()
+            && values
+                .iter()
+                .all(|v| matches!(v.val, Val::Ip(_) | Val::Cidr(_)));
+        let ip_test = ip_values && scalar != ScalarType::IpAddress;
+        let selected = if ip_test {
+            None
+        } else {
+            select(scalar, op.node)
+        };
+        let Some((base, negate)) = selected else {
+            self.err(
+                Diagnostic::new(
+                    Code::E0320,
+                    op.span,
+                    format!(
+                        "`{}` does not fit `{}`, a `{}` key",
+                        op.node.as_str(),
+                        key.name.node,
+                        scalar_name(scalar)
+                    ),
+                )
+                .with_label(
+                    key.name.span,
+                    format!("this key is a `{}`", scalar_name(scalar)),
+                )
+                .with_help(format!(
+                    "a `{}` key takes {}",
+                    scalar_name(scalar),
+                    fitting_ops(scalar)
+                )),
+            );
+            return None;
+        };
+        match (quantifier, multivalued) {
+            (None, true) => {
+                self.multivalued_needs_quantifier(&key.name);
+                return None;
+            }
+            (Some(q), false) if !key_types.is_empty() => {
+                self.err(
+                    Diagnostic::new(Code::W0333, q.span, format!("`{}` carries a single value; `any`/`all` are for multivalued keys", key.name.node))
+                        .with_help("drop the quantifier (AWS Access Analyzer flags `ForAllValues` on single-valued keys as a security risk)"),
+                );
+            }
+            _ => {}
+        }
+        let single_only = matches!(
+            op.node,
+            CompareOp::Eq
+                | CompareOp::Ne
+                | CompareOp::Lt
+                | CompareOp::Le
+                | CompareOp::Gt
+                | CompareOp::Ge
+        );
+        if (single_only && (is_list && values.len() != 1)) || values.is_empty() {
+            let help = if values.is_empty() {
+                "give at least one value".to_string()
+            } else if matches!(op.node, CompareOp::Eq | CompareOp::Ne) {
+                format!(
+                    "to test against several values write `{}`",
+                    if op.node == CompareOp::Eq {
+                        "in [...]"
+                    } else {
+                        "not in [...]"
+                    }
+                )
+            } else {
+                "an ordering compares with one value".to_string()
+            };
+            self.err(
+                Diagnostic::new(
+                    Code::E0325,
+                    value.span,
+                    format!("`{}` needs exactly one value", op.node.as_str()),
+                )
+                .with_help(help),
+            );
+            return None;
+        }
+        let mut texts = Vec::with_capacity(values.len());
+        let mut ok = true;
+        for v in &values {
+            let variable = v.val.text().is_some_and(|t| has_policy_variable(&t));
+            if variable && !base.takes_variables() {
+                self.err(
+                    Diagnostic::new(Code::E0324, v.span, format!("IAM does not expand policy variables in `{}` values", base.as_str()))
+                        .with_help("policy variables work only with string and ARN operators; write the value itself"),
+                );
+                ok = false;
+                continue;
+            }
+            match value_text(scalar, &v.val) {
+                Ok(t) => {
+                    if has_policy_variable(&t) && !base.takes_variables() {
+                        self.err(
+                            Diagnostic::new(Code::E0324, v.span, format!("IAM does not expand policy variables in `{}` values", base.as_str()))
+                                .with_help("policy variables work only with string and ARN operators; write the value itself"),
+                        );
+                        ok = false;
+                    }
+                    texts.push(Spanned::new(t, v.span));
+                }
+                Err(expected) => {
+                    self.err(
+                        Diagnostic::new(
+                            Code::E0321,
+                            v.span,
+                            format!(
+                                "`{}` is a `{}` key, but this is not {expected}",
+                                key.name.node,
+                                scalar_name(scalar)
+                            ),
+                        )
+                        .with_label(
+                            key.name.span,
+                            format!("this key is a `{}`", scalar_name(scalar)),
+                        )
+                        .with_help(format!("write {expected}")),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let mut operator = Operator::plain(base);
+        if let Some(q) = quantifier {
+            operator = operator.with_set(match q.node {
+                Quantifier::Any => SetQualifier::ForAnyValue,
+                Quantifier::All => SetQualifier::ForAllValues,
+            });
+            if q.node == Quantifier::All
+                && walk.effect == Some(Effect::Allow)
+                && positive
+                && !walk.exists.contains(&key.name.node.to_lowercase())
+            {
+                self.err(
+                    Diagnostic::new(Code::W0330, q.span, format!("`all` also holds when `{}` is absent or empty", key.name.node))
+                        .with_help(format!("IAM's `ForAllValues` is vacuously true; write `exists({}) and all ...` to require values", key.name.node)),
+                );
+            }
+        }
+        if key.if_exists.is_some() {
+            operator = operator.if_exists();
+        }
+        // Warnings about absent keys.
+        let negated_op = matches!(
+            op.node,
+            CompareOp::Ne | CompareOp::NotLike | CompareOp::NotIn
+        );
+        if quantifier.is_none() {
+            if negated_op {
+                self.warn_absent_allow(
+                    walk,
+                    positive,
+                    &key.name,
+                    "a negated comparison is true when the key is missing",
+                );
+            } else if key.if_exists.is_some() {
+                self.warn_absent_allow(
+                    walk,
+                    positive,
+                    &key.name,
+                    "`if exists` makes the test hold when the key is absent",
+                );
+            }
+            if walk.effect == Some(Effect::Deny)
+                && positive
+                && base == BaseOperator::Bool
+                && !negate
+                && key.if_exists.is_none()
+                && texts.iter().all(|t| t.node == "false")
+            {
+                self.err(
+                    Diagnostic::new(Code::W0332, span, format!("this deny does not fire when `{}` is absent", key.name.node))
+                        .with_help(format!(
+                            "requests signed with long-term access keys carry no `{0}`; write `not {0}` to deny them too",
+                            key.name.node
+                        )),
+                );
+            }
+        }
+        let atom = CondExpr::Atom(Atom {
+            operator,
+            key: name,
+            values: texts,
+            span,
+        });
+        Some(if negate {
+            CondExpr::Not(Box::new(atom))
+        } else {
+            atom
+        })
+    }
+}

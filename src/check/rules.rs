@@ -1,0 +1,316 @@
+//! One `allow`/`deny` rule -> an IR rule, with the rules of its document kind:
+//! principals only (and always) in trust, resource and resource control policies, no
+//! resources in trust policies, `from not` only with `deny`, RCPs deny-only from `*`.
+
+use super::types::{conform, SVal, Ty, Val};
+use super::{ir, Checker, Scope};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::policy::{DocumentKind, Effect, Matcher};
+use crate::source::{Span, Spanned};
+use crate::syntax::ast;
+
+/// What the rule is being checked for.
+pub(super) struct DocCtx {
+    pub kind: DocumentKind,
+}
+
+impl Checker<'_, '_> {
+    pub(super) fn check_rule(
+        &mut self,
+        rule: &ast::Rule,
+        scope: Scope<'_>,
+        ctx: &DocCtx,
+        origin: ir::RuleOrigin,
+    ) -> Option<ir::Rule> {
+        let before = self.diags.iter().filter(|d| d.is_error()).count();
+        let effect = match rule.effect.node {
+            ast::RuleEffect::Allow => Effect::Allow,
+            ast::RuleEffect::Deny => Effect::Deny,
+        };
+        let kind = ctx.kind;
+        if let Some(sid) = &rule.sid {
+            if sid.node.is_empty() || !sid.node.chars().all(|c| c.is_ascii_alphanumeric()) {
+                self.err(
+                    Diagnostic::new(Code::E0309, sid.span, format!("statement id `{}` is not alphanumeric", sid.node))
+                        .with_help("IAM accepts only ASCII letters and digits in `Sid` for every policy type; remove other characters"),
+                );
+            }
+        }
+        if kind == DocumentKind::Rcp {
+            if effect == Effect::Allow {
+                self.err(
+                    Diagnostic::new(Code::E0315, rule.effect.span, "a resource control policy cannot allow")
+                        .with_help("RCPs only restrict: AWS attaches `RCPFullAWSAccess` for the allow; write `deny`"),
+                );
+            }
+            if let Some(not) = rule.actions.not {
+                self.err(
+                    Diagnostic::new(
+                        Code::E0317,
+                        not,
+                        "a resource control policy cannot use `not` actions",
+                    )
+                    .with_help("list the denied actions (`NotAction` is an RCP syntax error)"),
+                );
+            }
+        }
+
+        let actions = self.actions(&rule.actions, scope);
+
+        let principals = match (&rule.principals, kind.has_principal()) {
+            (None, true) => {
+                self.err(
+                    Diagnostic::new(Code::E0310, rule.effect.span, format!("a statement of {} {} needs `from`", article(kind.name()), kind.name()))
+                        .with_help(match kind {
+                            DocumentKind::Rcp => "resource control policies apply to everyone: add `from *`",
+                            DocumentKind::Trust => "say who may assume the role: `from account(...)`, `from service(\"...\")`, `from arn\"...\"`",
+                            _ => "say whom the statement applies to: `from arn\"...\"`, `from account(...)` or `from *`",
+                        }),
+                );
+                None
+            }
+            (Some(clause), false) => {
+                self.err(
+                    Diagnostic::new(
+                        Code::E0311,
+                        clause.span,
+                        format!("{} {} has no principals", article(kind.name()), kind.name()),
+                    )
+                    .with_help(
+                        "remove `from ...`: the policy applies to the identity it is attached to",
+                    ),
+                );
+                None
+            }
+            (None, false) => None,
+            (Some(clause), true) => self.principal_clause(clause, scope, effect, kind),
+        };
+
+        let resources = match (&rule.resources, kind.has_resource()) {
+            (Some(clause), false) => {
+                self.err(
+                    Diagnostic::new(Code::E0312, clause.span, "a trust policy has no resources")
+                        .with_help("the resource is the role itself; remove `on ...`"),
+                );
+                None
+            }
+            (None, true) => {
+                self.err(
+                    Diagnostic::new(Code::E0313, rule.effect.span, "this statement needs `on`")
+                        .with_help("write `on *` for every resource, or name the ARNs"),
+                );
+                None
+            }
+            (None, false) => None,
+            (Some(clause), true) => self.resource_clause(clause, scope),
+        };
+
+        let condition = match &rule.condition {
+            Some(c) => self.condition(c, scope, Some(effect)),
+            None => None,
+        };
+        let after = self.diags.iter().filter(|d| d.is_error()).count();
+        if after > before {
+            return None;
+        }
+        let condition = match (&rule.condition, condition) {
+            (Some(_), None) => return None,
+            (_, c) => c,
+        };
+        Some(ir::Rule {
+            sid: rule.sid.clone(),
+            effect,
+            actions: actions?,
+            principals,
+            resources,
+            condition,
+            origin,
+            span: rule.span,
+        })
+    }
+
+    /// Evaluates a list clause's items, flattened and conformed to `ty`.
+    fn clause_values(
+        &mut self,
+        items: &[ast::Expr],
+        scope: Scope<'_>,
+        ty: &Ty,
+        span: Span,
+        what: &str,
+    ) -> Option<Vec<SVal>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for item in items {
+            let Some(v) = self.eval_expr(item, scope, Some(ty)) else {
+                ok = false;
+                continue;
+            };
+            for v in v.flatten() {
+                match conform(&v, ty) {
+                    Ok(v) => out.push(v),
+                    Err(e) => {
+                        self.mismatch(e);
+                        ok = false;
+                    }
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        if out.is_empty() {
+            self.err(
+                Diagnostic::new(Code::E0328, span, format!("no {what} here")).with_help(format!(
+                    "IAM rejects an empty list of {what}; name at least one"
+                )),
+            );
+            return None;
+        }
+        Some(out)
+    }
+
+    fn actions(
+        &mut self,
+        clause: &ast::Clause<ast::Expr>,
+        scope: Scope<'_>,
+    ) -> Option<Matcher<Vec<Spanned<String>>>> {
+        let vals = self.clause_values(
+            &clause.items,
+            scope,
+            &Ty::ActionPattern,
+            clause.span,
+            "actions",
+        )?;
+        let list = texts(vals);
+        Some(if clause.is_negated() {
+            Matcher::Not(list)
+        } else {
+            Matcher::Is(list)
+        })
+    }
+
+    fn resource_clause(
+        &mut self,
+        clause: &ast::Clause<ast::Expr>,
+        scope: Scope<'_>,
+    ) -> Option<Matcher<Vec<Spanned<String>>>> {
+        let vals = self.clause_values(
+            &clause.items,
+            scope,
+            &Ty::ArnPattern,
+            clause.span,
+            "resources",
+        )?;
+        let list = texts(vals);
+        Some(if clause.is_negated() {
+            Matcher::Not(list)
+        } else {
+            Matcher::Is(list)
+        })
+    }
+
+    fn principal_clause(
+        &mut self,
+        clause: &ast::Clause<ast::PrincipalExpr>,
+        scope: Scope<'_>,
+        effect: Effect,
+        kind: DocumentKind,
+    ) -> Option<Matcher<Vec<Spanned<ir::PrincipalValue>>>> {
+        if let (Some(not), Effect::Allow) = (clause.not, effect) {
+            self.err(
+                Diagnostic::new(Code::E0314, not, "`from not` (IAM's `NotPrincipal`) only works with `deny`")
+                    .with_help("AWS does not support `NotPrincipal` with `Allow`; name the principals to allow"),
+            );
+            return None;
+        }
+        let mut out: Vec<Spanned<ir::PrincipalValue>> = Vec::new();
+        let mut ok = true;
+        for p in &clause.items {
+            let (expr, ty, wrap): (&ast::Expr, Ty, fn(String) -> ir::PrincipalValue) = match &p.kind
+            {
+                ast::PrincipalKind::Any => {
+                    out.push(Spanned::new(ir::PrincipalValue::Any, p.span));
+                    continue;
+                }
+                ast::PrincipalKind::Account(e) => (e, Ty::AccountId, |s| {
+                    ir::PrincipalValue::Aws(super::types::account_root(&s))
+                }),
+                ast::PrincipalKind::Service(e) => (e, Ty::String, ir::PrincipalValue::Service),
+                ast::PrincipalKind::Federated(e) => (e, Ty::String, ir::PrincipalValue::Federated),
+                ast::PrincipalKind::CanonicalUser(e) => {
+                    (e, Ty::String, ir::PrincipalValue::CanonicalUser)
+                }
+                ast::PrincipalKind::Arn(e) => (e, Ty::Principal, |s| ir::PrincipalValue::Aws(s)),
+            };
+            let Some(v) = self.eval_expr(expr, scope, Some(&ty)) else {
+                ok = false;
+                continue;
+            };
+            for v in v.flatten() {
+                // A federated provider may be named by its ARN.
+                let v = match (&ty, &v.val) {
+                    (Ty::String, Val::Arn(a))
+                        if matches!(p.kind, ast::PrincipalKind::Federated(_)) =>
+                    {
+                        SVal::new(Val::Str(a.clone()), v.span)
+                    }
+                    _ => v,
+                };
+                match conform(&v, &ty) {
+                    Ok(SVal {
+                        val: Val::Principal(pv),
+                        span,
+                    }) => out.push(Spanned::new(pv, span)),
+                    Ok(SVal { val, span }) => match val.text() {
+                        Some(t) => out.push(Spanned::new(wrap(t), span)),
+                        None => ok = false,
+                    },
+                    Err(e) => {
+                        self.mismatch(e);
+                        ok = false;
+                    }
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        if kind == DocumentKind::Rcp
+            && !(out.len() == 1
+                && out.iter().all(|p| p.node == ir::PrincipalValue::Any)
+                && clause.not.is_none())
+        {
+            self.err(
+                Diagnostic::new(
+                    Code::E0316,
+                    clause.span,
+                    "a resource control policy applies to `from *` only",
+                )
+                .with_help(
+                    "write `from *` and narrow with a condition such as `aws:PrincipalAccount`",
+                ),
+            );
+            return None;
+        }
+        Some(if clause.is_negated() {
+            Matcher::Not(out)
+        } else {
+            Matcher::Is(out)
+        })
+    }
+}
+
+fn texts(vals: Vec<SVal>) -> Vec<Spanned<String>> {
+    vals.into_iter()
+        .filter_map(|v| v.val.text().map(|t| Spanned::new(t, v.span)))
+        .collect()
+}
+
+/// `a` or `an` before a document kind's name.
+pub(super) fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}

@@ -1,0 +1,458 @@
+//! Types and compile-time values, and the coercions between them.
+//!
+//! A value is what an expression evaluates to after names are replaced and ARN literals
+//! interpolated. Checking a value against a declared type may refine it: a string of 12
+//! digits becomes an `AccountId`, a service prefix in action position becomes `svc:*`.
+
+use crate::check::ir::PrincipalValue;
+use crate::source::Span;
+use std::fmt;
+
+/// A type of the language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ty {
+    Action,
+    ActionPattern,
+    Arn,
+    ArnPattern,
+    Service,
+    AccountId,
+    String,
+    Bool,
+    Number,
+    Date,
+    Ip,
+    Cidr,
+    Principal,
+    List(Box<Ty>),
+}
+
+impl Ty {
+    /// The type named by a simple type name.
+    pub fn named(name: &str) -> Option<Ty> {
+        Some(match name {
+            "Action" => Ty::Action,
+            "ActionPattern" => Ty::ActionPattern,
+            "Arn" => Ty::Arn,
+            "ArnPattern" => Ty::ArnPattern,
+            "Service" => Ty::Service,
+            "AccountId" => Ty::AccountId,
+            "String" => Ty::String,
+            "Bool" => Ty::Bool,
+            "Number" => Ty::Number,
+            "Date" => Ty::Date,
+            "Ip" => Ty::Ip,
+            "Cidr" => Ty::Cidr,
+            "Principal" => Ty::Principal,
+            _ => return None,
+        })
+    }
+
+    pub const NAMES: &'static [&'static str] = &[
+        "Action",
+        "ActionPattern",
+        "Arn",
+        "ArnPattern",
+        "Service",
+        "AccountId",
+        "String",
+        "Bool",
+        "Number",
+        "Date",
+        "Ip",
+        "Cidr",
+        "Principal",
+        "List",
+    ];
+
+    /// Whether a bare unknown name may stand for a service prefix where this type is wanted.
+    pub fn accepts_service_names(&self) -> bool {
+        match self {
+            Ty::Service | Ty::ActionPattern => true,
+            Ty::List(t) => t.accepts_service_names(),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::List(t) => write!(f, "List<{t}>"),
+            other => f.write_str(match other {
+                Ty::Action => "Action",
+                Ty::ActionPattern => "ActionPattern",
+                Ty::Arn => "Arn",
+                Ty::ArnPattern => "ArnPattern",
+                Ty::Service => "Service",
+                Ty::AccountId => "AccountId",
+                Ty::String => "String",
+                Ty::Bool => "Bool",
+                Ty::Number => "Number",
+                Ty::Date => "Date",
+                Ty::Ip => "Ip",
+                Ty::Cidr => "Cidr",
+                Ty::Principal => "Principal",
+                Ty::List(_) => "List",
+            }),
+        }
+    }
+}
+
+/// A compile-time value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Val {
+    /// A string; `AccountId` values are strings of 12 digits.
+    Str(String),
+    Num(String),
+    Bool(bool),
+    /// ARN text (may hold `*`, `?` and `${...}` policy variables).
+    Arn(String),
+    /// An action or action pattern `svc:Name`.
+    Action(String),
+    /// A service prefix (`ec2`).
+    Service(String),
+    /// `*` on its own.
+    Wildcard,
+    Ip(String),
+    Cidr(String),
+    Date(String),
+    Principal(PrincipalValue),
+    List(Vec<SVal>),
+}
+
+/// A value with the span of the expression that produced it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SVal {
+    pub val: Val,
+    pub span: Span,
+}
+
+impl SVal {
+    pub fn new(val: Val, span: Span) -> SVal {
+        SVal { val, span }
+    }
+
+    /// The value and, for lists, every element, flattened (lists nest freely).
+    pub fn flatten(&self) -> Vec<SVal> {
+        let mut out = Vec::new();
+        self.flatten_into(&mut out);
+        out
+    }
+
+    fn flatten_into(&self, out: &mut Vec<SVal>) {
+        match &self.val {
+            Val::List(items) => items.iter().for_each(|i| i.flatten_into(out)),
+            _ => out.push(self.clone()),
+        }
+    }
+}
+
+impl Val {
+    /// A short description of the value's type for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Val::Str(_) => "String".into(),
+            Val::Num(_) => "Number".into(),
+            Val::Bool(_) => "Bool".into(),
+            Val::Arn(t) if has_wildcard(t) => "ArnPattern".into(),
+            Val::Arn(_) => "Arn".into(),
+            Val::Action(t) if has_wildcard(t) => "ActionPattern".into(),
+            Val::Action(_) => "Action".into(),
+            Val::Service(_) => "Service".into(),
+            Val::Wildcard => "`*`".into(),
+            Val::Ip(_) => "Ip".into(),
+            Val::Cidr(_) => "Cidr".into(),
+            Val::Date(_) => "Date".into(),
+            Val::Principal(_) => "Principal".into(),
+            Val::List(items) => match items.first() {
+                Some(first) => format!("List<{}>", first.val.describe()),
+                None => "List".into(),
+            },
+        }
+    }
+
+    /// The text a scalar value contributes to an ARN interpolation or a condition value.
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Val::Str(s)
+            | Val::Num(s)
+            | Val::Arn(s)
+            | Val::Action(s)
+            | Val::Service(s)
+            | Val::Ip(s)
+            | Val::Cidr(s)
+            | Val::Date(s) => Some(s.clone()),
+            Val::Bool(b) => Some(b.to_string()),
+            Val::Wildcard => Some("*".into()),
+            Val::Principal(_) | Val::List(_) => None,
+        }
+    }
+}
+
+/// `*` or `?` outside policy variables.
+pub fn has_wildcard(text: &str) -> bool {
+    let mut depth = 0usize;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek() == Some(&'{') => {
+                chars.next();
+                depth += 1;
+            }
+            '}' if depth > 0 => depth -= 1,
+            '*' | '?' if depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+pub fn has_policy_variable(text: &str) -> bool {
+    text.contains("${")
+}
+
+/// A service prefix as AWS spells them.
+pub fn is_service_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Why a value does not have a type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mismatch {
+    /// Wrong kind of value altogether.
+    Type { expected: Ty, found: String },
+    /// Right kind, bad content (an account id of 11 digits, a wildcard where none may be).
+    Content { expected: Ty, why: String },
+}
+
+/// Checks `v` against `ty`, refining it (see the module docs).
+pub fn conform(v: &SVal, ty: &Ty) -> Result<SVal, (Span, Mismatch)> {
+    let bad = |found: &Val| {
+        Err((
+            v.span,
+            Mismatch::Type {
+                expected: ty.clone(),
+                found: found.describe(),
+            },
+        ))
+    };
+    let content = |why: &str| {
+        Err((
+            v.span,
+            Mismatch::Content {
+                expected: ty.clone(),
+                why: why.to_string(),
+            },
+        ))
+    };
+    let ok = |val: Val| Ok(SVal::new(val, v.span));
+    match (ty, &v.val) {
+        (Ty::List(inner), Val::List(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for i in items {
+                out.push(conform(i, inner)?);
+            }
+            ok(Val::List(out))
+        }
+        (Ty::List(_), other) => bad(other),
+        (_, Val::List(_)) => bad(&v.val),
+        (Ty::String, Val::Str(s)) => ok(Val::Str(s.clone())),
+        (Ty::AccountId, Val::Str(s)) => {
+            if is_account_id(s) || s.starts_with("${") {
+                ok(Val::Str(s.clone()))
+            } else {
+                content("an account id is 12 digits")
+            }
+        }
+        (Ty::Service, Val::Service(s)) => ok(Val::Service(s.clone())),
+        (Ty::Service, Val::Str(s)) if is_service_name(s) => ok(Val::Service(s.clone())),
+        (Ty::Service, Val::Str(_)) => {
+            content("a service prefix is lowercase letters, digits and `-`")
+        }
+        (Ty::Action, Val::Action(a)) => {
+            if has_wildcard(a) {
+                content(
+                    "an `Action` has no wildcards; declare the type `ActionPattern` to allow them",
+                )
+            } else {
+                ok(Val::Action(a.clone()))
+            }
+        }
+        (Ty::ActionPattern, Val::Action(a)) => ok(Val::Action(a.clone())),
+        (Ty::ActionPattern, Val::Wildcard) => ok(Val::Action("*".into())),
+        (Ty::ActionPattern, Val::Service(s)) => ok(Val::Action(format!("{s}:*"))),
+        (Ty::Arn, Val::Arn(a)) => {
+            if has_wildcard(a) {
+                content("an `Arn` has no wildcards; declare the type `ArnPattern` to allow them")
+            } else {
+                ok(Val::Arn(a.clone()))
+            }
+        }
+        (Ty::Arn | Ty::ArnPattern, Val::Str(s)) if s.starts_with("arn:") => {
+            conform(&SVal::new(Val::Arn(s.clone()), v.span), ty)
+        }
+        (Ty::ArnPattern, Val::Arn(a)) => ok(Val::Arn(a.clone())),
+        (Ty::ArnPattern, Val::Wildcard) => ok(Val::Arn("*".into())),
+        (Ty::Bool, Val::Bool(b)) => ok(Val::Bool(*b)),
+        (Ty::Number, Val::Num(n)) => ok(Val::Num(n.clone())),
+        (Ty::Date, Val::Date(d)) => ok(Val::Date(d.clone())),
+        (Ty::Date, Val::Str(s)) => {
+            if is_date(s) {
+                ok(Val::Date(s.clone()))
+            } else {
+                content("a date is ISO 8601, like `2026-01-01T00:00:00Z`")
+            }
+        }
+        (Ty::Ip, Val::Ip(s)) => ok(Val::Ip(s.clone())),
+        (Ty::Cidr, Val::Cidr(s) | Val::Ip(s)) => ok(Val::Cidr(s.clone())),
+        (Ty::Principal, Val::Principal(p)) => ok(Val::Principal(p.clone())),
+        (Ty::Principal, Val::Wildcard) => ok(Val::Principal(PrincipalValue::Any)),
+        (Ty::Principal, Val::Arn(a)) => ok(Val::Principal(PrincipalValue::Aws(a.clone()))),
+        (Ty::Principal, Val::Str(s)) if is_account_id(s) => {
+            ok(Val::Principal(PrincipalValue::Aws(account_root(s))))
+        }
+        (_, other) => bad(other),
+    }
+}
+
+/// The ARN that means "this account" in a principal.
+pub fn account_root(account: &str) -> String {
+    format!("arn:aws:iam::{account}:root")
+}
+
+/// ISO 8601 as IAM accepts it: a date, optionally with a time and a zone.
+pub fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    if b.len() < 10
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+    {
+        return false;
+    }
+    let month = (b[5] - b'0') * 10 + (b[6] - b'0');
+    let day = (b[8] - b'0') * 10 + (b[9] - b'0');
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return false;
+    }
+    let rest = &text[10..];
+    if rest.is_empty() {
+        return true;
+    }
+    let Some(time) = rest.strip_prefix('T') else {
+        return false;
+    };
+    let (clock, zone) = match time.find(['Z', '+', '-']) {
+        Some(i) => (&time[..i], &time[i..]),
+        None => (time, ""),
+    };
+    let zb = zone.as_bytes();
+    let zone_ok = zone.is_empty()
+        || zone == "Z"
+        || (zb.len() == 6
+            && zb[3] == b':'
+            && zb[1..3].iter().chain(&zb[4..]).all(u8::is_ascii_digit));
+    let (hms, frac) = match clock.split_once('.') {
+        Some((a, f)) => (a, Some(f)),
+        None => (clock, None),
+    };
+    let parts: Vec<&str> = hms.split(':').collect();
+    let hms_ok = (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|c| c.is_ascii_digit()))
+        && parts
+            .first()
+            .and_then(|h| h.parse::<u8>().ok())
+            .is_some_and(|h| h < 24)
+        && parts
+            .iter()
+            .skip(1)
+            .all(|p| p.parse::<u8>().is_ok_and(|m| m < 60));
+    let frac_ok = frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()));
+    zone_ok && hms_ok && frac_ok
+}
+
+pub fn is_ip(text: &str) -> bool {
+    text.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// `10.0.0.0/8`, `2001:db8::/32`; a plain address counts as a single-address range.
+pub fn is_cidr(text: &str) -> bool {
+    match text.split_once('/') {
+        None => is_ip(text),
+        Some((addr, bits)) => match (addr.parse::<std::net::IpAddr>(), bits.parse::<u8>()) {
+            (Ok(std::net::IpAddr::V4(_)), Ok(b)) => b <= 32 && !bits.starts_with('+'),
+            (Ok(std::net::IpAddr::V6(_)), Ok(b)) => b <= 128 && !bits.starts_with('+'),
+            _ => false,
+        },
+    }
+}
+
+pub fn is_number(text: &str) -> bool {
+    let t = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match t.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (t, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|c| c.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_shapes() {
+        assert!(is_date("2026-01-01T00:00:00Z"));
+        assert!(is_date("2026-01-01"));
+        assert!(is_date("2026-01-01T10:00:00.5+09:00"));
+        assert!(!is_date("2026-13-01"));
+        assert!(!is_date("yesterday"));
+        assert!(is_cidr("10.0.0.0/8"));
+        assert!(is_cidr("2001:db8::/32"));
+        assert!(!is_cidr("10.0.0.0/33"));
+        assert!(!is_cidr("10.0.0/8"));
+        assert!(is_number("-1.5"));
+        assert!(!is_number("1e5"));
+        assert!(has_wildcard("arn:aws:s3:::b/*"));
+        assert!(!has_wildcard(
+            "arn:aws:iam::*:user/${aws:username}"
+                .replace('*', "1")
+                .as_str()
+        ));
+        assert!(!has_wildcard("${*}"));
+    }
+
+    #[test]
+    fn conform_refines_values() {
+        let s = Span::default();
+        let svc = SVal::new(Val::Service("ec2".into()), s);
+        assert_eq!(
+            conform(&svc, &Ty::ActionPattern).map(|v| v.val),
+            Ok(Val::Action("ec2:*".into()))
+        );
+        let bad = SVal::new(Val::Str("1234".into()), s);
+        assert!(matches!(
+            conform(&bad, &Ty::AccountId),
+            Err((_, Mismatch::Content { .. }))
+        ));
+        let list = SVal::new(Val::List(vec![svc]), s);
+        assert!(conform(&list, &Ty::List(Box::new(Ty::Service))).is_ok());
+        assert!(conform(&list, &Ty::Service).is_err());
+    }
+}

@@ -1,0 +1,542 @@
+//! Conditions -> disjunctive normal form over IAM condition entries, exactly.
+//!
+//! `not` is pushed inward with IAM's exact complements (docs/lowering.md has the table):
+//! a negated operator is the complement of its positive form for single-valued keys,
+//! including absent keys; the complement of an `...IfExists` test adds `Null: false`;
+//! `ForAnyValue` and `ForAllValues` swap with the per-value complement. The result is
+//! expanded to DNF (one statement per conjunct), entries on the same operator and key are
+//! merged the way IAM reads them, and conjuncts that differ in one entry's values are
+//! joined again.
+
+use crate::check::ir::{Atom, CondExpr};
+use crate::policy::{BaseOperator, Operator, SetQualifier};
+use crate::source::Span;
+
+/// One condition entry: IAM's `operator: { key: [values] }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lit {
+    pub op: Operator,
+    pub key: String,
+    pub values: Vec<String>,
+    pub span: Span,
+}
+
+impl Lit {
+    fn same_test(&self, other: &Lit) -> bool {
+        self.op == other.op && self.key.eq_ignore_ascii_case(&other.key)
+    }
+
+    fn sort_key(&self) -> (String, String, Vec<String>) {
+        let mut v = self.values.clone();
+        v.sort();
+        (self.op.to_string(), self.key.to_lowercase(), v)
+    }
+}
+
+/// Why a condition cannot be lowered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LowerError {
+    /// No IAM condition means this; `span` is the part of the source at fault.
+    Inexpressible {
+        span: Span,
+        message: String,
+        help: String,
+    },
+    /// The DNF has more conjuncts than the limit.
+    TooLarge { conjuncts: usize },
+}
+
+/// A condition in negation normal form.
+#[derive(Clone, Debug)]
+enum Nnf {
+    True,
+    False,
+    Lit(Lit),
+    And(Vec<Nnf>),
+    Or(Vec<Nnf>),
+}
+
+fn lit(op: Operator, key: &str, values: Vec<String>, span: Span) -> Nnf {
+    Nnf::Lit(Lit {
+        op,
+        key: key.to_string(),
+        values,
+        span,
+    })
+}
+
+/// The positive/negated twin of a base operator, per value.
+fn twin(b: BaseOperator) -> Option<BaseOperator> {
+    use BaseOperator::*;
+    Some(match b {
+        StringEquals => StringNotEquals,
+        StringNotEquals => StringEquals,
+        StringEqualsIgnoreCase => StringNotEqualsIgnoreCase,
+        StringNotEqualsIgnoreCase => StringEqualsIgnoreCase,
+        StringLike => StringNotLike,
+        StringNotLike => StringLike,
+        NumericEquals => NumericNotEquals,
+        NumericNotEquals => NumericEquals,
+        DateEquals => DateNotEquals,
+        DateNotEquals => DateEquals,
+        IpAddress => NotIpAddress,
+        NotIpAddress => IpAddress,
+        ArnEquals => ArnNotEquals,
+        ArnNotEquals => ArnEquals,
+        ArnLike => ArnNotLike,
+        ArnNotLike => ArnLike,
+        _ => return None,
+    })
+}
+
+/// The complement of an ordering on a present value (`<` <-> `>=`).
+fn flip_order(b: BaseOperator) -> Option<BaseOperator> {
+    use BaseOperator::*;
+    Some(match b {
+        NumericLessThan => NumericGreaterThanEquals,
+        NumericLessThanEquals => NumericGreaterThan,
+        NumericGreaterThan => NumericLessThanEquals,
+        NumericGreaterThanEquals => NumericLessThan,
+        DateLessThan => DateGreaterThanEquals,
+        DateLessThanEquals => DateGreaterThan,
+        DateGreaterThan => DateLessThanEquals,
+        DateGreaterThanEquals => DateLessThan,
+        _ => return None,
+    })
+}
+
+fn bool_complement(values: &[String]) -> Vec<String> {
+    ["true", "false"]
+        .iter()
+        .filter(|b| !values.iter().any(|v| v.eq_ignore_ascii_case(b)))
+        .map(|b| b.to_string())
+        .collect()
+}
+
+fn inexpressible(span: Span, message: String, help: &str) -> LowerError {
+    LowerError::Inexpressible {
+        span,
+        message,
+        help: help.to_string(),
+    }
+}
+
+/// `not (op key values)` as a formula, exactly.
+fn negate(a: &Lit) -> Result<Nnf, LowerError> {
+    use BaseOperator as B;
+    let op = a.op;
+    let plain = |base: B| Operator {
+        set: None,
+        base,
+        if_exists: false,
+    };
+    let present = || lit(plain(B::Null), &a.key, vec!["false".into()], a.span);
+    match op.set {
+        None => {
+            if op.base == B::Null {
+                let c = bool_complement(&a.values);
+                return Ok(if c.is_empty() {
+                    Nnf::False
+                } else {
+                    lit(op, &a.key, c, a.span)
+                });
+            }
+            if op.base == B::Bool {
+                let c = bool_complement(&a.values);
+                return Ok(match (op.if_exists, c.is_empty()) {
+                    // absent, or present with a value outside V
+                    (false, true) => lit(plain(B::Null), &a.key, vec!["true".into()], a.span),
+                    (false, false) => lit(plain(B::Bool).if_exists(), &a.key, c, a.span),
+                    // present with a value outside V
+                    (true, true) => Nnf::False,
+                    (true, false) => lit(plain(B::Bool), &a.key, c, a.span),
+                });
+            }
+            if op.base.is_negated() {
+                // N and N-IfExists both hold on absent keys; the complement is P on a present key.
+                let p = twin(op.base).unwrap_or(op.base);
+                return Ok(lit(plain(p), &a.key, a.values.clone(), a.span));
+            }
+            let per_value = |b: B| -> Result<Nnf, LowerError> {
+                if let Some(n) = twin(b) {
+                    Ok(lit(plain(n), &a.key, a.values.clone(), a.span))
+                } else if let Some(f) = flip_order(b) {
+                    // not (k < a or k < b) = k >= a and k >= b (absent: true)
+                    Ok(Nnf::And(
+                        a.values
+                            .iter()
+                            .map(|v| lit(plain(f).if_exists(), &a.key, vec![v.clone()], a.span))
+                            .collect(),
+                    ))
+                } else {
+                    Err(inexpressible(
+                        a.span,
+                        format!("IAM has no negated form of `{}`", b.as_str()),
+                        "state the condition without `not` around this test",
+                    ))
+                }
+            };
+            let neg = per_value(op.base)?;
+            if op.if_exists {
+                // not (absent or P) = present and not P; on a present key "not P" is the
+                // negated twin without IfExists.
+                let strip = |n: Nnf| match n {
+                    Nnf::And(xs) => Nnf::And(
+                        xs.into_iter()
+                            .map(|x| match x {
+                                Nnf::Lit(mut l) => {
+                                    l.op.if_exists = false;
+                                    Nnf::Lit(l)
+                                }
+                                o => o,
+                            })
+                            .collect(),
+                    ),
+                    o => o,
+                };
+                Ok(Nnf::And(vec![present(), strip(neg)]))
+            } else {
+                Ok(neg)
+            }
+        }
+        Some(set) => {
+            let flipped = match set {
+                SetQualifier::ForAnyValue => SetQualifier::ForAllValues,
+                SetQualifier::ForAllValues => SetQualifier::ForAnyValue,
+            };
+            let (base, values) = if let Some(t) = twin(op.base) {
+                (t, a.values.clone())
+            } else if op.base == B::Bool {
+                let c = bool_complement(&a.values);
+                if c.is_empty() {
+                    return Err(inexpressible(
+                        a.span,
+                        "this negated set test on a `Bool` key has no IAM form".into(),
+                        "write the test without `not`",
+                    ));
+                }
+                (B::Bool, c)
+            } else if let (Some(f), [_]) = (flip_order(op.base), a.values.as_slice()) {
+                (f, a.values.clone())
+            } else {
+                return Err(inexpressible(
+                    a.span,
+                    format!("IAM has no negated form of `{op}` here"),
+                    "write the test without `not`",
+                ));
+            };
+            let neg = lit(
+                Operator {
+                    set: Some(flipped),
+                    base,
+                    if_exists: false,
+                },
+                &a.key,
+                values,
+                a.span,
+            );
+            // ForAnyValue...IfExists holds on an absent key, so its complement needs presence;
+            // ForAllValues already holds on an absent key, IfExists changes nothing.
+            Ok(if op.if_exists && set == SetQualifier::ForAnyValue {
+                Nnf::And(vec![present(), neg])
+            } else {
+                neg
+            })
+        }
+    }
+}
+
+fn nnf(e: &CondExpr, negated: bool) -> Result<Nnf, LowerError> {
+    Ok(match (e, negated) {
+        (CondExpr::Const(b), n) => {
+            if *b != n {
+                Nnf::True
+            } else {
+                Nnf::False
+            }
+        }
+        (CondExpr::Not(inner), n) => nnf(inner, !n)?,
+        (CondExpr::And(xs), false) | (CondExpr::Or(xs), true) => Nnf::And(
+            xs.iter()
+                .map(|x| nnf(x, negated))
+                .collect::<Result<_, _>>()?,
+        ),
+        (CondExpr::Or(xs), false) | (CondExpr::And(xs), true) => Nnf::Or(
+            xs.iter()
+                .map(|x| nnf(x, negated))
+                .collect::<Result<_, _>>()?,
+        ),
+        (CondExpr::Atom(a), n) => {
+            let l = atom_lit(a);
+            if n {
+                negate(&l)?
+            } else {
+                Nnf::Lit(l)
+            }
+        }
+    })
+}
+
+fn atom_lit(a: &Atom) -> Lit {
+    Lit {
+        op: a.operator,
+        key: a.key.node.clone(),
+        values: a.values.iter().map(|v| v.node.clone()).collect(),
+        span: a.span,
+    }
+}
+
+/// The DNF of a formula: a list of conjuncts (empty list = false; one empty conjunct = true).
+fn dnf(f: &Nnf, limit: usize) -> Result<Vec<Vec<Lit>>, LowerError> {
+    Ok(match f {
+        Nnf::True => vec![Vec::new()],
+        Nnf::False => Vec::new(),
+        Nnf::Lit(l) => vec![vec![l.clone()]],
+        Nnf::Or(xs) => {
+            let mut out = Vec::new();
+            for x in xs {
+                out.extend(dnf(x, limit)?);
+                if out.len() > limit {
+                    return Err(LowerError::TooLarge {
+                        conjuncts: out.len(),
+                    });
+                }
+            }
+            out
+        }
+        Nnf::And(xs) => {
+            let mut acc: Vec<Vec<Lit>> = vec![Vec::new()];
+            for x in xs {
+                let d = dnf(x, limit)?;
+                let n = acc.len().saturating_mul(d.len());
+                if n > limit {
+                    return Err(LowerError::TooLarge { conjuncts: n });
+                }
+                let mut next = Vec::with_capacity(n);
+                for a in &acc {
+                    for b in &d {
+                        let mut c = a.clone();
+                        c.extend(b.iter().cloned());
+                        next.push(c);
+                    }
+                }
+                acc = next;
+            }
+            acc
+        }
+    })
+}
+
+fn has_pattern_or_var(values: &[String]) -> bool {
+    values
+        .iter()
+        .any(|v| v.contains('*') || v.contains('?') || v.contains("${"))
+}
+
+/// Merges two entries on the same operator and key within one conjunct.
+/// `Ok(None)`: the conjunct can never hold.
+fn merge_pair(a: &Lit, b: &Lit) -> Result<Option<Lit>, LowerError> {
+    use BaseOperator as B;
+    let mut av = a.values.clone();
+    let mut bv = b.values.clone();
+    av.sort();
+    av.dedup();
+    bv.sort();
+    bv.dedup();
+    if av == bv {
+        return Ok(Some(a.clone()));
+    }
+    let op = a.op;
+    let union = || {
+        let mut v = a.values.clone();
+        for x in &b.values {
+            if !v.contains(x) {
+                v.push(x.clone());
+            }
+        }
+        Lit {
+            values: v,
+            ..a.clone()
+        }
+    };
+    // Negated operators combine values as NOR: "none of A" and "none of B" is "none of A+B".
+    if op.base.is_negated() && op.set != Some(SetQualifier::ForAnyValue) {
+        return Ok(Some(union()));
+    }
+    let exact_intersection = matches!(op.base, B::Null | B::Bool)
+        || (matches!(op.base, B::StringEquals)
+            && !has_pattern_or_var(&a.values)
+            && !has_pattern_or_var(&b.values));
+    if exact_intersection && op.set != Some(SetQualifier::ForAnyValue) {
+        let norm = |s: &String| {
+            if matches!(op.base, B::Null | B::Bool) {
+                s.to_lowercase()
+            } else {
+                s.clone()
+            }
+        };
+        let inter: Vec<String> = a
+            .values
+            .iter()
+            .filter(|x| b.values.iter().any(|y| norm(y) == norm(x)))
+            .cloned()
+            .collect();
+        if !inter.is_empty() {
+            return Ok(Some(Lit {
+                values: inter,
+                ..a.clone()
+            }));
+        }
+        return match (op.set, op.if_exists) {
+            (None, false) => Ok(None),
+            // absent, or a value in the empty set: the key is absent
+            (None, true) => Ok(Some(Lit {
+                op: Operator::plain(B::Null),
+                values: vec!["true".into()],
+                ..a.clone()
+            })),
+            _ => Err(inexpressible(
+                b.span,
+                format!(
+                    "`{}` is tested twice with `{op}` with no value in common",
+                    a.key
+                ),
+                "test the key once",
+            )),
+        };
+    }
+    Err(inexpressible(
+        b.span,
+        format!("`{}` is tested twice with `{op}` in one statement, which IAM cannot express", a.key),
+        "IAM allows one list of values per operator and key in a statement; combine the tests into one (`in [...]`) or move one into a separate rule",
+    ))
+}
+
+/// Merges entries per operator and key; `Ok(None)` if the conjunct is unsatisfiable.
+fn normalize_conjunct(c: Vec<Lit>) -> Result<Option<Vec<Lit>>, LowerError> {
+    let mut out: Vec<Lit> = Vec::new();
+    for l in c {
+        if let Some(i) = out.iter().position(|o| o.same_test(&l)) {
+            match merge_pair(&out[i], &l)? {
+                Some(m) => out[i] = m,
+                None => return Ok(None),
+            }
+        } else {
+            out.push(l);
+        }
+    }
+    // A key cannot be both absent and present.
+    let nulls: Vec<(&str, &str)> = out
+        .iter()
+        .filter(|l| l.op == Operator::plain(BaseOperator::Null))
+        .flat_map(|l| l.values.iter().map(move |v| (l.key.as_str(), v.as_str())))
+        .collect();
+    for l in &out {
+        let absent_required = nulls
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case(&l.key) && v.eq_ignore_ascii_case("true"));
+        let needs_presence = l.op.set.is_none()
+            && !l.op.if_exists
+            && !l.op.base.is_negated()
+            && l.op.base != BaseOperator::Null;
+        if absent_required
+            && needs_presence
+            && nulls
+                .iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case(&l.key))
+                .count()
+                == 1
+        {
+            return Ok(None);
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Whether two conjuncts differ only in the values of one positive entry; returns the
+/// index of that entry in `a`.
+fn joinable(a: &[Lit], b: &[Lit]) -> Option<usize> {
+    if a.len() != b.len() {
+        return None;
+    }
+    let mut diff = None;
+    for (i, la) in a.iter().enumerate() {
+        if b.iter().any(|lb| lb.sort_key() == la.sort_key()) {
+            continue;
+        }
+        if diff.is_some() {
+            return None;
+        }
+        diff = Some(i);
+    }
+    let i = diff?;
+    let la = a.get(i)?;
+    // The other conjunct must hold the same test with other values, and everything else equal.
+    let lb = b
+        .iter()
+        .find(|lb| lb.same_test(la) && !a.iter().any(|x| x.sort_key() == lb.sort_key()))?;
+    let others_equal = b
+        .iter()
+        .filter(|x| !std::ptr::eq(*x, lb))
+        .all(|x| a.iter().any(|y| y.sort_key() == x.sort_key()));
+    // Values OR together only for positive operators outside `ForAllValues`.
+    let positive = !la.op.base.is_negated() && la.op.set != Some(SetQualifier::ForAllValues);
+    (others_equal && positive && la.same_test(lb)).then_some(i)
+}
+
+/// Lowers a condition to its conjuncts, merged and joined. An empty result means the
+/// condition never holds; a single empty conjunct means it always does.
+pub fn lower_condition(c: &CondExpr, limit: usize) -> Result<Vec<Vec<Lit>>, LowerError> {
+    let f = nnf(c, false)?;
+    let raw = dnf(&f, limit)?;
+    let mut conjuncts: Vec<Vec<Lit>> = Vec::new();
+    for c in raw {
+        if let Some(c) = normalize_conjunct(c)? {
+            conjuncts.push(c);
+        }
+    }
+    // Absorption: a conjunct that contains another one's entries adds nothing.
+    let keys: Vec<Vec<_>> = conjuncts
+        .iter()
+        .map(|c| c.iter().map(Lit::sort_key).collect())
+        .collect();
+    let mut keep = vec![true; conjuncts.len()];
+    for i in 0..conjuncts.len() {
+        for j in 0..conjuncts.len() {
+            if i != j && keep[j] && keep[i] {
+                let sub = keys[j].iter().all(|k| keys[i].contains(k));
+                let equal = keys[i].len() == keys[j].len() && sub;
+                if sub && (!equal || j < i) {
+                    keep[i] = false;
+                }
+            }
+        }
+    }
+    let mut conjuncts: Vec<Vec<Lit>> = conjuncts
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(c, _)| c)
+        .collect();
+    // Join conjuncts that differ in one positive entry's values.
+    'again: loop {
+        for i in 0..conjuncts.len() {
+            for j in (i + 1)..conjuncts.len() {
+                if let Some(k) = joinable(&conjuncts[i], &conjuncts[j]) {
+                    let other = conjuncts.remove(j);
+                    let target = &mut conjuncts[i][k];
+                    if let Some(lb) = other.iter().find(|l| l.same_test(target)) {
+                        for v in &lb.values {
+                            if !target.values.contains(v) {
+                                target.values.push(v.clone());
+                            }
+                        }
+                    }
+                    continue 'again;
+                }
+            }
+        }
+        break;
+    }
+    Ok(conjuncts)
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("source", &[]),
     ("diagnostics", &["source"]),
-    ("stdlib", &[]),
+    ("stdlib", &["source"]),
     ("policy", &[]),
     ("syntax", &["source", "diagnostics"]),
     ("catalog", &["source", "diagnostics"]),

@@ -503,7 +503,6 @@ fn check_json(file: &Path) -> Vec<(String, String)> {
 }
 
 #[test]
-#[ignore = "needs the checker"]
 fn corpus_diagnostics_match_expectations() {
     let mut failures = Vec::new();
     for f in corpus("malformed") {

@@ -2,7 +2,9 @@
 //!
 //! Numbering by stage: E01xx syntax, E02xx resolve, E03xx types and catalog, E04xx lowering
 //! and limits, E05xx proofs, E09xx project and I/O; warnings are W0xxx in the same ranges.
-//! Every code has a page `docs/errors/<CODE>.md`; a test checks the registry against them.
+//! Every code has a page `docs/errors/<CODE>.md`, embedded for `iamc explain` (a code
+//! without its page does not compile); a test checks that no page is orphaned and that
+//! every code is exercised by a corpus.
 //!
 //! To add a code, add one line in your stage's section below. Keep the sections apart so
 //! that work on different stages merges cleanly.
@@ -45,6 +47,15 @@ macro_rules! codes {
             pub fn title(self) -> &'static str {
                 match self {
                     $(Code::$code => $title,)*
+                }
+            }
+
+            /// The long explanation (`docs/errors/<CODE>.md`), embedded so that
+            /// `iamc explain` works from an installed binary. A code without its page does
+            /// not compile.
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$code => include_str!(concat!("../../docs/errors/", stringify!($code), ".md")),)*
                 }
             }
         }

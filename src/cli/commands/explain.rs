@@ -1,5 +1,5 @@
-//! `iamc explain CODE`: the long explanation of a diagnostic code, embedded from
-//! `docs/errors/`.
+//! `iamc explain CODE`: the long explanation of a diagnostic code (the embedded page
+//! from `docs/errors/`).
 
 use crate::cli::Exit;
 use crate::diagnostics::Code;
@@ -7,12 +7,15 @@ use crate::diagnostics::Code;
 pub fn run(code: &str) -> Exit {
     match Code::parse(code) {
         Some(c) => {
-            println!("{}: {}", c.as_str(), c.title());
-            println!("\nSee {} for the full explanation.", c.doc_path());
+            print!("{}", c.explanation());
+            if !c.explanation().ends_with('\n') {
+                println!();
+            }
             Exit::Ok
         }
         None => {
             eprintln!("error: `{code}` is not an iamc diagnostic code");
+            eprintln!("help: codes look like `E0341` or `W0344`; see docs/errors/");
             Exit::UsageOrIo
         }
     }

@@ -32,11 +32,10 @@ pub fn to_text(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
             .with_config(config)
             .with_code(d.code)
             .with_message(&d.message);
-        let mut primary = Label::new((file.clone(), d.primary.range()));
-        if let Some(msg) = &d.primary_label {
-            primary = primary.with_message(msg);
-        }
-        report = report.with_label(primary);
+        // ariadne draws no marker for a label without a message, so the primary span always
+        // gets one: its own, or the code's title.
+        let here = d.primary_label.as_deref().unwrap_or(d.code.title());
+        report = report.with_label(Label::new((file.clone(), d.primary.range())).with_message(here));
         for label in &d.labels {
             report = report.with_label(
                 Label::new((
@@ -192,6 +191,11 @@ mod tests {
             .with_label_here("here");
         let out = to_text(std::slice::from_ref(&d), &sources, false);
         assert!(out.contains("a.iamc:2:5"), "{out}");
+        // The marker sits under `thing` (column 5), whatever came before on earlier lines.
+        assert!(out.contains("    ──┬──"), "{out}");
+        let bare = Diagnostic::new(Code::E0101, Span::new(id, start, start + 5), "oops");
+        let out = to_text(std::slice::from_ref(&bare), &sources, false);
+        assert!(out.contains(Code::E0101.title()), "{out}");
         assert!(to_short(&[d], &sources).starts_with("a.iamc:2:5: error[E0101]: oops"));
     }
 }

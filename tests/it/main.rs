@@ -11,6 +11,7 @@
 mod architecture;
 mod catalog;
 mod cli;
+mod equivalence;
 mod eval;
 mod frontend;
 mod golden;

@@ -9,6 +9,11 @@
 //!
 //! Build the binary first: `cargo build --release`; then `cargo bench --bench process`.
 
+#![allow(
+    clippy::panic,
+    reason = "a benchmark whose setup fails has no figures to report"
+)]
+
 use serde_json::{json, Value};
 use std::io::Read;
 use std::path::{Path, PathBuf};

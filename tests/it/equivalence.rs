@@ -834,9 +834,20 @@ const ALICE: &str = "arn:aws:iam::111122223333:user/alice";
 const MALLORY: &str = "arn:aws:iam::444455556666:user/mallory";
 const SESSION: &str = "arn:aws:sts::111122223333:assumed-role/App/s1";
 
-/// (document, slot, caller, action, resource, context, expected), from reading the templates.
+/// (document, slot, caller, action, resource, context, expected).
+type Row = (
+    &'static str,
+    Slot,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    Outcome,
+);
+
+/// What each template promises, from reading it.
 #[rustfmt::skip]
-const STDLIB_TABLE: &[(&str, Slot, &str, &str, &str, &[(&str, &str)], Outcome)] = {
+const STDLIB_TABLE: &[Row] = {
     use Outcome::{Allow as A, ExplicitDeny as D, ImplicitDeny as I};
     use Slot::*;
     const B: &str = "arn:aws:s3:::b/k";

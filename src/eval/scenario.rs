@@ -6,10 +6,15 @@
 //! SCPs), except metadata that harnesses put next to a scenario: `name`, `description`,
 //! `comment`, `expect`, `expected` and any field starting with `_`.
 
-use super::{evaluate, Caller, CompileError, Context, ContextValue, Decision, PolicySet, Request};
+use super::{
+    evaluate, Caller, CompileError, CompiledDocument, Context, ContextValue, Decision, PolicySet,
+    Request,
+};
 use crate::policy::parse::{child, index, parse_document_as, type_name, ParseError};
-use crate::policy::{Document, DocumentKind};
+use crate::policy::DocumentKind;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 /// An unusable scenario: the JSON path of the problem and what was expected.
 pub type ScenarioError = ParseError;
@@ -36,11 +41,123 @@ impl Scenario {
 
 /// Parses scenario text (one JSON object).
 pub fn parse_str(text: &str) -> Result<Scenario, ScenarioError> {
+    parse_str_cached(text, &mut DocumentCache::disabled())
+}
+
+/// Parses scenario text, reusing the documents `cache` has already compiled.
+pub fn parse_str_cached(text: &str, cache: &mut DocumentCache) -> Result<Scenario, ScenarioError> {
     let value: Value = serde_json::from_str(text).map_err(|e| ParseError {
         path: "$".into(),
         message: format!("invalid JSON: {e}"),
     })?;
-    parse_value(&value)
+    parse_value_cached(&value, cache)
+}
+
+/// Compiled documents by kind and JSON text, for batches: a harness repeats the same
+/// policies with varied requests, and parsing and compiling a document costs several times
+/// what deciding a request does. Only documents that compiled are kept, and a hit needs the
+/// same kind and an identical value (keys in the same order), so every answer and every
+/// error is exactly what an uncached parse gives.
+#[derive(Debug, Default)]
+pub struct DocumentCache {
+    enabled: bool,
+    entries: HashMap<u64, Vec<(DocumentKind, Value, CompiledDocument)>>,
+    len: usize,
+}
+
+impl DocumentCache {
+    /// Bounds the memory a long batch of distinct documents can take.
+    const CAPACITY: usize = 4096;
+
+    pub fn new() -> DocumentCache {
+        DocumentCache {
+            enabled: true,
+            ..DocumentCache::default()
+        }
+    }
+
+    /// A cache that keeps nothing (single scenarios).
+    pub fn disabled() -> DocumentCache {
+        DocumentCache::default()
+    }
+
+    /// Parses and compiles the document at `path`, or returns the copy compiled before.
+    fn compile(
+        &mut self,
+        v: &Value,
+        path: &str,
+        kind: DocumentKind,
+    ) -> Result<CompiledDocument, ScenarioError> {
+        let fresh = |v: &Value| {
+            let doc = parse_document_as(v, path, kind)?;
+            CompiledDocument::compile(&doc).map_err(|e| compile_error(e, v, path))
+        };
+        if !self.enabled {
+            return fresh(v);
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        kind.hash(&mut h);
+        hash_value(v, &mut h);
+        let key = h.finish();
+        if let Some(hit) = self
+            .entries
+            .get(&key)
+            .and_then(|b| b.iter().find(|(k, x, _)| *k == kind && identical(x, v)))
+        {
+            return Ok(hit.2.clone());
+        }
+        let compiled = fresh(v)?;
+        if self.len >= Self::CAPACITY {
+            self.entries.clear();
+            self.len = 0;
+        }
+        self.entries
+            .entry(key)
+            .or_default()
+            .push((kind, v.clone(), compiled.clone()));
+        self.len += 1;
+        Ok(compiled)
+    }
+}
+
+/// Hashes a JSON value, object keys in their order.
+fn hash_value(v: &Value, h: &mut impl Hasher) {
+    match v {
+        Value::Null => 0u8.hash(h),
+        Value::Bool(b) => (1u8, b).hash(h),
+        Value::Number(n) => (2u8, n.to_string()).hash(h),
+        Value::String(s) => (3u8, s).hash(h),
+        Value::Array(xs) => {
+            (4u8, xs.len()).hash(h);
+            for x in xs {
+                hash_value(x, h);
+            }
+        }
+        Value::Object(m) => {
+            (5u8, m.len()).hash(h);
+            for (k, x) in m {
+                k.hash(h);
+                hash_value(x, h);
+            }
+        }
+    }
+}
+
+/// Equality that also requires object keys in the same order (`Value`'s `==` ignores it).
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| identical(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((kp, p), (kq, q))| kp == kq && identical(p, q))
+        }
+        (Value::Array(_) | Value::Object(_), _) | (_, Value::Array(_) | Value::Object(_)) => false,
+        _ => a == b,
+    }
 }
 
 const TOP: &[&str] = &[
@@ -50,6 +167,14 @@ const METADATA: &[&str] = &["name", "description", "comment", "expect", "expecte
 
 /// Parses a scenario object.
 pub fn parse_value(value: &Value) -> Result<Scenario, ScenarioError> {
+    parse_value_cached(value, &mut DocumentCache::disabled())
+}
+
+/// Parses a scenario object, reusing the documents `cache` has already compiled.
+pub fn parse_value_cached(
+    value: &Value,
+    cache: &mut DocumentCache,
+) -> Result<Scenario, ScenarioError> {
     let Value::Object(top) = value else {
         return err(
             "$",
@@ -78,9 +203,8 @@ pub fn parse_value(value: &Value) -> Result<Scenario, ScenarioError> {
         Some(Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
                 let p = index("$.identity", i);
-                let doc = parse_document_as(item, &p, DocumentKind::Identity)?;
-                set.add_identity(&doc)
-                    .map_err(|e| compile_error(e, item, &p))?;
+                set.identity
+                    .push(cache.compile(item, &p, DocumentKind::Identity)?);
             }
         }
         Some(other) => {
@@ -93,40 +217,34 @@ pub fn parse_value(value: &Value) -> Result<Scenario, ScenarioError> {
             )
         }
     }
-    if let Some((doc, v)) = optional_doc(top, "resource", DocumentKind::Resource)? {
-        set.set_resource(&doc)
-            .map_err(|e| compile_error(e, v, "$.resource"))?;
+    set.resource = optional_doc(top, "resource", DocumentKind::Resource, cache)?;
+    set.boundary = optional_doc(top, "boundary", DocumentKind::Boundary, cache)?;
+    if matches!(top.get("session"), Some(v) if !v.is_null()) && request.caller.is_user() {
+        // An invalid document is reported first, as before.
+        optional_doc(top, "session", DocumentKind::Session, cache)?;
+        return err(
+            "$.session",
+            "expected null: an IAM user has no session policy (the principal is an IAM user)",
+        );
     }
-    if let Some((doc, v)) = optional_doc(top, "boundary", DocumentKind::Boundary)? {
-        set.set_boundary(&doc)
-            .map_err(|e| compile_error(e, v, "$.boundary"))?;
-    }
-    if let Some((doc, v)) = optional_doc(top, "session", DocumentKind::Session)? {
-        if request.caller.is_user() {
-            return err(
-                "$.session",
-                "expected null: an IAM user has no session policy (the principal is an IAM user)",
-            );
-        }
-        set.set_session(&doc)
-            .map_err(|e| compile_error(e, v, "$.session"))?;
-    }
-    set.scps = levels(top, "scps", DocumentKind::Scp)?;
-    set.rcps = levels(top, "rcps", DocumentKind::Rcp)?;
+    set.session = optional_doc(top, "session", DocumentKind::Session, cache)?;
+    set.scps = levels(top, "scps", DocumentKind::Scp, cache)?;
+    set.rcps = levels(top, "rcps", DocumentKind::Rcp, cache)?;
     Ok(Scenario {
         policies: set,
         request,
     })
 }
 
-fn optional_doc<'v>(
-    top: &'v Map<String, Value>,
+fn optional_doc(
+    top: &Map<String, Value>,
     field: &str,
     kind: DocumentKind,
-) -> Result<Option<(Document, &'v Value)>, ScenarioError> {
+    cache: &mut DocumentCache,
+) -> Result<Option<CompiledDocument>, ScenarioError> {
     match top.get(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => Ok(Some((parse_document_as(v, &child("$", field), kind)?, v))),
+        Some(v) => Ok(Some(cache.compile(v, &child("$", field), kind)?)),
     }
 }
 
@@ -134,7 +252,8 @@ fn levels(
     top: &Map<String, Value>,
     field: &str,
     kind: DocumentKind,
-) -> Result<Vec<Vec<super::CompiledDocument>>, ScenarioError> {
+    cache: &mut DocumentCache,
+) -> Result<Vec<Vec<CompiledDocument>>, ScenarioError> {
     let path = child("$", field);
     let expected = "expected null or an array of levels, each an array of policy documents";
     match top.get(field) {
@@ -155,11 +274,7 @@ fn levels(
                 let mut compiled = Vec::with_capacity(docs.len());
                 for (i, d) in docs.iter().enumerate() {
                     let dp = index(&lp, i);
-                    let doc = parse_document_as(d, &dp, kind)?;
-                    compiled.push(
-                        super::CompiledDocument::compile(&doc)
-                            .map_err(|e| compile_error(e, d, &dp))?,
-                    );
+                    compiled.push(cache.compile(d, &dp, kind)?);
                 }
                 out.push(compiled);
             }
@@ -357,4 +472,48 @@ pub fn error_json(e: &ScenarioError, line: usize) -> Value {
     m.insert("error".into(), Value::String(e.to_string()));
     m.insert("line".into(), Value::from(line));
     Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"{"identity":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}],"request":{"principal":"arn:aws:iam::111122223333:user/a","action":"s3:GetObject","resource":"*"}}"#;
+
+    #[test]
+    fn the_cache_changes_no_answer_and_no_error() {
+        let mut cache = DocumentCache::new();
+        let plain = parse_str(OK).unwrap().decide();
+        for _ in 0..2 {
+            assert_eq!(parse_str_cached(OK, &mut cache).unwrap().decide(), plain);
+        }
+        assert_eq!(cache.len, 1);
+        // The same document as a boundary is another entry.
+        let as_boundary = OK
+            .replace(r#""identity":["#, r#""identity":[],"boundary":"#)
+            .replace("}}],", "}},");
+        assert!(parse_str_cached(&as_boundary, &mut cache).is_ok());
+        assert_eq!(cache.len, 2);
+        // A document that does not compile is reported each time, never kept.
+        let bad = OK.replace("\"Allow\"", "\"Permit\"");
+        let e1 = parse_str(&bad).unwrap_err();
+        for _ in 0..2 {
+            let e = parse_str_cached(&bad, &mut cache).unwrap_err();
+            assert_eq!(
+                (e.path.as_str(), e.message.as_str()),
+                (e1.path.as_str(), e1.message.as_str())
+            );
+        }
+        assert_eq!(cache.len, 2);
+        // Key order matters to a hit, not to the answer.
+        let reordered = OK.replace(
+            r#""Effect":"Allow","Action":"s3:Get*""#,
+            r#""Action":"s3:Get*","Effect":"Allow""#,
+        );
+        assert_eq!(
+            parse_str_cached(&reordered, &mut cache).unwrap().decide(),
+            plain
+        );
+        assert_eq!(cache.len, 3);
+    }
 }

@@ -12,6 +12,7 @@ mod architecture;
 mod catalog;
 mod cli;
 mod codes;
+mod equivalence;
 mod eval;
 mod frontend;
 mod golden;

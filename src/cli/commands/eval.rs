@@ -80,6 +80,8 @@ pub fn run_batch(
     let mut all_ok = true;
     let mut buf = Vec::with_capacity(4096);
     let mut line_no = 0usize;
+    // Batches repeat the same policies with varied requests: compile each once.
+    let mut cache = scenario::DocumentCache::new();
     loop {
         buf.clear();
         if reader.read_until(b'\n', &mut buf)? == 0 {
@@ -88,7 +90,7 @@ pub fn run_batch(
         line_no += 1;
         let result = match std::str::from_utf8(&buf) {
             Ok(text) if text.trim().is_empty() => continue,
-            Ok(text) => scenario::parse_str(text),
+            Ok(text) => scenario::parse_str_cached(text, &mut cache),
             Err(_) => Err(ScenarioError {
                 path: "$".into(),
                 message: "the line is not valid UTF-8".into(),

@@ -921,3 +921,41 @@ fn rule_table() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// eval-scenario.md, batch mode: "Output is flushed line by line, so a caller may stream."
+/// The caller sends one line, waits for its answer, then sends the next.
+#[test]
+fn batch_answers_each_line_before_the_next_arrives() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let (_, first) = corpus().into_iter().next().unwrap();
+    let line = serde_json::to_string(&first).unwrap();
+    let mut child = iamc()
+        .args(["eval", "--batch", "-", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        while let Some(Ok(l)) = lines.next() {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    // A watchdog, not a timing assertion: without it a regression would hang the suite.
+    let wait = std::time::Duration::from_secs(120);
+    for _ in 0..3 {
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        let answer = rx.recv_timeout(wait).expect("no answer to a streamed line");
+        assert!(answer.contains("\"decision\""), "{answer}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+}

@@ -2,7 +2,9 @@
 //!
 //! Single mode prints one decision (exit 0) or, for an unusable scenario, nothing on stdout
 //! and the JSON path of the problem on stderr (exit 2). Batch mode answers every non-empty
-//! line in order, flushing each, and exits 2 when any line was unusable.
+//! line in order and exits 2 when any line was unusable. Answers are flushed whenever no
+//! complete input line is waiting, so a caller that streams one line at a time gets each
+//! answer before it sends the next, while a large file is written in blocks.
 
 use crate::cli::args::Format;
 use crate::cli::Exit;
@@ -13,19 +15,19 @@ use std::path::Path;
 pub fn run(scenario: &Path, batch: bool, format: Format) -> Exit {
     let stdin = scenario.as_os_str() == "-";
     if batch {
-        let reader: Box<dyn BufRead> = if stdin {
+        let reader: Box<dyn Read> = if stdin {
             Box::new(io::stdin().lock())
         } else {
             match std::fs::File::open(scenario) {
-                Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
+                Ok(f) => Box::new(f),
                 Err(e) => {
                     eprintln!("error: cannot read `{}`: {e}", scenario.display());
                     return Exit::UsageOrIo;
                 }
             }
         };
-        let stdout = io::stdout();
-        let mut out = stdout.lock();
+        // Stdout is line-buffered; a block buffer lets `run_batch` decide when to flush.
+        let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
         return match run_batch(reader, &mut out, format) {
             Ok(true) => Exit::Ok,
             Ok(false) => Exit::UsageOrIo,
@@ -72,17 +74,19 @@ fn report(e: &ScenarioError) {
 
 /// Answers every non-empty line; `Ok(true)` when all were usable. Public for the benchmark,
 /// which times this path in process.
-pub fn run_batch(
-    mut reader: impl BufRead,
-    out: &mut impl Write,
-    format: Format,
-) -> io::Result<bool> {
+pub fn run_batch(input: impl Read, out: &mut impl Write, format: Format) -> io::Result<bool> {
+    let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut all_ok = true;
     let mut buf = Vec::with_capacity(4096);
     let mut line_no = 0usize;
     // Batches repeat the same policies with varied requests: compile each once.
     let mut cache = scenario::DocumentCache::new();
     loop {
+        // Before reading could block, hand over every answer so far: a streaming caller
+        // waiting for its answer is never left waiting on us.
+        if !reader.buffer().contains(&b'\n') {
+            out.flush()?;
+        }
         buf.clear();
         if reader.read_until(b'\n', &mut buf)? == 0 {
             break;
@@ -123,7 +127,7 @@ pub fn run_batch(
                 }
             }
         }
-        out.flush()?;
     }
+    out.flush()?;
     Ok(all_ok)
 }

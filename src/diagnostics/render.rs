@@ -35,7 +35,8 @@ pub fn to_text(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
         // ariadne draws no marker for a label without a message, so the primary span always
         // gets one: its own, or the code's title.
         let here = d.primary_label.as_deref().unwrap_or(d.code.title());
-        report = report.with_label(Label::new((file.clone(), d.primary.range())).with_message(here));
+        report =
+            report.with_label(Label::new((file.clone(), d.primary.range())).with_message(here));
         for label in &d.labels {
             report = report.with_label(
                 Label::new((

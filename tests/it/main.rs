@@ -13,5 +13,6 @@ mod catalog;
 mod cli;
 mod eval;
 mod frontend;
+mod frontend_props;
 mod golden;
 mod syntax;

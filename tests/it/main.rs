@@ -15,4 +15,5 @@ mod eval;
 mod frontend;
 mod frontend_props;
 mod golden;
+mod hardening;
 mod syntax;

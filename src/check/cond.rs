@@ -6,7 +6,7 @@
 //! treatment of absent keys surprises authors.
 
 use super::ir::{Atom, CondExpr};
-use super::types::{self, has_policy_variable, SVal, Val};
+use super::types::{self, has_policy_variable, SVal, Ty, Val};
 use super::{Checker, Scope};
 use crate::catalog::{KeyType, ScalarType};
 use crate::diagnostics::{Code, Diagnostic};
@@ -109,6 +109,15 @@ fn fitting_ops(s: ScalarType) -> &'static str {
 /// The scalar type a literal suggests, for keys the catalog does not know.
 fn scalar_of_value(v: &Val) -> ScalarType {
     match v {
+        Val::Sym(t) => match t {
+            Ty::Arn | Ty::ArnPattern => ScalarType::Arn,
+            Ty::Number => ScalarType::Numeric,
+            Ty::Bool => ScalarType::Bool,
+            Ty::Date => ScalarType::Date,
+            Ty::Ip | Ty::Cidr => ScalarType::IpAddress,
+            Ty::List(inner) => scalar_of_value(&Val::Sym(inner.as_ref().clone())),
+            _ => ScalarType::String,
+        },
         Val::Arn(_) => ScalarType::Arn,
         Val::Num(_) => ScalarType::Numeric,
         Val::Bool(_) => ScalarType::Bool,
@@ -118,15 +127,54 @@ fn scalar_of_value(v: &Val) -> ScalarType {
     }
 }
 
+/// What a value for a key of type `s` must be, for messages.
+fn expected_text(s: ScalarType) -> &'static str {
+    match s {
+        ScalarType::String => "a string",
+        ScalarType::Arn => "an ARN (`arn\"...\"`)",
+        ScalarType::Numeric => "a number",
+        ScalarType::Date => "an ISO 8601 date (`date\"2026-01-01T00:00:00Z\"`) or epoch seconds",
+        ScalarType::Bool => "`true` or `false`",
+        ScalarType::IpAddress => "an IP address or CIDR range (`cidr\"10.0.0.0/8\"`)",
+        ScalarType::Binary => "a base64 string",
+    }
+}
+
 /// A value's text as the key type wants it, or why not.
 fn value_text(s: ScalarType, v: &Val) -> Result<String, &'static str> {
     let text = match (s, v) {
+        // A template parameter at the template's definition: only its type is known.
+        (_, Val::Sym(t)) => {
+            let fits = match s {
+                ScalarType::String => matches!(
+                    t,
+                    Ty::String
+                        | Ty::AccountId
+                        | Ty::Arn
+                        | Ty::ArnPattern
+                        | Ty::Number
+                        | Ty::Action
+                        | Ty::ActionPattern
+                        | Ty::Service
+                ),
+                ScalarType::Arn => matches!(t, Ty::Arn | Ty::ArnPattern | Ty::String),
+                ScalarType::Numeric => matches!(t, Ty::Number | Ty::String),
+                ScalarType::Date => matches!(t, Ty::Date | Ty::String | Ty::Number),
+                ScalarType::Bool => matches!(t, Ty::Bool | Ty::String),
+                ScalarType::IpAddress => matches!(t, Ty::Ip | Ty::Cidr | Ty::String),
+                ScalarType::Binary => matches!(t, Ty::String),
+            };
+            if !fits {
+                return Err(expected_text(s));
+            }
+            String::new()
+        }
         (
             ScalarType::String,
             Val::Str(t) | Val::Arn(t) | Val::Num(t) | Val::Action(t) | Val::Service(t),
         ) => t.clone(),
         (ScalarType::String, Val::Wildcard) => "*".into(),
-        (ScalarType::String, _) => return Err("a string"),
+        (ScalarType::String, _) => return Err(expected_text(s)),
         (ScalarType::Arn, Val::Arn(t)) => t.clone(),
         (ScalarType::Arn, Val::Wildcard) => "*".into(),
         (ScalarType::Arn, Val::Str(t))
@@ -134,26 +182,22 @@ fn value_text(s: ScalarType, v: &Val) -> Result<String, &'static str> {
         {
             t.clone()
         }
-        (ScalarType::Arn, _) => return Err("an ARN (`arn\"...\"`)"),
+        (ScalarType::Arn, _) => return Err(expected_text(s)),
         (ScalarType::Numeric, Val::Num(t)) => t.clone(),
         (ScalarType::Numeric, Val::Str(t)) if types::is_number(t) => t.clone(),
-        (ScalarType::Numeric, _) => return Err("a number"),
+        (ScalarType::Numeric, _) => return Err(expected_text(s)),
         (ScalarType::Date, Val::Date(t)) => t.clone(),
         (ScalarType::Date, Val::Str(t)) if types::is_date(t) => t.clone(),
         (ScalarType::Date, Val::Num(t)) if t.bytes().all(|b| b.is_ascii_digit()) => t.clone(),
-        (ScalarType::Date, _) => {
-            return Err("an ISO 8601 date (`date\"2026-01-01T00:00:00Z\"`) or epoch seconds")
-        }
+        (ScalarType::Date, _) => return Err(expected_text(s)),
         (ScalarType::Bool, Val::Bool(b)) => b.to_string(),
         (ScalarType::Bool, Val::Str(t)) if t == "true" || t == "false" => t.clone(),
-        (ScalarType::Bool, _) => return Err("`true` or `false`"),
+        (ScalarType::Bool, _) => return Err(expected_text(s)),
         (ScalarType::IpAddress, Val::Ip(t) | Val::Cidr(t)) => t.clone(),
         (ScalarType::IpAddress, Val::Str(t)) if types::is_cidr(t) => t.clone(),
-        (ScalarType::IpAddress, _) => {
-            return Err("an IP address or CIDR range (`cidr\"10.0.0.0/8\"`)")
-        }
+        (ScalarType::IpAddress, _) => return Err(expected_text(s)),
         (ScalarType::Binary, Val::Str(t)) => t.clone(),
-        (ScalarType::Binary, _) => return Err("a base64 string"),
+        (ScalarType::Binary, _) => return Err(expected_text(s)),
     };
     Ok(text)
 }
@@ -376,7 +420,7 @@ impl Checker<'_, '_> {
         self.in_condition = false;
         let v = v?;
         let values: Vec<SVal> = v.flatten();
-        let is_list = matches!(v.val, Val::List(_));
+        let is_list = v.val.is_list();
         // The key's scalar type: from the catalog, or from the literal.
         let scalar = match key_types.as_slice() {
             [] => values
@@ -397,9 +441,12 @@ impl Checker<'_, '_> {
         let multivalued = key_types.iter().any(|t| t.multivalued);
         // `in cidr"..."` asks for an IP range test, which only an IP key takes.
         let ip_values = !values.is_empty()
-            && values
-                .iter()
-                .all(|v| matches!(v.val, Val::Ip(_) | Val::Cidr(_)));
+            && values.iter().all(|v| {
+                matches!(
+                    v.val,
+                    Val::Ip(_) | Val::Cidr(_) | Val::Sym(Ty::Ip | Ty::Cidr)
+                )
+            });
         let ip_test = ip_values && scalar != ScalarType::IpAddress;
         let selected = if ip_test {
             None

@@ -2,8 +2,10 @@
 //!
 //! `check` walks the resolved modules and produces the typed IR: every constant evaluated,
 //! every template expanded, every ARN interpolated, every condition operator chosen from
-//! its key's catalog type. Templates are checked where they are used (their bodies need
-//! their arguments); their parameter types and defaults are checked where declared.
+//! its key's catalog type. Templates are checked twice: at their definition, with each
+//! parameter a symbolic value of its type (so errors in unused templates are reported), and
+//! where they are used, with the arguments (for what depends on values and on the document
+//! kind). A diagnostic both passes find is reported once.
 
 pub mod catalog;
 pub mod cond;
@@ -41,9 +43,14 @@ pub fn check(res: &Resolved<'_>, env: &Env, catalog: &Catalog) -> (ir::Program, 
         doc_index: BTreeMap::new(),
         program: ir::Program::default(),
         in_condition: false,
+        defining: false,
+        active: Vec::new(),
     };
     c.run();
-    (c.program, c.diags)
+    let mut seen = std::collections::HashSet::new();
+    let mut diags = c.diags;
+    diags.retain(|d| seen.insert((d.code, d.primary, d.message.clone())));
+    (c.program, diags)
 }
 
 /// The maximum nesting of `use` inside templates.
@@ -71,6 +78,11 @@ struct Checker<'a, 'r> {
     program: ir::Program,
     /// Evaluating a condition's value: a malformed literal there is E0321.
     in_condition: bool,
+    /// Checking a template at its definition: `use`s inside check their arguments but do
+    /// not expand (each template body is checked at its own definition).
+    defining: bool,
+    /// The templates being expanded, outermost first (to stop self-use).
+    active: Vec<ItemRef>,
 }
 
 fn document_kind(k: ast::DocumentKeyword) -> DocumentKind {
@@ -136,7 +148,7 @@ impl<'a, 'r> Checker<'a, 'r> {
                     ast::Item::Const(_) => {
                         self.eval_const(r);
                     }
-                    ast::Item::Template(t) => self.check_template_decl(mi, t),
+                    ast::Item::Template(t) => self.check_template_decl(r, t),
                     ast::Item::Document(d) => {
                         let rules = self.expand_document(mi, d);
                         if let Some(&idx) = self.doc_index.get(&r) {
@@ -294,7 +306,10 @@ impl<'a, 'r> Checker<'a, 'r> {
             ast::ExprKind::Bool(b) => Val::Bool(*b),
             ast::ExprKind::Wildcard => Val::Wildcard,
             ast::ExprKind::Action(a) => Val::Action(format!("{}:{}", a.service.node, a.name.node)),
-            ast::ExprKind::Arn(lit) => Val::Arn(self.interpolate(lit, e.span, scope)?),
+            ast::ExprKind::Arn(lit) => match self.interpolate(lit, e.span, scope)? {
+                ArnText::Known(text) => Val::Arn(text),
+                ArnText::Sym(ty) => Val::Sym(ty),
+            },
             ast::ExprKind::Tagged(tag, text) => self.tagged(tag, text, e.span)?,
             ast::ExprKind::List(items) => {
                 let inner = match want {
@@ -354,14 +369,18 @@ impl<'a, 'r> Checker<'a, 'r> {
     }
 
     /// Builds an ARN literal's text, substituting `{name}` parts.
-    fn interpolate(&mut self, lit: &ast::ArnLit, span: Span, scope: Scope<'_>) -> Option<String> {
+    fn interpolate(&mut self, lit: &ast::ArnLit, span: Span, scope: Scope<'_>) -> Option<ArnText> {
         let mut text = String::new();
         let mut ok = true;
+        let mut symbolic = false;
         for part in &lit.parts {
             match part {
                 ast::ArnPart::Text(t) => text.push_str(&t.node),
                 ast::ArnPart::PolicyVar(v) => text.push_str(&v.node),
                 ast::ArnPart::Interp(path) => match self.eval_name(path, scope, None) {
+                    Some(SVal {
+                        val: Val::Sym(ty), ..
+                    }) if !matches!(ty, Ty::Principal | Ty::List(_)) => symbolic = true,
                     Some(v) => match v.val.text() {
                         Some(t) if !matches!(v.val, Val::Principal(_) | Val::List(_)) => {
                             text.push_str(&t)
@@ -391,6 +410,15 @@ impl<'a, 'r> Checker<'a, 'r> {
         if !ok {
             return None;
         }
+        if symbolic {
+            // The text is only known at a use; so is whether it is an ARN.
+            let ty = if types::has_wildcard(&text) {
+                Ty::ArnPattern
+            } else {
+                Ty::Arn
+            };
+            return Some(ArnText::Sym(ty));
+        }
         if text != "*" && !arn_shape_ok(&text) {
             self.err(
                 Diagnostic::new(Code::E0319, span, format!("`{text}` is not an ARN"))
@@ -398,7 +426,7 @@ impl<'a, 'r> Checker<'a, 'r> {
             );
             return None;
         }
-        Some(text)
+        Some(ArnText::Known(text))
     }
 
     /// Looks a dotted name up: `env.NAME`, a template parameter, a constant in scope, or
@@ -495,8 +523,13 @@ impl<'a, 'r> Checker<'a, 'r> {
         None
     }
 
-    fn check_template_decl(&mut self, module: usize, t: &ast::TemplateDecl) {
+    /// Checks a template where it is declared: its parameters, defaults and body (see the
+    /// module docs), and whether it uses itself.
+    fn check_template_decl(&mut self, r: ItemRef, t: &ast::TemplateDecl) {
+        let module = r.module;
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        let mut params: BTreeMap<String, SVal> = BTreeMap::new();
+        let mut types_ok = true;
         for p in &t.params {
             if let Some(prev) = seen.insert(&p.name.node, p.name.span) {
                 self.err(
@@ -509,6 +542,12 @@ impl<'a, 'r> Checker<'a, 'r> {
                 );
             }
             let ty = self.resolve_type(&p.ty);
+            match &ty {
+                Some(ty) => {
+                    params.insert(p.name.node.clone(), SVal::new(Val::Sym(ty.clone()), p.span));
+                }
+                None => types_ok = false,
+            }
             if let (Some(ty), Some(default)) = (ty, &p.default) {
                 let scope = Scope {
                     module,
@@ -521,11 +560,86 @@ impl<'a, 'r> Checker<'a, 'r> {
                 }
             }
         }
+        if let Some(span) = self.self_use(r, t) {
+            self.err(
+                Diagnostic::new(
+                    Code::E0307,
+                    span,
+                    format!("template `{}` uses itself", t.name.node),
+                )
+                .with_label(t.name.span, "the template")
+                .with_help("a template that uses itself, directly or through other templates, never finishes expanding; remove this `use`"),
+            );
+        }
+        // With an unknown parameter type, every use of the parameter would be reported.
+        if !types_ok {
+            return;
+        }
+        let ctx = rules::DocCtx { kind: None };
+        let scope = Scope {
+            module,
+            params: Some(&params),
+        };
+        let was = std::mem::replace(&mut self.defining, true);
+        let mut stack = vec![(t.name.node.clone(), t.name.span)];
+        let mut discarded = Vec::new();
+        self.expand_body(&t.body, scope, &ctx, &mut stack, &mut discarded);
+        self.defining = was;
+    }
+
+    /// The first `use` in `t`'s body from which `t` is reached again, if any, and if `t`
+    /// comes first among the templates of that cycle (the cycle is reported once).
+    fn self_use(&self, r: ItemRef, t: &ast::TemplateDecl) -> Option<Span> {
+        let mut seen = std::collections::BTreeSet::new();
+        let span = t.body.iter().find_map(|stmt| match stmt {
+            ast::Stmt::Use(u) => self
+                .used_template(r.module, u)
+                .filter(|&(next, nt)| next == r || self.reaches(next, nt, r, &mut seen))
+                .map(|_| u.span),
+            ast::Stmt::Rule(_) => None,
+        })?;
+        let earlier_member = seen.iter().filter(|&&q| q < r).any(|&q| {
+            matches!(self.res.item(q), Some(ast::Item::Template(qt))
+                if self.reaches(q, qt, r, &mut std::collections::BTreeSet::new()))
+        });
+        (!earlier_member).then_some(span)
+    }
+
+    /// Whether expanding `t` (at `from`) reaches the template `target`.
+    fn reaches(
+        &self,
+        from: ItemRef,
+        t: &ast::TemplateDecl,
+        target: ItemRef,
+        seen: &mut std::collections::BTreeSet<ItemRef>,
+    ) -> bool {
+        if !seen.insert(from) {
+            return false;
+        }
+        t.body.iter().any(|stmt| match stmt {
+            ast::Stmt::Use(u) => self
+                .used_template(from.module, u)
+                .is_some_and(|(next, nt)| next == target || self.reaches(next, nt, target, seen)),
+            ast::Stmt::Rule(_) => false,
+        })
+    }
+
+    /// The template a `use` in `module` names, without reporting anything.
+    fn used_template(
+        &self,
+        module: usize,
+        u: &ast::UseStmt,
+    ) -> Option<(ItemRef, &'r ast::TemplateDecl)> {
+        let b = self.res.lookup_path(module, &u.template)?;
+        match self.res.item(b.target) {
+            Some(ast::Item::Template(t)) => Some((b.target, t)),
+            _ => None,
+        }
     }
 
     fn expand_document(&mut self, module: usize, d: &ast::DocumentDecl) -> Vec<ir::Rule> {
         let ctx = rules::DocCtx {
-            kind: document_kind(d.keyword.node),
+            kind: Some(document_kind(d.keyword.node)),
         };
         let mut out = Vec::new();
         let scope = Scope {
@@ -577,6 +691,10 @@ impl<'a, 'r> Checker<'a, 'r> {
         let Some((tref, t)) = self.lookup_template(u, scope) else {
             return;
         };
+        // A template that uses itself is reported at its definition.
+        if self.active.contains(&tref) {
+            return;
+        }
         if stack.len() >= MAX_USE_DEPTH {
             self.err(
                 Diagnostic::new(
@@ -585,7 +703,7 @@ impl<'a, 'r> Checker<'a, 'r> {
                     format!("templates nest more than {MAX_USE_DEPTH} levels deep here"),
                 )
                 .with_help(format!(
-                    "`{}` probably uses itself, directly or through other templates",
+                    "`{}` is reached through a chain of more than {MAX_USE_DEPTH} `use`s; fold some of the templates together",
                     t.name.node
                 )),
             );
@@ -689,9 +807,11 @@ impl<'a, 'r> Checker<'a, 'r> {
                 }
             }
         }
-        if !ok {
+        // At a definition, the used template's body is checked at its own definition.
+        if !ok || self.defining {
             return;
         }
+        self.active.push(tref);
         stack.push((t.name.node.clone(), u.span));
         let tscope = Scope {
             module: tref.module,
@@ -699,6 +819,7 @@ impl<'a, 'r> Checker<'a, 'r> {
         };
         self.expand_body(&t.body, tscope, ctx, stack, out);
         stack.pop();
+        self.active.pop();
     }
 
     /// A type already reported (if bad) at its declaration.
@@ -764,6 +885,12 @@ impl<'a, 'r> Checker<'a, 'r> {
             None => None,
         }
     }
+}
+
+/// An ARN literal's text, or (with a symbolic part) only its type.
+enum ArnText {
+    Known(String),
+    Sym(Ty),
 }
 
 fn respan(v: SVal, span: Span) -> SVal {

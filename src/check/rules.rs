@@ -11,7 +11,9 @@ use crate::syntax::ast;
 
 /// What the rule is being checked for.
 pub(super) struct DocCtx {
-    pub kind: DocumentKind,
+    /// `None` while a template is checked at its definition: the rules of a document kind
+    /// are then left to the template's uses.
+    pub kind: Option<DocumentKind>,
 }
 
 impl Checker<'_, '_> {
@@ -27,15 +29,10 @@ impl Checker<'_, '_> {
             ast::RuleEffect::Allow => Effect::Allow,
             ast::RuleEffect::Deny => Effect::Deny,
         };
-        let kind = ctx.kind;
-        if let Some(sid) = &rule.sid {
-            if sid.node.is_empty() || !sid.node.chars().all(|c| c.is_ascii_alphanumeric()) {
-                self.err(
-                    Diagnostic::new(Code::E0309, sid.span, format!("statement id `{}` is not alphanumeric", sid.node))
-                        .with_help("IAM accepts only ASCII letters and digits in `Sid` for every policy type; remove other characters"),
-                );
-            }
-        }
+        let Some(kind) = ctx.kind else {
+            return self.check_rule_shape(rule, scope, effect);
+        };
+        self.check_sid(rule);
         if kind == DocumentKind::Rcp {
             if effect == Effect::Allow {
                 self.err(
@@ -127,6 +124,40 @@ impl Checker<'_, '_> {
             origin,
             span: rule.span,
         })
+    }
+
+    fn check_sid(&mut self, rule: &ast::Rule) {
+        if let Some(sid) = &rule.sid {
+            if sid.node.is_empty() || !sid.node.chars().all(|c| c.is_ascii_alphanumeric()) {
+                self.err(
+                    Diagnostic::new(Code::E0309, sid.span, format!("statement id `{}` is not alphanumeric", sid.node))
+                        .with_help("IAM accepts only ASCII letters and digits in `Sid` for every policy type; remove other characters"),
+                );
+            }
+        }
+    }
+
+    /// A rule of a template at its definition: every clause's values and the condition,
+    /// without the rules of a document kind. Produces no IR.
+    fn check_rule_shape(
+        &mut self,
+        rule: &ast::Rule,
+        scope: Scope<'_>,
+        effect: Effect,
+    ) -> Option<ir::Rule> {
+        self.check_sid(rule);
+        self.actions(&rule.actions, scope);
+        if let Some(clause) = &rule.principals {
+            // `Identity` carries none of the RCP-only principal rules.
+            self.principal_clause(clause, scope, effect, DocumentKind::Identity);
+        }
+        if let Some(clause) = &rule.resources {
+            self.resource_clause(clause, scope);
+        }
+        if let Some(c) = &rule.condition {
+            self.condition(c, scope, Some(effect));
+        }
+        None
     }
 
     /// Evaluates a list clause's items, flattened and conformed to `ty`.

@@ -119,6 +119,9 @@ pub enum Val {
     Date(String),
     Principal(PrincipalValue),
     List(Vec<SVal>),
+    /// A template parameter while the template is checked at its definition: any value of
+    /// the type. Never reaches the IR of a document.
+    Sym(Ty),
 }
 
 /// A value with the span of the expression that produced it.
@@ -143,6 +146,9 @@ impl SVal {
     fn flatten_into(&self, out: &mut Vec<SVal>) {
         match &self.val {
             Val::List(items) => items.iter().for_each(|i| i.flatten_into(out)),
+            Val::Sym(Ty::List(inner)) => {
+                SVal::new(Val::Sym(inner.as_ref().clone()), self.span).flatten_into(out)
+            }
             _ => out.push(self.clone()),
         }
     }
@@ -169,6 +175,7 @@ impl Val {
                 Some(first) => format!("List<{}>", first.val.describe()),
                 None => "List".into(),
             },
+            Val::Sym(t) => t.to_string(),
         }
     }
 
@@ -185,8 +192,37 @@ impl Val {
             | Val::Date(s) => Some(s.clone()),
             Val::Bool(b) => Some(b.to_string()),
             Val::Wildcard => Some("*".into()),
-            Val::Principal(_) | Val::List(_) => None,
+            Val::Principal(_) | Val::List(_) | Val::Sym(_) => None,
         }
+    }
+
+    /// Whether the value is a list, or a symbolic value of a list type.
+    pub fn is_list(&self) -> bool {
+        matches!(self, Val::List(_) | Val::Sym(Ty::List(_)))
+    }
+}
+
+/// Whether some value of type `from` may be accepted where `to` is wanted. For symbolic
+/// values: `false` means every value of `from` is rejected, so the error does not depend
+/// on the arguments of a template and can be reported at its definition.
+pub fn may_conform(from: &Ty, to: &Ty) -> bool {
+    use Ty as T;
+    match (from, to) {
+        (T::List(a), T::List(b)) => may_conform(a, b),
+        (T::List(_), _) | (_, T::List(_)) => false,
+        (a, b) if a == b => true,
+        (
+            T::String,
+            T::AccountId | T::Service | T::Arn | T::ArnPattern | T::Date | T::Principal,
+        ) => true,
+        (T::AccountId, T::String | T::Principal) => true,
+        (T::Service, T::ActionPattern) => true,
+        (T::Action, T::ActionPattern) => true,
+        (T::ActionPattern, T::Action) => true,
+        (T::Arn, T::ArnPattern | T::Principal) => true,
+        (T::ArnPattern, T::Arn | T::Principal) => true,
+        (T::Ip, T::Cidr) => true,
+        _ => false,
     }
 }
 
@@ -255,6 +291,19 @@ pub fn conform(v: &SVal, ty: &Ty) -> Result<SVal, (Span, Mismatch)> {
     };
     let ok = |val: Val| Ok(SVal::new(val, v.span));
     match (ty, &v.val) {
+        (_, Val::Sym(from)) => {
+            if may_conform(from, ty) {
+                ok(Val::Sym(ty.clone()))
+            } else {
+                Err((
+                    v.span,
+                    Mismatch::Type {
+                        expected: ty.clone(),
+                        found: from.to_string(),
+                    },
+                ))
+            }
+        }
         (Ty::List(inner), Val::List(items)) => {
             let mut out = Vec::with_capacity(items.len());
             for i in items {

@@ -20,6 +20,15 @@ pub fn to_text(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let mut cache = cache;
     for d in diags {
         let file = sources.name(d.primary.file).to_string();
+        // ariadne's work per report grows with the length of the lines it shows; a
+        // generated one-line file with thousands of findings would take minutes.
+        if std::iter::once(d.primary)
+            .chain(d.labels.iter().map(|l| l.span))
+            .any(|s| line_len(sources, s) > MAX_EXCERPT_LINE)
+        {
+            out.extend_from_slice(plain_report(d, sources).as_bytes());
+            continue;
+        }
         let kind = match d.severity {
             Severity::Error => ReportKind::Error,
             Severity::Warning => ReportKind::Warning,
@@ -32,11 +41,11 @@ pub fn to_text(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
             .with_config(config)
             .with_code(d.code)
             .with_message(&d.message);
-        // ariadne draws no marker for a label without a message, so the primary span always
-        // gets one: its own, or the code's title.
-        let here = d.primary_label.as_deref().unwrap_or(d.code.title());
-        report =
-            report.with_label(Label::new((file.clone(), d.primary.range())).with_message(here));
+        // ariadne 0.5 underlines only labels with a message: without one, the report would
+        // show the line but not where on it. The code's title stands in.
+        let primary = Label::new((file.clone(), d.primary.range()))
+            .with_message(d.primary_label.as_deref().unwrap_or(d.code.title()));
+        report = report.with_label(primary);
         for label in &d.labels {
             report = report.with_label(
                 Label::new((
@@ -55,6 +64,53 @@ pub fn to_text(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Lines longer than this (in bytes) are not excerpted in text reports.
+pub const MAX_EXCERPT_LINE: usize = 2000;
+
+/// The byte length of the line holding `span`'s start.
+fn line_len(sources: &Sources, span: crate::source::Span) -> usize {
+    let Some(f) = sources.get(span.file) else {
+        return 0;
+    };
+    let line = f.lines.line_of(span.start);
+    let start = f.lines.line_start(line) as usize;
+    let end = if line + 1 < f.lines.line_count() {
+        f.lines.line_start(line + 1) as usize
+    } else {
+        f.text.len()
+    };
+    end.saturating_sub(start)
+}
+
+/// A report without source excerpts, for diagnostics on very long lines.
+fn plain_report(d: &Diagnostic, sources: &Sources) -> String {
+    let pos = |span: crate::source::Span| {
+        let lc = sources
+            .get(span.file)
+            .map(|f| f.lines.line_col(&f.text, span.start).to_string())
+            .unwrap_or_else(|| "?:?".into());
+        format!("{}:{lc}", sources.name(span.file))
+    };
+    let sev = match d.severity {
+        Severity::Error => "Error",
+        Severity::Warning => "Warning",
+        Severity::Note => "Advice",
+    };
+    let mut out = format!(
+        "[{}] {sev}: {}\n   --> {} (line too long to show)\n",
+        d.code,
+        d.message,
+        pos(d.primary)
+    );
+    for l in &d.labels {
+        out.push_str(&format!("   --> {}: {}\n", pos(l.span), l.message));
+    }
+    if let Some(help) = &d.help {
+        out.push_str(&format!("   Help: {help}\n"));
+    }
+    out
 }
 
 /// One line per diagnostic: `file:line:col: error[E0201]: message`.

@@ -84,6 +84,7 @@ pub fn assign(
             }
         }
     }
+    let mut free_from: BTreeMap<String, usize> = BTreeMap::new();
     for (st, sid, i) in statements.iter_mut() {
         let (base, first) = match sid {
             Some(s) => (s.node.clone(), *i == 0),
@@ -93,7 +94,11 @@ pub fn assign(
             st.sid = Some(base);
             continue;
         }
-        let mut n = if sid.is_some() { *i + 1 } else { 1 };
+        let start = if sid.is_some() { *i + 1 } else { 1 };
+        // Numbers below `free_from` are taken already: without this, a document of many
+        // statements with one derived id would try every earlier number each time.
+        let known = free_from.get(&base).copied().unwrap_or(1);
+        let mut n = start.max(known);
         loop {
             let cand = if n == 1 {
                 base.clone()
@@ -106,6 +111,9 @@ pub fn assign(
                 break;
             }
             n += 1;
+        }
+        if start <= known {
+            free_from.insert(base, n + 1);
         }
     }
 }
@@ -165,5 +173,40 @@ mod tests {
             ]
         );
         assert!(d.is_empty());
+    }
+
+    #[test]
+    fn numbering_skips_taken_ids_in_order() {
+        let get = || st(Effect::Allow, Matcher::Is(vec!["s3:GetObject".into()]));
+        let sid = |t: &str| Some(Spanned::new(t.to_string(), crate::source::Span::default()));
+        let mut v = vec![
+            (get(), None, 0),
+            (get(), sid("AllowS3GetObject3"), 0),
+            (get(), None, 0),
+            (get(), sid("AllowS3GetObject"), 1),
+            (get(), None, 0),
+            (get(), None, 0),
+            (get(), sid("AllowS3GetObject"), 4),
+            (get(), None, 0),
+        ];
+        let mut d = Vec::new();
+        assign(&mut v, &mut d);
+        let ids: Vec<_> = v
+            .iter()
+            .map(|(s, _, _)| s.sid.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "AllowS3GetObject",
+                "AllowS3GetObject3",
+                "AllowS3GetObject2",
+                "AllowS3GetObject4",
+                "AllowS3GetObject5",
+                "AllowS3GetObject6",
+                "AllowS3GetObject7",
+                "AllowS3GetObject8",
+            ]
+        );
     }
 }

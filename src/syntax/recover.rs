@@ -19,7 +19,12 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
     let deep = too_deep_offsets(text);
     let mut items: Vec<Item> = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
-    let mut pos = 0usize;
+    // A byte order mark (some Windows editors write one) is not part of the text.
+    let mut pos = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     loop {
         let (start, doc) = skip_trivia(file, text, pos);
         pos = start;

@@ -540,3 +540,40 @@ fn seed_like_programs_parse() {
     let m = ok(include_str!("../../tests/valid/syntax/seeds.iamc"));
     assert_eq!(m.items.len(), 19);
 }
+
+#[test]
+fn keys_end_at_operators_and_braces() {
+    // A key takes no `<`, `=`, `>`, `{` or `}` outside a whole `${...}`.
+    check_cond("aws:EpochTime<5", "(< aws:EpochTime num:5)");
+    check_cond("s3:max-keys>=10", "(>= s3:max-keys num:10)");
+    check_cond("aws:username==\"bob\"", "(== aws:username \"bob\")");
+    check_cond(
+        "aws:PrincipalTag/${aws:username} == \"x\"",
+        "(== aws:PrincipalTag/${aws:username} \"x\")",
+    );
+    let m = ok("policy P { allow sts:AssumeRole on * when aws:MultiFactorAuthPresent}");
+    let Some(Item::Document(d)) = m.items.first() else {
+        unreachable!("not a document")
+    };
+    let Some(Stmt::Rule(r)) = d.body.first() else {
+        unreachable!("not a rule")
+    };
+    assert_eq!(
+        r.condition.as_ref().map(cond).unwrap_or_default(),
+        "key:aws:MultiFactorAuthPresent"
+    );
+}
+
+#[test]
+fn keys_reject_half_policy_variables() {
+    for text in [
+        "policy P { allow * on * when aws:PrincipalTag/${aws:username == \"x\" }",
+        "policy P { allow * on * when s3:ExistingObjectTag/<key> == \"x\" }",
+    ] {
+        let (_, diags) = crate::syntax::parse(crate::source::FileId(0), text);
+        assert!(
+            diags.iter().any(|d| d.is_error()),
+            "{text:?} parsed cleanly"
+        );
+    }
+}

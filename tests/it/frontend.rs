@@ -132,6 +132,37 @@ fn template_argument_errors() {
 }
 
 #[test]
+fn standard_library_checks_clean() {
+    // Every stdlib template is checked at its definition, used or not.
+    let (c, _) = compile_text("");
+    assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+}
+
+#[test]
+fn template_definitions_leave_value_questions_to_uses() {
+    // Whether a `String` is an ARN, or an `ArnPattern` has no wildcard, depends on the
+    // argument: nothing to report at the definition.
+    let t = "template t(whole: String, acct: String, res: ArnPattern, ip: String, n: Number) {\n    allow s3:GetObject on arn\"{whole}\", whole, res\n    allow sts:AssumeRole on arn\"arn:aws:iam::{acct}:role/x\" when aws:SourceIp in [ip] and s3:max-keys < n\n    use inner(a: res)\n}\ntemplate inner(a: Arn) {\n    allow s3:GetObject on a\n}\n";
+    let (c, _) = compile_text(t);
+    assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+    // A use with a value that does not fit is reported at the use.
+    let used = format!("{t}policy P {{\n    use t(whole: \"nope\", acct: \"111122223333\", res: arn\"arn:aws:s3:::b/*\", ip: \"10.0.0.0/8\", n: 5)\n}}\n");
+    let (c, _) = compile_text(&used);
+    let cs = codes(&c);
+    assert!(
+        cs.contains(&"E0319") && cs.contains(&"E0302"),
+        "{:?}",
+        c.diagnostics
+    );
+}
+
+#[test]
+fn template_errors_are_reported_once_however_often_used() {
+    let (c, _) = compile_text("template t(b: Bool) {\n    allow b on *\n}\npolicy P {\n    use t(b: true)\n}\npolicy Q {\n    use t(b: false)\n}\n");
+    assert_eq!(codes(&c), ["E0301"], "{:?}", c.diagnostics);
+}
+
+#[test]
 fn recursive_templates_hit_the_depth_limit() {
     let (c, _) = compile_text("template t() {\n    use t()\n}\npolicy P {\n    use t()\n}\n");
     assert_eq!(codes(&c), ["E0307"]);

@@ -15,5 +15,7 @@ mod codes;
 mod equivalence;
 mod eval;
 mod frontend;
+mod frontend_props;
 mod golden;
+mod hardening;
 mod syntax;

@@ -215,9 +215,23 @@ fn write_outputs(dir: &Path, written: &[Written]) -> Result<(), String> {
         .map_err(|e| format!("cannot write `{}`: {e}", manifest_path.display()))
 }
 
+/// Reads a source or manifest; every failure names the path and says why in words.
 fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("cannot read `{}`: {e}", path.display())))
+    if path.is_dir() {
+        return Err(usage(format!(
+            "`{}` is a directory, not a file; pass `.iamc` files, or the folder with `--project`",
+            path.display()
+        )));
+    }
+    std::fs::read_to_string(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            std::io::ErrorKind::InvalidData => "the file is not UTF-8 text".to_string(),
+            _ => e.to_string(),
+        };
+        usage(format!("cannot read `{}`: {why}", path.display()))
+    })
 }
 
 fn load(args: &SourceArgs, out: Option<&Path>, layout: Layout) -> Result<Loaded, LoadError> {

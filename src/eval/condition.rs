@@ -229,7 +229,11 @@ impl CompiledCondition {
             }),
             Test::StrEqIc(vals) => vals.iter().any(|p| match p {
                 Text::Fixed(s) => eq_ignore_case(s, v),
-                Text::Tmpl(t) => t.resolve_text(ctx).is_some_and(|s| eq_ignore_case(&s, v)),
+                // The resolved text keeps the case it was written in (and the variable's
+                // value its own): lowercase it before the one-sided comparison.
+                Text::Tmpl(t) => t
+                    .resolve_text(ctx)
+                    .is_some_and(|s| eq_ignore_case(&s.to_lowercase(), v)),
             }),
             Test::StrLike(vals) => vals.iter().any(|p| match p {
                 Pat::Fixed(g) => g.matches(v),
@@ -321,6 +325,11 @@ mod tests {
         assert!(c.holds(&ctx1("k", "ALICE")));
         let c = cond("StringNotEqualsIgnoreCase", "k", &["Alice"]);
         assert!(!c.holds(&ctx1("k", "alice")));
+        // a template's text and the variable's value ignore case too
+        let c = cond("StringEqualsIgnoreCase", "k", &["Home/${aws:username}"]);
+        assert!(c.holds(&ctx1("k", "home/ALICE").with("aws:username", "Alice")));
+        let c = cond("StringNotEqualsIgnoreCase", "k", &["Home/${aws:username}"]);
+        assert!(!c.holds(&ctx1("k", "home/alice").with("aws:username", "ALICE")));
         let c = cond("StringLike", "k", &["ab*", "x?z"]);
         assert!(c.holds(&ctx1("k", "abcdef")));
         assert!(c.holds(&ctx1("k", "xyz")));

@@ -183,6 +183,19 @@ fn unusable_scenarios_exit_2_with_the_json_path() {
             with(&["request", "context"], json!({"aws:TagKeys": ["a", 1]})),
             "$.request.context.aws:TagKeys[1]",
         ),
+        // key names ignore case: two spellings of one key are ambiguous
+        (
+            with(
+                &["request", "context"],
+                json!({"aws:username": "a", "AWS:UserName": "b"}),
+            ),
+            "duplicate context key",
+        ),
+        // spec: `request.action` is `service:ActionName`; `*` is a pattern, not an action
+        (
+            with(&["request", "action"], json!("*")),
+            "$.request.action: expected `service:ActionName`",
+        ),
         (
             with(&["request", "resource_account"], json!("12")),
             "$.request.resource_account",

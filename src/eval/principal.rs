@@ -168,11 +168,10 @@ impl CompiledPrincipal {
 
     fn names_role(&self, caller: &Caller) -> bool {
         match caller {
-            Caller::Session { account, role, .. } => {
-                self.roles
-                    .iter()
-                    .any(|(a, r)| a == account && r.eq_ignore_ascii_case(role))
-            }
+            Caller::Session { account, role, .. } => self
+                .roles
+                .iter()
+                .any(|(a, r)| a == account && r.eq_ignore_ascii_case(role)),
             _ => false,
         }
     }

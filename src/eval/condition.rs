@@ -8,7 +8,10 @@
 //!   policy values, a negated operator when *none* does (the negation of the positive test).
 //!   An empty array then behaves like an absent key for both (but not for `IfExists`/`Null`:
 //!   the key is present).
-//! - An empty string is a present value like any other (only `[]` is "empty").
+//! - An empty string is a present value like any other for operators without a set
+//!   qualifier (and for `Null` and `IfExists`). Under `ForAllValues:`/`ForAnyValue:` a key
+//!   whose values are all empty strings is the "null dataset" AWS documents for
+//!   `ForAllValues` (true) and is treated like `[]` (so `ForAnyValue` is false).
 //! - A request value that does not parse for a typed operator (`NumericEquals` on `abc`, an
 //!   `Arn*` operator on a value that is not an ARN, `IpAddress` on a host name) matches no
 //!   policy value, so positive operators are false and negated ones true.
@@ -209,6 +212,13 @@ impl CompiledCondition {
             };
         };
         let values = value.as_slice();
+        // "ForAllValues ... also returns true if ... the context key value resolves to a
+        // null dataset, such as an empty string" ("Single-valued vs. multivalued context
+        // keys"; the Null guard AWS recommends exists for that case): a key whose values are
+        // all empty strings (`""`, `[""]`, `[]`) is the null dataset for both qualifiers.
+        if self.set.is_some() && values.iter().all(String::is_empty) {
+            return self.set == Some(SetQualifier::ForAllValues);
+        }
         match self.set {
             Some(SetQualifier::ForAllValues) => values
                 .iter()
@@ -229,7 +239,11 @@ impl CompiledCondition {
             }),
             Test::StrEqIc(vals) => vals.iter().any(|p| match p {
                 Text::Fixed(s) => eq_ignore_case(s, v),
-                Text::Tmpl(t) => t.resolve_text(ctx).is_some_and(|s| eq_ignore_case(&s, v)),
+                // The resolved text keeps the case it was written in (and the variable's
+                // value its own): lowercase it before the one-sided comparison.
+                Text::Tmpl(t) => t
+                    .resolve_text(ctx)
+                    .is_some_and(|s| eq_ignore_case(&s.to_lowercase(), v)),
             }),
             Test::StrLike(vals) => vals.iter().any(|p| match p {
                 Pat::Fixed(g) => g.matches(v),
@@ -321,6 +335,11 @@ mod tests {
         assert!(c.holds(&ctx1("k", "ALICE")));
         let c = cond("StringNotEqualsIgnoreCase", "k", &["Alice"]);
         assert!(!c.holds(&ctx1("k", "alice")));
+        // a template's text and the variable's value ignore case too
+        let c = cond("StringEqualsIgnoreCase", "k", &["Home/${aws:username}"]);
+        assert!(c.holds(&ctx1("k", "home/ALICE").with("aws:username", "Alice")));
+        let c = cond("StringNotEqualsIgnoreCase", "k", &["Home/${aws:username}"]);
+        assert!(!c.holds(&ctx1("k", "home/alice").with("aws:username", "ALICE")));
         let c = cond("StringLike", "k", &["ab*", "x?z"]);
         assert!(c.holds(&ctx1("k", "abcdef")));
         assert!(c.holds(&ctx1("k", "xyz")));
@@ -368,6 +387,12 @@ mod tests {
         assert!(!any.holds(&Context::new().with_many("aws:TagKeys", &[])));
         assert!(any.holds(&Context::new().with_many("aws:TagKeys", &["c", "a"])));
         // IfExists before set semantics (semantics-pitfalls 5)
+        // a null dataset ("an empty string") is vacuous for ForAllValues, false for ForAnyValue
+        assert!(all.holds(&ctx1("aws:TagKeys", "")));
+        assert!(all.holds(&Context::new().with_many("aws:TagKeys", &[""])));
+        assert!(!any.holds(&ctx1("aws:TagKeys", "")));
+        assert!(!cond("ForAnyValue:StringNotEquals", "aws:TagKeys", &["a"])
+            .holds(&Context::new().with_many("aws:TagKeys", &[""])));
         let any_ie = cond("ForAnyValue:StringEqualsIfExists", "aws:TagKeys", &["a"]);
         assert!(any_ie.holds(&Context::new()));
         assert!(!any_ie.holds(&Context::new().with_many("aws:TagKeys", &["c"])));

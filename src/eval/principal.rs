@@ -89,6 +89,25 @@ impl Caller {
     }
 }
 
+/// Whether a `Principal` ARN names the caller. IAM user and role names "are not
+/// distinguished by case" (IAM API Reference, `CreateUser`/`CreateRole`: one account cannot
+/// hold both `Alice` and `alice`), and IAM resolves a user ARN in a `Principal` to that
+/// user, so an IAM user's name compares ignoring ASCII case; the rest of the ARN (and
+/// every session ARN, which AWS keeps as text) compares exactly.
+fn same_principal(entry: &str, caller: &Caller) -> bool {
+    let arn = caller.arn();
+    if entry == arn {
+        return true;
+    }
+    if !caller.is_user() || entry.len() != arn.len() {
+        return false;
+    }
+    match (entry.rsplit_once('/'), arn.rsplit_once('/')) {
+        (Some((ep, en)), Some((ap, an))) => ep == ap && en.eq_ignore_ascii_case(an),
+        _ => false,
+    }
+}
+
 pub fn is_account(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -149,9 +168,10 @@ impl CompiledPrincipal {
 
     fn names_role(&self, caller: &Caller) -> bool {
         match caller {
-            Caller::Session { account, role, .. } => {
-                self.roles.iter().any(|(a, r)| a == account && r == role)
-            }
+            Caller::Session { account, role, .. } => self
+                .roles
+                .iter()
+                .any(|(a, r)| a == account && r.eq_ignore_ascii_case(role)),
             _ => false,
         }
     }
@@ -161,7 +181,7 @@ impl CompiledPrincipal {
     }
 
     fn names_direct(&self, caller: &Caller) -> bool {
-        self.any || self.direct.iter().any(|d| d == caller.arn())
+        self.any || self.direct.iter().any(|d| same_principal(d, caller))
     }
 
     /// Whether the statement applies to the caller, and how strongly it names it.
@@ -266,6 +286,25 @@ mod tests {
             None
         );
         assert_eq!(p(&["999999999999"], false).naming(&user, false), None);
+        // IAM user and role names are unique ignoring case (CreateUser, CreateRole)
+        assert_eq!(
+            p(&["arn:aws:iam::111122223333:user/ALICE"], false).naming(&user, false),
+            Some(Naming::Direct)
+        );
+        assert_eq!(
+            p(&["arn:aws:iam::111122223333:user/path/alice"], false).naming(&user, false),
+            None,
+            "the path is part of the ARN"
+        );
+        assert_eq!(
+            p(&["arn:aws:iam::111122223333:role/r"], false).naming(&sess, false),
+            Some(Naming::Role)
+        );
+        assert_eq!(
+            p(&["arn:aws:sts::111122223333:assumed-role/R/S1"], false).naming(&sess, false),
+            None,
+            "session ARNs compare exactly"
+        );
     }
 
     // IAM User Guide, "NotPrincipal with Deny"

@@ -344,10 +344,12 @@ fn parse_request(v: &Value, path: &str) -> Result<Request, ScenarioError> {
         path: child(path, "principal"),
         message: m,
     })?;
-    if action != "*"
-        && !action
-            .split_once(':')
-            .is_some_and(|(s, a)| !s.is_empty() && !a.is_empty())
+    // A request names one real action (spec: `service:ActionName`); `*` is a policy
+    // pattern, never a request action, and accepting it would let `NotAction` lists
+    // "allow" an action that does not exist.
+    if !action
+        .split_once(':')
+        .is_some_and(|(s, a)| !s.is_empty() && !a.is_empty())
     {
         return err(
             &child(path, "action"),
@@ -377,6 +379,14 @@ fn parse_request(v: &Value, path: &str) -> Result<Request, ScenarioError> {
         Some(Value::Object(entries)) => {
             for (key, value) in entries {
                 let kp = child(&cpath, key);
+                // Key names ignore case, so two spellings of one key would be two values
+                // for it, one silently dropped: the scenario is ambiguous.
+                if context.get(key).is_some() {
+                    return err(
+                        &kp,
+                        format!("duplicate context key `{key}`; key names ignore case, so it repeats another key of the context"),
+                    );
+                }
                 let cv = match value {
                     Value::String(s) => ContextValue::One(s.clone()),
                     Value::Array(items) => {

@@ -183,6 +183,63 @@ fn unusable_scenarios_exit_2_with_the_json_path() {
             with(&["request", "context"], json!({"aws:TagKeys": ["a", 1]})),
             "$.request.context.aws:TagKeys[1]",
         ),
+        // key names ignore case: two spellings of one key are ambiguous
+        (
+            with(
+                &["request", "context"],
+                json!({"aws:username": "a", "AWS:UserName": "b"}),
+            ),
+            "duplicate context key",
+        ),
+        // malformed documents inside a scenario: the JSON path of the problem
+        (
+            with(
+                &["identity"],
+                json!([{"Version": "2012-10-17", "Statement": "x"}]),
+            ),
+            "$.identity[0].Statement: expected a statement object or an array",
+        ),
+        (
+            with(
+                &["identity"],
+                json!([{"Statement": [{"Effect": "Allow", "Action": "*", "NotAction": "s3:*", "Resource": "*"}]}]),
+            ),
+            "$.identity[0].Statement[0]: both `Action` and `NotAction`",
+        ),
+        (
+            with(
+                &["identity"],
+                json!([{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEqualz": {"k": "v"}}}}]),
+            ),
+            "$.identity[0].Statement.Condition.StringEqualz: unknown condition operator",
+        ),
+        // "Policy variables": not with Numeric operators; the text is no number
+        (
+            with(
+                &["identity"],
+                json!([{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"NumericLessThan": {"s3:max-keys": "${aws:username}"}}}}]),
+            ),
+            "$.identity[0].Statement.Condition.NumericLessThan.s3:max-keys: expected a number",
+        ),
+        (
+            with(
+                &["identity"],
+                json!([{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}]),
+            ),
+            "$.identity[0].Statement: unexpected `Principal`",
+        ),
+        (
+            with(
+                &["resource"],
+                json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}),
+            ),
+            "$.resource.Statement: missing `Principal`",
+        ),
+        // spec: `request.action` is `service:ActionName`; `*` is a pattern, not an action
+        (
+            with(&["request", "action"], json!("*")),
+            "$.request.action: expected `service:ActionName`",
+        ),
         (
             with(&["request", "resource_account"], json!("12")),
             "$.request.resource_account",

@@ -161,6 +161,13 @@ pub fn parse_document_as(
     kind: DocumentKind,
 ) -> Result<Document, ParseError> {
     let doc = parse_document(value, path)?;
+    // AWS Organizations, "RCP syntax": the `Version` element must be `2012-10-17`.
+    if kind == DocumentKind::Rcp && doc.version != Some(super::Version::V2012_10_17) {
+        return err(
+            &child(path, "Version"),
+            "a resource control policy needs `\"Version\": \"2012-10-17\"`".to_string(),
+        );
+    }
     let st_path = child(path, "Statement");
     let array = matches!(value.get("Statement"), Some(Value::Array(_)));
     for (i, st) in doc.statements.iter().enumerate() {
@@ -644,5 +651,18 @@ mod tests {
         let no_res = json!({"Statement": {"Effect": "Allow", "Action": "*"}});
         let e = parse_document_as(&no_res, "$.identity[0]", DocumentKind::Identity).unwrap_err();
         assert_eq!(e.path, "$.identity[0].Statement");
+    }
+
+    /// AWS Organizations, "RCP syntax": `Version` must be `2012-10-17`.
+    #[test]
+    fn rcps_need_the_2012_version() {
+        let rcp = json!({"Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}});
+        let e = parse_document_as(&rcp, "$.rcps[0][0]", DocumentKind::Rcp).unwrap_err();
+        assert_eq!(e.path, "$.rcps[0][0].Version");
+        let mut with_version = rcp.clone();
+        with_version["Version"] = json!("2012-10-17");
+        assert!(parse_document_as(&with_version, "$", DocumentKind::Rcp).is_ok());
+        with_version["Version"] = json!("2008-10-17");
+        assert!(parse_document_as(&with_version, "$", DocumentKind::Rcp).is_err());
     }
 }

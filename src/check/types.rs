@@ -342,9 +342,22 @@ pub fn is_date(text: &str) -> bool {
     {
         return false;
     }
-    let month = (b[5] - b'0') * 10 + (b[6] - b'0');
-    let day = (b[8] - b'0') * 10 + (b[9] - b'0');
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)
+            .unwrap_or_default()
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
+    };
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    if !(1..=days).contains(&day) {
         return false;
     }
     let rest = &text[10..];
@@ -436,6 +449,18 @@ mod tests {
                 .as_str()
         ));
         assert!(!has_wildcard("${*}"));
+    }
+
+    #[test]
+    fn dates_exist_in_the_calendar() {
+        assert!(is_date("2024-02-29T00:00:00Z"));
+        assert!(is_date("2000-02-29"));
+        assert!(!is_date("2026-02-29T00:00:00Z"));
+        assert!(!is_date("1900-02-29"));
+        assert!(!is_date("2026-04-31"));
+        assert!(!is_date("2026-02-30T00:00:00Z"));
+        assert!(is_date("2026-12-31T23:59:59Z"));
+        assert!(!is_date("2026-13-01"));
     }
 
     #[test]

@@ -106,6 +106,37 @@ fn fitting_ops(s: ScalarType) -> &'static str {
     }
 }
 
+/// Keys whose values are region codes.
+const REGION_KEYS: [&str; 2] = ["aws:RequestedRegion", "ec2:Region"];
+
+/// A region code's shape: `AREA[-PART]-DIRECTION-N` (`us-east-1`, `us-gov-west-1`,
+/// `us-isob-east-1`, `eusc-de-east-1`, `cn-northwest-1`).
+fn is_region_name(text: &str) -> bool {
+    const DIRECTIONS: [&str; 9] = [
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+    ];
+    let parts: Vec<&str> = text.split('-').collect();
+    let word = |p: &str| (2..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase());
+    let (area, middle, direction, number) = match parts.as_slice() {
+        [a, d, n] => (*a, None, *d, *n),
+        [a, m, d, n] => (*a, Some(*m), *d, *n),
+        _ => return false,
+    };
+    word(area)
+        && middle.is_none_or(word)
+        && DIRECTIONS.contains(&direction)
+        && (1..=2).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The E0321 help line for an IP literal compared with a key of another type.
 fn ip_help(s: ScalarType) -> String {
     match s {
@@ -367,7 +398,12 @@ impl Checker<'_, '_> {
 
     /// `==`/`!=`/`in`/`not in` on a `String` key compare literally (`StringEquals`): a `*`
     /// or `?` in the value is then a character, not a wildcard, which is rarely meant.
-    fn warn_literal_wildcard(&mut self, op: &Spanned<CompareOp>, texts: &[Spanned<String>], key: &str) {
+    fn warn_literal_wildcard(
+        &mut self,
+        op: &Spanned<CompareOp>,
+        texts: &[Spanned<String>],
+        key: &str,
+    ) {
         let Some(v) = texts.iter().find(|t| types::has_wildcard(&t.node)) else {
             return;
         };
@@ -389,6 +425,29 @@ impl Checker<'_, '_> {
                 "write `{like}` to match patterns (it takes a list too); in a pattern `${{*}}` and `${{?}}` stand for the characters themselves"
             )),
         );
+    }
+
+    /// A region lock with a misspelt region (`eu-wset-1`) or an availability zone
+    /// (`eu-west-1a`) silently denies or allows the wrong thing.
+    fn warn_region_names(&mut self, texts: &[Spanned<String>], key: &str) {
+        for v in texts {
+            if types::has_wildcard(&v.node)
+                || has_policy_variable(&v.node)
+                || is_region_name(&v.node)
+            {
+                continue;
+            }
+            self.err(
+                Diagnostic::new(
+                    Code::W0335,
+                    v.span,
+                    format!("`{}` is not an AWS region name", v.node),
+                )
+                .with_help(format!(
+                    "`{key}` holds a region code like `eu-west-1` or `us-gov-west-1` (not an availability zone like `eu-west-1a`)"
+                )),
+            );
+        }
     }
 
     fn warn_absent_allow(&mut self, walk: &Walk, positive: bool, key: &Spanned<String>, why: &str) {
@@ -645,15 +704,28 @@ impl Checker<'_, '_> {
             {
                 let when = self.absent_when(&key.name.node);
                 self.err(
-                    Diagnostic::new(Code::W0332, span, format!("this deny does not fire when `{}` is absent", key.name.node))
-                        .with_help(format!(
-                            "{when}; write `not {0}` to deny those requests too",
-                            key.name.node
-                        )),
+                    Diagnostic::new(
+                        Code::W0332,
+                        span,
+                        format!("this deny does not fire when `{}` is absent", key.name.node),
+                    )
+                    .with_help(format!(
+                        "{when}; write `not {0}` to deny those requests too",
+                        key.name.node
+                    )),
                 );
             }
-            if matches!(base, BaseOperator::StringEquals | BaseOperator::StringNotEquals) {
+            if matches!(
+                base,
+                BaseOperator::StringEquals | BaseOperator::StringNotEquals
+            ) {
                 self.warn_literal_wildcard(op, &texts, &key.name.node);
+                if REGION_KEYS
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(&key.name.node))
+                {
+                    self.warn_region_names(&texts, &key.name.node);
+                }
             }
         }
         let atom = CondExpr::Atom(Atom {
@@ -667,5 +739,37 @@ impl Checker<'_, '_> {
         } else {
             atom
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_region_name;
+
+    #[test]
+    fn region_names() {
+        for r in [
+            "us-east-1",
+            "eu-central-2",
+            "ap-southeast-5",
+            "cn-northwest-1",
+            "us-gov-west-1",
+            "us-isob-east-1",
+            "eusc-de-east-1",
+            "il-central-1",
+        ] {
+            assert!(is_region_name(r), "{r}");
+        }
+        for r in [
+            "eu-wset-1",
+            "eu-west1",
+            "eu-west-1a",
+            "euwest-1",
+            "EU-WEST-1",
+            "global",
+            "",
+        ] {
+            assert!(!is_region_name(r), "{r}");
+        }
     }
 }

@@ -201,10 +201,17 @@ impl<'a, 'r> Checker<'a, 'r> {
                 span,
                 format!("expected `{expected}`, found `{found}`"),
             ),
-            Mismatch::Content { expected, why } => Diagnostic::new(
+            Mismatch::Content {
+                expected,
+                why,
+                text,
+            } => Diagnostic::new(
                 Code::E0302,
                 span,
-                format!("this is not a valid `{expected}`"),
+                match text {
+                    Some(t) => format!("`{t}` is not a valid `{expected}`"),
+                    None => format!("this is not a valid `{expected}`"),
+                },
             )
             .with_help(why),
         };
@@ -826,7 +833,9 @@ fn bad_arn_account(text: &str) -> Option<&str> {
     if types::has_wildcard(account) {
         // `*`, `1111????3333`: fine when it can still be 12 digits.
         let fixed = account.chars().filter(|&c| c != '*').count();
-        let digits_only = account.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '?');
+        let digits_only = account
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '*' || c == '?');
         let fits = if account.contains('*') {
             fixed <= 12
         } else {
@@ -844,10 +853,16 @@ mod tests {
     #[test]
     fn arn_accounts() {
         assert_eq!(bad_arn_account("arn:aws:s3:::b/*"), None);
-        assert_eq!(bad_arn_account("arn:aws:iam::aws:policy/ReadOnlyAccess"), None);
+        assert_eq!(
+            bad_arn_account("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            None
+        );
         assert_eq!(bad_arn_account("arn:aws:iam::*:role/x"), None);
         assert_eq!(bad_arn_account("arn:aws:iam::1111222233??:role/x"), None);
-        assert_eq!(bad_arn_account("arn:aws:iam::${aws:PrincipalAccount}:role/x"), None);
+        assert_eq!(
+            bad_arn_account("arn:aws:iam::${aws:PrincipalAccount}:role/x"),
+            None
+        );
         assert_eq!(bad_arn_account("arn:aws:ec2:eu-west-1::image/ami-1"), None);
         assert_eq!(
             bad_arn_account("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1"),

@@ -230,7 +230,12 @@ pub enum Mismatch {
     /// Wrong kind of value altogether.
     Type { expected: Ty, found: String },
     /// Right kind, bad content (an account id of 11 digits, a wildcard where none may be).
-    Content { expected: Ty, why: String },
+    Content {
+        expected: Ty,
+        why: String,
+        /// The value's text, when it has one (for the message).
+        text: Option<String>,
+    },
 }
 
 /// Checks `v` against `ty`, refining it (see the module docs).
@@ -250,6 +255,7 @@ pub fn conform(v: &SVal, ty: &Ty) -> Result<SVal, (Span, Mismatch)> {
             Mismatch::Content {
                 expected: ty.clone(),
                 why: why.to_string(),
+                text: v.val.text(),
             },
         ))
     };

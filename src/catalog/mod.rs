@@ -666,7 +666,8 @@ impl<'c> Key<'c> {
     }
 
     pub fn types(&self) -> Vec<KeyType> {
-        self.rec()
+        let mut types: Vec<KeyType> = self
+            .rec()
             .map(|r| {
                 self.cat
                     .list(r.types)
@@ -674,7 +675,16 @@ impl<'c> Key<'c> {
                     .filter_map(|&w| decode_type(w))
                     .collect()
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if MULTIVALUED_IN_PRACTICE
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(self.name()))
+        {
+            for t in &mut types {
+                t.multivalued = true;
+            }
+        }
+        types
     }
 
     /// A global (`aws:`) or cross-service key.
@@ -716,6 +726,11 @@ impl<'c> Key<'c> {
         }
     }
 }
+
+/// Keys AWS's reference types as single strings although requests carry several values
+/// (the snapshot README lists them; AWS's own examples test them with `ForAnyValue:`).
+/// Corrected here rather than in the converter so the catalog file stays AWS's data.
+const MULTIVALUED_IN_PRACTICE: [&str; 1] = ["cognito-identity.amazonaws.com:amr"];
 
 fn decode_type(w: u32) -> Option<KeyType> {
     let scalar = match w & 0xff {

@@ -105,3 +105,22 @@ fn conversion_is_deterministic() {
     };
     assert!(convert::convert(&bad).is_err());
 }
+
+#[test]
+fn cognito_amr_is_multivalued_in_practice() {
+    // AWS types it `String`; its requests carry a list (`["authenticated", "graph..."]`).
+    assert_eq!(
+        cat()
+            .condition_key("cognito-identity.amazonaws.com:amr")
+            .unwrap()
+            .types,
+        vec![t(ScalarType::String, true)]
+    );
+    assert_eq!(
+        cat()
+            .condition_key("cognito-identity.amazonaws.com:aud")
+            .unwrap()
+            .types,
+        vec![t(ScalarType::String, false)]
+    );
+}

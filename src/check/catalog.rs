@@ -178,6 +178,7 @@ fn resolve_key<'c>(
     let prefix = name.split_once(':').map(|(p, _)| p).unwrap_or(name);
     let known_prefix = prefix.eq_ignore_ascii_case("aws") || catalog.service(prefix).is_some();
     if !known_prefix && prefix.contains('.') {
+        oidc_claim(key, prefix, catalog, out);
         return None;
     }
     let mut d = Diagnostic::new(
@@ -197,6 +198,55 @@ fn resolve_key<'c>(
     }
     out.push(d);
     None
+}
+
+/// The claims AWS turns into condition keys for every OIDC provider (`PROVIDER:sub`).
+const OIDC_CLAIMS: [&str; 6] = ["amr", "aud", "azp", "email", "oaud", "sub"];
+
+/// A key of an identity provider (`token.actions.githubusercontent.com:sub`). Providers the
+/// catalog lists keys for (GitHub, GitLab, Google, Cognito, ...) are judged: the claim must
+/// be one of the generic OIDC claims or one the catalog lists for that provider. Other
+/// issuers (`oidc.example.com`) are unknown to us and pass.
+fn oidc_claim(key: &Spanned<String>, prefix: &str, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    let claim = key.node.get(prefix.len() + 1..).unwrap_or("");
+    if OIDC_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim)) {
+        return;
+    }
+    let head = format!("{}:", prefix.to_ascii_lowercase());
+    let listed: Vec<&str> = catalog
+        .keys()
+        .filter(|k| k.name().to_ascii_lowercase().starts_with(&head))
+        .filter_map(|k| k.name().get(head.len()..))
+        .collect();
+    if listed.is_empty() {
+        return;
+    }
+    let mut d = Diagnostic::new(
+        Code::E0343,
+        key.span,
+        format!("`{claim}` is not a condition key of the identity provider `{prefix}`"),
+    );
+    let candidates = OIDC_CLAIMS.iter().copied().chain(listed.iter().copied());
+    match crate::resolve::suggest::did_you_mean(claim, candidates) {
+        Some(s) => {
+            d = d.with_help(format!("did you mean `{prefix}:{s}`?"));
+            d = replace_fix(d, key, format!("{prefix}:{s}"));
+        }
+        None => {
+            let mut all: Vec<&str> = OIDC_CLAIMS.to_vec();
+            all.extend(listed);
+            all.sort_unstable();
+            all.dedup();
+            d = d.with_help(format!(
+                "AWS passes these claims as keys: {}",
+                all.iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    out.push(d);
 }
 
 fn names(actions: &[Action<'_>], limit: usize) -> String {

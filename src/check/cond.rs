@@ -106,6 +106,48 @@ fn fitting_ops(s: ScalarType) -> &'static str {
     }
 }
 
+/// Keys whose values are region codes.
+const REGION_KEYS: [&str; 2] = ["aws:RequestedRegion", "ec2:Region"];
+
+/// A region code's shape: `AREA[-PART]-DIRECTION-N` (`us-east-1`, `us-gov-west-1`,
+/// `us-isob-east-1`, `eusc-de-east-1`, `cn-northwest-1`).
+fn is_region_name(text: &str) -> bool {
+    const DIRECTIONS: [&str; 9] = [
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+    ];
+    let parts: Vec<&str> = text.split('-').collect();
+    let word = |p: &str| (2..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase());
+    let (area, middle, direction, number) = match parts.as_slice() {
+        [a, d, n] => (*a, None, *d, *n),
+        [a, m, d, n] => (*a, Some(*m), *d, *n),
+        _ => return false,
+    };
+    word(area)
+        && middle.is_none_or(word)
+        && DIRECTIONS.contains(&direction)
+        && (1..=2).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The E0321 help line for an IP literal compared with a key of another type.
+fn ip_help(s: ScalarType) -> String {
+    match s {
+        ScalarType::String | ScalarType::Arn => format!(
+            "IP tests need an `IpAddress` key such as `aws:SourceIp`; for a `{}` key write the value in quotes",
+            scalar_name(s)
+        ),
+        _ => "IP tests need an `IpAddress` key such as `aws:SourceIp`".to_string(),
+    }
+}
+
 /// The scalar type a literal suggests, for keys the catalog does not know.
 fn scalar_of_value(v: &Val) -> ScalarType {
     match v {
@@ -316,13 +358,8 @@ impl Checker<'_, '_> {
                 }
                 let mut operator = Operator::plain(BaseOperator::Bool);
                 if key.if_exists.is_some() {
+                    // `?` is the author saying "or absent"; nothing to warn about.
                     operator = operator.if_exists();
-                    self.warn_absent_allow(
-                        walk,
-                        positive,
-                        &key.name,
-                        "`?` makes the test hold when the key is absent",
-                    );
                 }
                 Some(CondExpr::Atom(Atom {
                     operator,
@@ -375,6 +412,86 @@ impl Checker<'_, '_> {
                     key.node
                 )),
         );
+    }
+
+    /// Keys the catalog documents as present on every request (`aws:SecureTransport`):
+    /// the absent-key warnings have nothing to say about them.
+    fn always_present(&self, key: &str) -> bool {
+        self.catalog
+            .key(key)
+            .is_some_and(|k| k.description().starts_with("Always present"))
+    }
+
+    /// When a key is absent, for the W0332 help line: the catalog's availability note
+    /// where it has one.
+    fn absent_when(&self, key: &str) -> String {
+        let doc = self.catalog.key(key).map(|k| k.description()).unwrap_or("");
+        if key.eq_ignore_ascii_case("aws:MultiFactorAuthPresent") {
+            format!("requests signed with long-term access keys carry no `{key}`")
+        } else if doc.starts_with("Only") || doc.starts_with("Present") {
+            let mut chars = doc.trim_end_matches('.').chars();
+            let doc: String = chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or_default();
+            format!("`{key}` is not on every request ({doc})")
+        } else {
+            format!("`Bool` is false on requests without `{key}`")
+        }
+    }
+
+    /// `==`/`!=`/`in`/`not in` on a `String` key compare literally (`StringEquals`): a `*`
+    /// or `?` in the value is then a character, not a wildcard, which is rarely meant.
+    fn warn_literal_wildcard(
+        &mut self,
+        op: &Spanned<CompareOp>,
+        texts: &[Spanned<String>],
+        key: &str,
+    ) {
+        let Some(v) = texts.iter().find(|t| types::has_wildcard(&t.node)) else {
+            return;
+        };
+        let like = match op.node {
+            CompareOp::Ne | CompareOp::NotIn => "not like",
+            _ => "like",
+        };
+        self.err(
+            Diagnostic::new(
+                Code::W0334,
+                v.span,
+                format!(
+                    "`{}` compares `{key}` literally: `*` and `?` here are not wildcards",
+                    op.node.as_str()
+                ),
+            )
+            .with_label(op.span, "an exact comparison (`StringEquals`)")
+            .with_help(format!(
+                "write `{like}` to match patterns (it takes a list too); in a pattern `${{*}}` and `${{?}}` stand for the characters themselves"
+            )),
+        );
+    }
+
+    /// A region lock with a misspelt region (`eu-wset-1`) or an availability zone
+    /// (`eu-west-1a`) silently denies or allows the wrong thing.
+    fn warn_region_names(&mut self, texts: &[Spanned<String>], key: &str) {
+        for v in texts {
+            if types::has_wildcard(&v.node)
+                || has_policy_variable(&v.node)
+                || is_region_name(&v.node)
+            {
+                continue;
+            }
+            self.err(
+                Diagnostic::new(
+                    Code::W0335,
+                    v.span,
+                    format!("`{}` is not an AWS region name", v.node),
+                )
+                .with_help(format!(
+                    "`{key}` holds a region code like `eu-west-1` or `us-gov-west-1` (not an availability zone like `eu-west-1a`)"
+                )),
+            );
+        }
     }
 
     fn warn_absent_allow(&mut self, walk: &Walk, positive: bool, key: &Spanned<String>, why: &str) {
@@ -447,12 +564,30 @@ impl Checker<'_, '_> {
                     Val::Ip(_) | Val::Cidr(_) | Val::Sym(Ty::Ip | Ty::Cidr)
                 )
             });
-        let ip_test = ip_values && scalar != ScalarType::IpAddress;
-        let selected = if ip_test {
-            None
-        } else {
-            select(scalar, op.node)
-        };
+        if ip_values && scalar != ScalarType::IpAddress {
+            // An IP literal against a non-IP key: the literal is what is wrong, not the
+            // operator (`aws:SourceVpce == cidr"10.0.0.0/8"`).
+            for v in &values {
+                self.err(
+                    Diagnostic::new(
+                        Code::E0321,
+                        v.span,
+                        format!(
+                            "`{}` is a `{}` key, but this is an IP address or range",
+                            key.name.node,
+                            scalar_name(scalar)
+                        ),
+                    )
+                    .with_label(
+                        key.name.span,
+                        format!("this key is a `{}`", scalar_name(scalar)),
+                    )
+                    .with_help(ip_help(scalar)),
+                );
+            }
+            return None;
+        }
+        let selected = select(scalar, op.node);
         let Some((base, negate)) = selected else {
             self.err(
                 Diagnostic::new(
@@ -597,35 +732,47 @@ impl Checker<'_, '_> {
             CompareOp::Ne | CompareOp::NotLike | CompareOp::NotIn
         );
         if quantifier.is_none() {
-            if negated_op {
+            if negated_op && key.if_exists.is_none() {
                 self.warn_absent_allow(
                     walk,
                     positive,
                     &key.name,
                     "a negated comparison is true when the key is missing",
                 );
-            } else if key.if_exists.is_some() {
-                self.warn_absent_allow(
-                    walk,
-                    positive,
-                    &key.name,
-                    "`if exists` makes the test hold when the key is absent",
-                );
             }
+            // An explicit `?` / `if exists` already says "or absent": no warning.
             if walk.effect == Some(Effect::Deny)
                 && positive
                 && base == BaseOperator::Bool
                 && !negate
                 && key.if_exists.is_none()
                 && texts.iter().all(|t| t.node == "false")
+                && !self.always_present(&key.name.node)
             {
+                let when = self.absent_when(&key.name.node);
                 self.err(
-                    Diagnostic::new(Code::W0332, span, format!("this deny does not fire when `{}` is absent", key.name.node))
-                        .with_help(format!(
-                            "requests signed with long-term access keys carry no `{0}`; write `not {0}` to deny them too",
-                            key.name.node
-                        )),
+                    Diagnostic::new(
+                        Code::W0332,
+                        span,
+                        format!("this deny does not fire when `{}` is absent", key.name.node),
+                    )
+                    .with_help(format!(
+                        "{when}; write `not {0}` to deny those requests too",
+                        key.name.node
+                    )),
                 );
+            }
+            if matches!(
+                base,
+                BaseOperator::StringEquals | BaseOperator::StringNotEquals
+            ) {
+                self.warn_literal_wildcard(op, &texts, &key.name.node);
+                if REGION_KEYS
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(&key.name.node))
+                {
+                    self.warn_region_names(&texts, &key.name.node);
+                }
             }
         }
         let atom = CondExpr::Atom(Atom {
@@ -639,5 +786,37 @@ impl Checker<'_, '_> {
         } else {
             atom
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_region_name;
+
+    #[test]
+    fn region_names() {
+        for r in [
+            "us-east-1",
+            "eu-central-2",
+            "ap-southeast-5",
+            "cn-northwest-1",
+            "us-gov-west-1",
+            "us-isob-east-1",
+            "eusc-de-east-1",
+            "il-central-1",
+        ] {
+            assert!(is_region_name(r), "{r}");
+        }
+        for r in [
+            "eu-wset-1",
+            "eu-west1",
+            "eu-west-1a",
+            "euwest-1",
+            "EU-WEST-1",
+            "global",
+            "",
+        ] {
+            assert!(!is_region_name(r), "{r}");
+        }
     }
 }

@@ -213,10 +213,17 @@ impl<'a, 'r> Checker<'a, 'r> {
                 span,
                 format!("expected `{expected}`, found `{found}`"),
             ),
-            Mismatch::Content { expected, why } => Diagnostic::new(
+            Mismatch::Content {
+                expected,
+                why,
+                text,
+            } => Diagnostic::new(
                 Code::E0302,
                 span,
-                format!("this is not a valid `{expected}`"),
+                match text {
+                    Some(t) => format!("`{t}` is not a valid `{expected}`"),
+                    None => format!("this is not a valid `{expected}`"),
+                },
             )
             .with_help(why),
         };
@@ -349,7 +356,7 @@ impl<'a, 'r> Checker<'a, 'r> {
             ast::LiteralTag::Date => (
                 types::is_date(text),
                 Val::Date(text.into()),
-                "an ISO 8601 date like `2026-01-01T00:00:00Z`",
+                "a valid ISO 8601 date like `2026-01-01T00:00:00Z` (a day that exists)",
             ),
         };
         if ok {
@@ -423,6 +430,17 @@ impl<'a, 'r> Checker<'a, 'r> {
             self.err(
                 Diagnostic::new(Code::E0319, span, format!("`{text}` is not an ARN"))
                     .with_help("an ARN is `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` (six parts separated by `:`)"),
+            );
+            return None;
+        }
+        if let Some(account) = bad_arn_account(&text) {
+            self.err(
+                Diagnostic::new(
+                    Code::E0319,
+                    span,
+                    format!("the account `{account}` in `{text}` is not a 12-digit account id"),
+                )
+                .with_help("the fifth part of an ARN is a 12-digit account id (no dashes), `*`, or empty (S3 buckets, public AMIs); AWS-managed policies use `aws`"),
             );
             return None;
         }
@@ -927,9 +945,66 @@ fn arn_shape_ok(text: &str) -> bool {
         && parts.next().is_some_and(|p| !p.is_empty())
 }
 
+/// The account part of an ARN when it cannot be one: not empty, `aws` (managed policies),
+/// `cloudfront` (origin access identities), 12 digits, or a pattern or policy variable that may stand for them.
+fn bad_arn_account(text: &str) -> Option<&str> {
+    let account = text.split(':').nth(4)?;
+    if account.is_empty()
+        || account == "aws"
+        || account == "cloudfront"
+        || types::is_account_id(account)
+        || types::has_policy_variable(account)
+    {
+        return None;
+    }
+    if types::has_wildcard(account) {
+        // `*`, `1111????3333`: fine when it can still be 12 digits.
+        let fixed = account.chars().filter(|&c| c != '*').count();
+        let digits_only = account
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '*' || c == '?');
+        let fits = if account.contains('*') {
+            fixed <= 12
+        } else {
+            fixed == 12
+        };
+        return (!(digits_only && fits)).then_some(account);
+    }
+    Some(account)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arn_accounts() {
+        assert_eq!(bad_arn_account("arn:aws:s3:::b/*"), None);
+        assert_eq!(
+            bad_arn_account("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            None
+        );
+        assert_eq!(bad_arn_account("arn:aws:iam::*:role/x"), None);
+        assert_eq!(bad_arn_account("arn:aws:iam::1111222233??:role/x"), None);
+        assert_eq!(
+            bad_arn_account("arn:aws:iam::${aws:PrincipalAccount}:role/x"),
+            None
+        );
+        assert_eq!(bad_arn_account("arn:aws:ec2:eu-west-1::image/ami-1"), None);
+        assert_eq!(
+            bad_arn_account("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1"),
+            None
+        );
+        assert_eq!(
+            bad_arn_account("arn:aws:ec2:eu-west-1:12345:instance/*"),
+            Some("12345")
+        );
+        assert_eq!(
+            bad_arn_account("arn:aws:iam::1111-2222-3333:role/x"),
+            Some("1111-2222-3333")
+        );
+        assert_eq!(bad_arn_account("arn:aws:iam::111?:role/x"), Some("111?"));
+    }
 
     #[test]
     fn arn_shapes() {

@@ -293,6 +293,20 @@ impl Checker<'_, '_> {
                         span,
                     }) => out.push(Spanned::new(pv, span)),
                     Ok(SVal { val, span }) => match val.text() {
+                        Some(t)
+                            if matches!(p.kind, ast::PrincipalKind::Service(_))
+                                && !is_service_principal(&t) =>
+                        {
+                            self.err(
+                                Diagnostic::new(
+                                    Code::E0302,
+                                    span,
+                                    format!("`{t}` is not an AWS service principal"),
+                                )
+                                .with_help("a service principal is the service's DNS name, like `ec2.amazonaws.com`; name accounts with `account(...)` and roles or users by their ARN"),
+                            );
+                            ok = false;
+                        }
                         Some(t) => out.push(Spanned::new(wrap(t), span)),
                         None => ok = false,
                     },
@@ -331,6 +345,25 @@ impl Checker<'_, '_> {
     }
 }
 
+/// A service principal as AWS names them: a DNS name under `amazonaws.com`
+/// (`.cn` in China), or `amazon.com` for a few older ones (`alexa-appkit.amazon.com`).
+/// Policy variables are left to IAM.
+fn is_service_principal(text: &str) -> bool {
+    if text.contains("${") {
+        return true;
+    }
+    let Some(name) = ["amazonaws.com", "amazonaws.com.cn", "amazon.com"]
+        .iter()
+        .find_map(|d| text.strip_suffix(d).and_then(|h| h.strip_suffix('.')))
+    else {
+        return false;
+    };
+    !name.is_empty()
+        && name.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
 fn texts(vals: Vec<SVal>) -> Vec<Spanned<String>> {
     vals.into_iter()
         .filter_map(|v| v.val.text().map(|t| Spanned::new(t, v.span)))
@@ -343,5 +376,23 @@ pub(super) fn article(word: &str) -> &'static str {
         "an"
     } else {
         "a"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_service_principal;
+
+    #[test]
+    fn service_principals() {
+        assert!(is_service_principal("ec2.amazonaws.com"));
+        assert!(is_service_principal("delivery.logs.amazonaws.com"));
+        assert!(is_service_principal("ec2.amazonaws.com.cn"));
+        assert!(is_service_principal("alexa-appkit.amazon.com"));
+        assert!(!is_service_principal("ec2.amazonaw.com"));
+        assert!(!is_service_principal("ec2"));
+        assert!(!is_service_principal("amazonaws.com"));
+        assert!(!is_service_principal("arn:aws:iam::111122223333:root"));
+        assert!(!is_service_principal("ec2.amazonaws.com/x"));
     }
 }

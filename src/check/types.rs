@@ -266,7 +266,12 @@ pub enum Mismatch {
     /// Wrong kind of value altogether.
     Type { expected: Ty, found: String },
     /// Right kind, bad content (an account id of 11 digits, a wildcard where none may be).
-    Content { expected: Ty, why: String },
+    Content {
+        expected: Ty,
+        why: String,
+        /// The value's text, when it has one (for the message).
+        text: Option<String>,
+    },
 }
 
 /// Checks `v` against `ty`, refining it (see the module docs).
@@ -286,6 +291,7 @@ pub fn conform(v: &SVal, ty: &Ty) -> Result<SVal, (Span, Mismatch)> {
             Mismatch::Content {
                 expected: ty.clone(),
                 why: why.to_string(),
+                text: v.val.text(),
             },
         ))
     };
@@ -391,9 +397,22 @@ pub fn is_date(text: &str) -> bool {
     {
         return false;
     }
-    let month = (b[5] - b'0') * 10 + (b[6] - b'0');
-    let day = (b[8] - b'0') * 10 + (b[9] - b'0');
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)
+            .unwrap_or_default()
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
+    };
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    if !(1..=days).contains(&day) {
         return false;
     }
     let rest = &text[10..];
@@ -485,6 +504,18 @@ mod tests {
                 .as_str()
         ));
         assert!(!has_wildcard("${*}"));
+    }
+
+    #[test]
+    fn dates_exist_in_the_calendar() {
+        assert!(is_date("2024-02-29T00:00:00Z"));
+        assert!(is_date("2000-02-29"));
+        assert!(!is_date("2026-02-29T00:00:00Z"));
+        assert!(!is_date("1900-02-29"));
+        assert!(!is_date("2026-04-31"));
+        assert!(!is_date("2026-02-30T00:00:00Z"));
+        assert!(is_date("2026-12-31T23:59:59Z"));
+        assert!(!is_date("2026-13-01"));
     }
 
     #[test]

@@ -159,6 +159,8 @@ codes! {
     W0331 => Types, Warning, "test in an allow holds when the key is absent";
     W0332 => Types, Warning, "deny on `== false` never fires when the key is absent";
     W0333 => Types, Warning, "set quantifier on a single-valued condition key";
+    W0334 => Types, Warning, "wildcard in an exact string comparison";
+    W0335 => Types, Warning, "value is not an AWS region name";
 
     // ---- E03xx: catalog, E0340-E0399 (owned by the catalog work) ---------------------------
     E0340 => Types, Error, "unknown service";

@@ -489,6 +489,16 @@ fn malformed_catalog() {
     corpus_matches("catalog");
 }
 
+/// Programs written the way platform and security engineers write them (S3 data lakes, EC2
+/// operators, KMS/DynamoDB/Lambda services, OIDC/SAML trust, SCP guardrails, RCP data
+/// perimeters): every one checks with no diagnostic at all, warnings included.
+#[test]
+fn realistic_programs_check_clean() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/valid/realistic");
+    assert!(files_in(&dir, "iamc").len() >= 8);
+    corpus_matches("realistic");
+}
+
 #[test]
 fn front_corpus_is_large_enough() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed");

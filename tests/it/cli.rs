@@ -223,3 +223,24 @@ fn bad_toml_is_located_and_exits_1() {
     assert_eq!(v["diagnostics"][0]["span"]["file"], "iamc.toml");
     assert_eq!(v["diagnostics"][0]["span"]["start_pos"]["line"], 2);
 }
+
+/// `iamc expand '*' | head -1`: the reader goes away early; iamc ends quietly, no panic.
+#[test]
+fn a_closed_stdout_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"))
+        .args(["expand", "*"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).unwrap();
+    assert!(first.contains(':'), "{first}");
+    // The reader is dropped here, closing the pipe while iamc still writes 20,000 lines.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

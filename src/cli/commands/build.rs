@@ -122,7 +122,7 @@ fn run(args: &SourceArgs, out: Option<Option<&Path>>, minify: bool) -> Exit {
             if let (Some(e), Some(obj)) = (&io_error, doc.as_object_mut()) {
                 obj.insert("error".into(), serde_json::Value::String(e.clone()));
             }
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Text => {
             if !compilation.diagnostics.is_empty() {
@@ -155,13 +155,15 @@ fn run(args: &SourceArgs, out: Option<Option<&Path>>, minify: bool) -> Exit {
                     } else {
                         w.name.clone()
                     };
-                    println!(
+                    outln!(
                         "{verb} {shown} ({}, {} of {} characters)",
-                        w.kind, w.size, w.budget
+                        w.kind,
+                        w.size,
+                        w.budget
                     );
                 }
                 if written.is_empty() {
-                    println!("no documents declared");
+                    outln!("no documents declared");
                 }
             }
         }
@@ -183,7 +185,7 @@ fn report(format: Format, sources: &Sources, diags: &[Diagnostic], outputs: &[se
     match format {
         Format::Json => {
             let doc = serde_json::json!({ "diagnostics": render::to_json(diags, sources), "outputs": outputs });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Text => eprint!("{}", render::to_text(diags, sources, stderr_is_terminal())),
     }

@@ -69,7 +69,7 @@ pub fn run(command: CatalogCommand) -> Exit {
 }
 
 fn print_json(v: &Value) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    outln!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
 // ---- show ---------------------------------------------------------------------------------
@@ -157,9 +157,9 @@ fn print_text(v: &Value) {
             continue;
         }
         match val {
-            Value::Array(items) if items.is_empty() => println!("{k}: (none)"),
+            Value::Array(items) if items.is_empty() => outln!("{k}: (none)"),
             Value::Array(items) => {
-                println!("{k}:");
+                outln!("{k}:");
                 for item in items {
                     match item {
                         Value::Object(o) => {
@@ -167,13 +167,13 @@ fn print_text(v: &Value) {
                                 .iter()
                                 .map(|(k, v)| format!("{k}={}", scalar(v)))
                                 .collect();
-                            println!("  - {}", parts.join("  "));
+                            outln!("  - {}", parts.join("  "));
                         }
-                        other => println!("  - {}", scalar(other)),
+                        other => outln!("  - {}", scalar(other)),
                     }
                 }
             }
-            other => println!("{k}: {}", scalar(other)),
+            other => outln!("{k}: {}", scalar(other)),
         }
     }
 }
@@ -216,10 +216,10 @@ fn search(cat: &Catalog, text: &str, format: Format) -> Exit {
         })),
         Format::Text => {
             for s in &services {
-                println!("service  {}  {}", s.prefix(), s.display_name());
+                outln!("service  {}  {}", s.prefix(), s.display_name());
             }
             for a in &actions {
-                println!(
+                outln!(
                     "action   {}  ({})",
                     a.full_name(),
                     a.access_level().as_str()
@@ -227,7 +227,7 @@ fn search(cat: &Catalog, text: &str, format: Format) -> Exit {
             }
             for k in &keys {
                 let types: Vec<String> = k.types().iter().map(ToString::to_string).collect();
-                println!("key      {}  {}", k.name(), types.join(", "));
+                outln!("key      {}  {}", k.name(), types.join(", "));
             }
         }
     }
@@ -263,17 +263,18 @@ fn stats(cat: &Catalog, format: Format) -> Exit {
             print_json(&v);
         }
         Format::Text => {
-            println!("catalog: {} ({source}, {date})", cat.origin());
-            println!("services: {}", st.services);
-            println!("actions: {}", st.actions);
+            outln!("catalog: {} ({source}, {date})", cat.origin());
+            outln!("services: {}", st.services);
+            outln!("actions: {}", st.actions);
             for (l, n) in &st.access_levels {
-                println!("  {l}: {n}");
+                outln!("  {l}: {n}");
             }
-            println!(
+            outln!(
                 "resource types: {} ({} ARN formats)",
-                st.resource_types, st.arn_formats
+                st.resource_types,
+                st.arn_formats
             );
-            println!(
+            outln!(
                 "service condition key entries: {} ({} service-specific, {} aws:; {} in active services, naming {} service-specific keys)",
                 st.service_key_entries,
                 st.service_specific_key_entries,
@@ -281,14 +282,16 @@ fn stats(cat: &Catalog, format: Format) -> Exit {
                 st.active_service_key_entries,
                 st.service_specific_keys
             );
-            println!("global and cross-service keys: {}", st.global_keys);
-            println!("distinct condition keys: {}", st.distinct_keys);
-            println!(
+            outln!("global and cross-service keys: {}", st.global_keys);
+            outln!("distinct condition keys: {}", st.distinct_keys);
+            outln!(
                 "retired: {} services, {} actions, {} resource types",
-                st.retired_services, st.retired_actions, st.retired_resource_types
+                st.retired_services,
+                st.retired_actions,
+                st.retired_resource_types
             );
             if !notice.is_empty() {
-                println!("{notice}");
+                outln!("{notice}");
             }
         }
     }
@@ -311,7 +314,7 @@ pub fn expand(pattern: &str, format: Format) -> Exit {
         })),
         Format::Text => {
             for a in &actions {
-                println!("{}", a.full_name());
+                outln!("{}", a.full_name());
             }
         }
     }

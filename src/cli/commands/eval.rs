@@ -56,8 +56,8 @@ pub fn run(scenario: &Path, batch: bool, format: Format) -> Exit {
         Ok(s) => {
             let d = s.decide();
             match format {
-                Format::Json => println!("{}", scenario::decision_json(&s.policies, &d)),
-                Format::Text => print!("{}", scenario::decision_text(&s.policies, &d)),
+                Format::Json => outln!("{}", scenario::decision_json(&s.policies, &d)),
+                Format::Text => out!("{}", scenario::decision_text(&s.policies, &d)),
             }
             Exit::Ok
         }

@@ -7,9 +7,9 @@ use crate::diagnostics::Code;
 pub fn run(code: &str) -> Exit {
     match Code::parse(code) {
         Some(c) => {
-            print!("{}", c.explanation());
+            out!("{}", c.explanation());
             if !c.explanation().ends_with('\n') {
-                println!();
+                outln!();
             }
             Exit::Ok
         }

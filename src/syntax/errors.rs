@@ -305,7 +305,7 @@ pub fn from_pest(
                     expected.push(w);
                 }
             }
-            let help = help_for(&expected, tok);
+            let help = help_for(&expected, tok).or_else(|| help_in_context(text, start, tok));
             (
                 SyntaxError::Unexpected {
                     expected,
@@ -340,4 +340,83 @@ fn help_for(expected: &[&'static str], tok: &str) -> Option<String> {
         );
     }
     None
+}
+
+/// Hints that need the text around the token: a key compared with another key, and a
+/// number written in exponent form.
+fn help_in_context(text: &str, start: usize, tok: &str) -> Option<String> {
+    key_compared_with_key(text, start, tok).or_else(|| exponent_number(text, start, tok))
+}
+
+/// Characters a condition key is written with (see `key_name` in the grammar).
+fn is_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | ':' | '@' | '+' | '-')
+}
+
+/// `aws:PrincipalTag/team == aws:ResourceTag/team`: the right side parses as an action up to
+/// the `/`. The hint names the whole key, written as a policy variable.
+fn key_compared_with_key(text: &str, start: usize, tok: &str) -> Option<String> {
+    if tok != "/" {
+        return None;
+    }
+    let before = text.get(..start)?;
+    let key_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !is_key_char(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let after = text.get(start..)?;
+    let key_end = start + after.find(|c: char| !is_key_char(c)).unwrap_or(after.len());
+    let key = text.get(key_start..key_end)?;
+    let lead = text.get(..key_start)?.trim_end();
+    let last_word = lead.rsplit(char::is_whitespace).next().unwrap_or("");
+    let after_operator = lead.ends_with(['=', '<', '>']) || matches!(last_word, "like" | "in");
+    let (prefix, name) = key.split_once(':')?;
+    let looks_like_key = !prefix.is_empty() && !name.is_empty() && !prefix.contains('/');
+    if !(after_operator && looks_like_key) {
+        return None;
+    }
+    Some(format!(
+        "a condition compares a key with a value; to compare with another key, write it as a policy variable: `\"${{{key}}}\"`"
+    ))
+}
+
+/// `1e3`: the number parses up to the `e`. The hint gives the decimal form when it is short.
+fn exponent_number(text: &str, start: usize, tok: &str) -> Option<String> {
+    let mut chars = tok.chars();
+    if !matches!(chars.next(), Some('e' | 'E')) || !chars.all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let before = text.get(..start)?;
+    let mantissa_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let mantissa = before.get(mantissa_start..)?;
+    let glued = before
+        .get(..mantissa_start)?
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    if glued || !mantissa.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let example =
+        decimal_form(mantissa, tok.get(1..).unwrap_or("")).unwrap_or_else(|| "1000".to_string());
+    Some(format!(
+        "numbers are written in decimal, without an exponent: `{example}`"
+    ))
+}
+
+/// `mantissa` times ten to `exponent` in decimal digits, for a whole mantissa and a short result.
+fn decimal_form(mantissa: &str, exponent: &str) -> Option<String> {
+    if exponent.is_empty() || !mantissa.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let zeros: usize = exponent.parse().ok()?;
+    if zeros + mantissa.len() > 20 {
+        return None;
+    }
+    Some(format!("{mantissa}{}", "0".repeat(zeros)))
 }

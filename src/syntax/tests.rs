@@ -577,3 +577,40 @@ fn keys_reject_half_policy_variables() {
         );
     }
 }
+
+/// The help lines of the diagnostics for `text`.
+fn helps(text: &str) -> Vec<String> {
+    let (_, d) = parse(FileId(0), text);
+    d.into_iter().filter_map(|d| d.help).collect()
+}
+
+#[test]
+fn key_compared_with_key_suggests_a_policy_variable() {
+    let h = helps("policy P { allow * on * when aws:PrincipalTag/team == aws:ResourceTag/team }");
+    assert_eq!(
+        h,
+        ["a condition compares a key with a value; to compare with another key, write it as a policy variable: `\"${aws:ResourceTag/team}\"`"]
+    );
+    let h = helps(
+        "policy P { allow * on * when aws:PrincipalTag/team like s3:ExistingObjectTag/team }",
+    );
+    assert!(h[0].contains("`\"${s3:ExistingObjectTag/team}\"`"), "{h:?}");
+    // A `/` that does not follow an operator gets no such hint.
+    let h = helps("policy P { allow * on * when aws:SourceVpce == \"x\" / }");
+    assert!(h.iter().all(|h| !h.contains("policy variable")), "{h:?}");
+}
+
+#[test]
+fn exponent_numbers_suggest_decimal() {
+    let h = helps("const n = 1e3");
+    assert_eq!(
+        h,
+        ["numbers are written in decimal, without an exponent: `1000`"]
+    );
+    assert!(helps("const n = 25E2")[0].ends_with("`2500`"));
+    // A fraction or a negative exponent falls back to a plain example.
+    assert!(helps("const n = 1.5e3")[0].ends_with("`1000`"));
+    // A name that merely contains digits and `e` is not a number.
+    let h = helps("const n = [x1 e3]");
+    assert!(h.iter().all(|h| !h.contains("decimal")), "{h:?}");
+}

@@ -321,22 +321,8 @@ impl<'d> Lowerer<'d> {
             match c.as_rule() {
                 Rule::path => template = Some(self.path(&c)),
                 Rule::named_arg => {
-                    let aspan = self.span(&c);
-                    let mut name = None;
-                    let mut value = None;
-                    for a in c.into_inner() {
-                        match a.as_rule() {
-                            Rule::label => name = Some(self.ident(&a)),
-                            Rule::expr => value = Some(self.expr(a, 0)?),
-                            _ => {}
-                        }
-                    }
-                    if let (Some(name), Some(value)) = (name, value) {
-                        args.push(NamedArg {
-                            name,
-                            value,
-                            span: aspan,
-                        });
+                    if let Some((name, value, span)) = self.labelled(c)? {
+                        args.push(NamedArg { name, value, span });
                     }
                 }
                 _ => {}
@@ -350,6 +336,55 @@ impl<'d> Lowerer<'d> {
             args,
             span,
         })
+    }
+
+    /// A `named_arg` or `field` pair, `label: expr`: its name, value and span.
+    fn labelled(&mut self, p: P) -> R<Option<(Ident, Expr, Span)>> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut value = None;
+        for a in p.into_inner() {
+            match a.as_rule() {
+                Rule::label => name = Some(self.ident(&a)),
+                Rule::expr => value = Some(self.expr(a, 0)?),
+                _ => {}
+            }
+        }
+        Ok(name.zip(value).map(|(name, value)| (name, value, span)))
+    }
+
+    /// Keeps the first `on`/`from` clause of a rule in `slot`; reports any later one.
+    fn first_clause<T>(
+        &mut self,
+        slot: &mut Option<Clause<T>>,
+        clause: Clause<T>,
+        keyword: &'static str,
+        span: Span,
+    ) {
+        match slot {
+            Some(first) => {
+                let d = errors::diagnostic(SyntaxError::DuplicateClause(keyword), span)
+                    .with_label(first.span, format!("first `{keyword}` clause here"));
+                self.diags.push(d);
+            }
+            None => *slot = Some(clause),
+        }
+    }
+
+    /// The resource clause inside an `on_clause` pair.
+    fn on_clause(&mut self, p: P) -> R<Option<Clause<Expr>>> {
+        match p.into_inner().find(|x| x.as_rule() == Rule::res_clause) {
+            Some(x) => self.clause(x).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The condition inside a `when_clause` pair.
+    fn when_clause(&mut self, p: P) -> R<Option<Cond>> {
+        match p.into_inner().find(|x| x.as_rule() == Rule::cond) {
+            Some(x) => self.cond(x, 0).map(Some),
+            None => Ok(None),
+        }
     }
 
     fn rule(&mut self, p: P) -> R<Rule_> {
@@ -378,36 +413,17 @@ impl<'d> Lowerer<'d> {
                 Rule::clause => actions = Some(self.clause(c)?),
                 Rule::on_clause => {
                     let cspan = self.span(&c);
-                    let clause = match c.into_inner().find(|x| x.as_rule() == Rule::res_clause) {
-                        Some(x) => self.clause(x)?,
-                        None => return Err(fatal(SyntaxError::Internal, cspan)),
+                    let Some(clause) = self.on_clause(c)? else {
+                        return Err(fatal(SyntaxError::Internal, cspan));
                     };
-                    match &resources {
-                        Some(first) => {
-                            let d = errors::diagnostic(SyntaxError::DuplicateClause("on"), cspan)
-                                .with_label(first.span, "first `on` clause here");
-                            self.diags.push(d);
-                        }
-                        None => resources = Some(clause),
-                    }
+                    self.first_clause(&mut resources, clause, "on", cspan);
                 }
                 Rule::from_clause => {
                     let cspan = self.span(&c);
                     let clause = self.principal_clause(c)?;
-                    match &principals {
-                        Some(first) => {
-                            let d = errors::diagnostic(SyntaxError::DuplicateClause("from"), cspan)
-                                .with_label(first.span, "first `from` clause here");
-                            self.diags.push(d);
-                        }
-                        None => principals = Some(clause),
-                    }
+                    self.first_clause(&mut principals, clause, "from", cspan);
                 }
-                Rule::when_clause => {
-                    if let Some(x) = c.into_inner().find(|x| x.as_rule() == Rule::cond) {
-                        condition = Some(self.cond(x, 0)?);
-                    }
-                }
+                Rule::when_clause => condition = self.when_clause(c)?,
                 _ => {}
             }
         }
@@ -508,22 +524,8 @@ impl<'d> Lowerer<'d> {
             match c.as_rule() {
                 Rule::ident => name = Some(self.ident(&c)),
                 Rule::field => {
-                    let fspan = self.span(&c);
-                    let mut fname = None;
-                    let mut value = None;
-                    for a in c.into_inner() {
-                        match a.as_rule() {
-                            Rule::label => fname = Some(self.ident(&a)),
-                            Rule::expr => value = Some(self.expr(a, 0)?),
-                            _ => {}
-                        }
-                    }
-                    if let (Some(name), Some(value)) = (fname, value) {
-                        fields.push(Field {
-                            name,
-                            value,
-                            span: fspan,
-                        });
+                    if let Some((name, value, span)) = self.labelled(c)? {
+                        fields.push(Field { name, value, span });
                     }
                 }
                 _ => {}
@@ -603,16 +605,8 @@ impl<'d> Lowerer<'d> {
                     verdict = Some(Spanned::new(v, self.span(&c)));
                 }
                 Rule::clause => actions = Some(self.clause(c)?),
-                Rule::on_clause => {
-                    if let Some(x) = c.into_inner().find(|x| x.as_rule() == Rule::res_clause) {
-                        resources = Some(self.clause(x)?);
-                    }
-                }
-                Rule::when_clause => {
-                    if let Some(x) = c.into_inner().find(|x| x.as_rule() == Rule::cond) {
-                        condition = Some(self.cond(x, 0)?);
-                    }
-                }
+                Rule::on_clause => resources = self.on_clause(c)?,
+                Rule::when_clause => condition = self.when_clause(c)?,
                 Rule::except_clause => {
                     let mut items = Vec::new();
                     let mut start = None;
@@ -742,34 +736,12 @@ impl<'d> Lowerer<'d> {
                 CondKind::Exists(self.key(k))
             }
             Rule::cond_quant => {
-                let mut quantifier = None;
-                let mut key = None;
-                let mut op = None;
-                let mut value = None;
-                let mut if_exists = None;
-                for c in p.into_inner() {
-                    match c.as_rule() {
-                        Rule::quantifier => {
-                            let q = if c.as_str().starts_with("all") {
-                                Quantifier::All
-                            } else {
-                                Quantifier::Any
-                            };
-                            quantifier = Some(Spanned::new(q, self.span(&c)));
-                        }
-                        Rule::key => key = Some(self.key(c)),
-                        Rule::cmp_op => op = Some(self.cmp_op(c)),
-                        Rule::expr => value = Some(self.expr(c, depth)?),
-                        Rule::if_exists => if_exists = Some(self.span(&c)),
-                        _ => {}
-                    }
-                }
-                let (Some(quantifier), Some(mut key), Some(op), Some(value)) =
-                    (quantifier, key, op, value)
+                let parts = self.comparison(p, depth)?;
+                let (Some(quantifier), Some(key), Some(op), Some(value)) =
+                    (parts.quantifier, parts.key, parts.op, parts.value)
                 else {
                     return Err(fatal(SyntaxError::Internal, span));
                 };
-                key.if_exists = key.if_exists.or(if_exists);
                 CondKind::Quantified {
                     quantifier,
                     key,
@@ -778,24 +750,11 @@ impl<'d> Lowerer<'d> {
                 }
             }
             Rule::cond_compare => {
-                let mut key = None;
-                let mut op = None;
-                let mut value = None;
-                let mut if_exists = None;
-                for c in p.into_inner() {
-                    match c.as_rule() {
-                        Rule::key => key = Some(self.key(c)),
-                        Rule::cmp_op => op = Some(self.cmp_op(c)),
-                        Rule::expr => value = Some(self.expr(c, depth)?),
-                        Rule::if_exists => if_exists = Some(self.span(&c)),
-                        _ => {}
-                    }
-                }
-                let Some(mut key) = key else {
+                let parts = self.comparison(p, depth)?;
+                let Some(key) = parts.key else {
                     return Err(fatal(SyntaxError::Internal, span));
                 };
-                key.if_exists = key.if_exists.or(if_exists);
-                match (op, value) {
+                match (parts.op, parts.value) {
                     (Some(op), Some(value)) => CondKind::Compare { key, op, value },
                     _ => CondKind::Key(key),
                 }
@@ -803,6 +762,34 @@ impl<'d> Lowerer<'d> {
             _ => return Err(fatal(SyntaxError::Internal, span)),
         };
         Ok(Cond { kind, span })
+    }
+
+    /// The parts of a `cond_quant` or `cond_compare` pair; a trailing `if exists` is folded
+    /// into the key.
+    fn comparison(&mut self, p: P, depth: usize) -> R<Comparison> {
+        let mut parts = Comparison::default();
+        let mut if_exists = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::quantifier => {
+                    let q = if c.as_str().starts_with("all") {
+                        Quantifier::All
+                    } else {
+                        Quantifier::Any
+                    };
+                    parts.quantifier = Some(Spanned::new(q, self.span(&c)));
+                }
+                Rule::key => parts.key = Some(self.key(c)),
+                Rule::cmp_op => parts.op = Some(self.cmp_op(c)),
+                Rule::expr => parts.value = Some(self.expr(c, depth)?),
+                Rule::if_exists => if_exists = Some(self.span(&c)),
+                _ => {}
+            }
+        }
+        if let Some(key) = &mut parts.key {
+            key.if_exists = key.if_exists.or(if_exists);
+        }
+        Ok(parts)
     }
 
     fn key(&self, p: P) -> KeyRef {
@@ -1068,6 +1055,15 @@ fn is_trivia(text: &str) -> bool {
             None => return false,
         }
     }
+}
+
+/// What a comparison pair holds, each part present only if the grammar matched it.
+#[derive(Default)]
+struct Comparison {
+    quantifier: Option<Spanned<Quantifier>>,
+    key: Option<KeyRef>,
+    op: Option<Spanned<CompareOp>>,
+    value: Option<Expr>,
 }
 
 /// The rule node type is named `Rule` in both pest and the AST; this alias keeps them apart.

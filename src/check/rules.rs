@@ -205,19 +205,7 @@ impl Checker<'_, '_> {
         clause: &ast::Clause<ast::Expr>,
         scope: Scope<'_>,
     ) -> Option<Matcher<Vec<Spanned<String>>>> {
-        let vals = self.clause_values(
-            &clause.items,
-            scope,
-            &Ty::ActionPattern,
-            clause.span,
-            "actions",
-        )?;
-        let list = texts(vals);
-        Some(if clause.is_negated() {
-            Matcher::Not(list)
-        } else {
-            Matcher::Is(list)
-        })
+        self.text_clause(clause, scope, &Ty::ActionPattern, "actions")
     }
 
     fn resource_clause(
@@ -225,13 +213,18 @@ impl Checker<'_, '_> {
         clause: &ast::Clause<ast::Expr>,
         scope: Scope<'_>,
     ) -> Option<Matcher<Vec<Spanned<String>>>> {
-        let vals = self.clause_values(
-            &clause.items,
-            scope,
-            &Ty::ArnPattern,
-            clause.span,
-            "resources",
-        )?;
+        self.text_clause(clause, scope, &Ty::ArnPattern, "resources")
+    }
+
+    /// An action or resource clause: its items checked as `ty`, kept as text, negated or not.
+    fn text_clause(
+        &mut self,
+        clause: &ast::Clause<ast::Expr>,
+        scope: Scope<'_>,
+        ty: &Ty,
+        what: &str,
+    ) -> Option<Matcher<Vec<Spanned<String>>>> {
+        let vals = self.clause_values(&clause.items, scope, ty, clause.span, what)?;
         let list = texts(vals);
         Some(if clause.is_negated() {
             Matcher::Not(list)

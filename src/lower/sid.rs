@@ -134,6 +134,19 @@ mod tests {
         }
     }
 
+    /// Runs `assign` on `v`: the ids it gave (empty for none) and its diagnostics.
+    fn assigned(
+        v: &mut [(Statement, Option<Spanned<String>>, usize)],
+    ) -> (Vec<String>, Vec<Diagnostic>) {
+        let mut d = Vec::new();
+        assign(v, &mut d);
+        let ids = v
+            .iter()
+            .map(|(s, _, _)| s.sid.clone().unwrap_or_default())
+            .collect();
+        (ids, d)
+    }
+
     #[test]
     fn derived_ids_are_readable_and_unique() {
         let mut v = vec![
@@ -157,12 +170,7 @@ mod tests {
             ),
             (st(Effect::Allow, Matcher::Is(vec!["*".into()])), None, 0),
         ];
-        let mut d = Vec::new();
-        assign(&mut v, &mut d);
-        let ids: Vec<_> = v
-            .iter()
-            .map(|(s, _, _)| s.sid.clone().unwrap_or_default())
-            .collect();
+        let (ids, d) = assigned(&mut v);
         assert_eq!(
             ids,
             [
@@ -189,12 +197,7 @@ mod tests {
             (get(), sid("AllowS3GetObject"), 4),
             (get(), None, 0),
         ];
-        let mut d = Vec::new();
-        assign(&mut v, &mut d);
-        let ids: Vec<_> = v
-            .iter()
-            .map(|(s, _, _)| s.sid.clone().unwrap_or_default())
-            .collect();
+        let (ids, _) = assigned(&mut v);
         assert_eq!(
             ids,
             [

@@ -389,6 +389,25 @@ impl Catalog {
     fn list(&self, span: Span32) -> Vec<u32> {
         self.store.list(span)
     }
+
+    /// A record's string, or "" when the record is missing.
+    fn text(&self, st: Option<Str>) -> &str {
+        st.map_or("", |st| self.str_of(st))
+    }
+
+    /// The keys a record's list names, or none when the record is missing.
+    fn keys_in(&self, span: Option<Span32>) -> Vec<Key<'_>> {
+        span.map(|span| {
+            self.list(span)
+                .into_iter()
+                .map(|k| Key {
+                    cat: self,
+                    id: KeyId(k),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    }
 }
 
 /// Compares a stored name with an already-lowercase one, as if both were lowercase.
@@ -413,12 +432,12 @@ impl<'c> Service<'c> {
 
     /// The prefix used in actions (`s3`).
     pub fn prefix(&self) -> &'c str {
-        self.rec().map(|r| self.cat.str_of(r.prefix)).unwrap_or("")
+        self.cat.text(self.rec().map(|r| r.prefix))
     }
 
     /// AWS's display name (`Amazon S3`), or "" when unknown.
     pub fn display_name(&self) -> &'c str {
-        self.rec().map(|r| self.cat.str_of(r.display)).unwrap_or("")
+        self.cat.text(self.rec().map(|r| r.display))
     }
 
     /// No longer listed by AWS.
@@ -482,15 +501,7 @@ impl<'c> Service<'c> {
 
     /// The condition keys this service's reference lists (entries, as AWS repeats them).
     pub fn condition_keys(&self) -> Vec<Key<'c>> {
-        let cat = self.cat;
-        self.rec()
-            .map(|r| {
-                cat.list(r.keys)
-                    .iter()
-                    .map(|&k| Key { cat, id: KeyId(k) })
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.cat.keys_in(self.rec().map(|r| r.keys))
     }
 }
 
@@ -515,7 +526,7 @@ impl<'c> Action<'c> {
 
     /// The name without the service (`GetObject`).
     pub fn name(&self) -> &'c str {
-        self.rec().map(|r| self.cat.str_of(r.name)).unwrap_or("")
+        self.cat.text(self.rec().map(|r| r.name))
     }
 
     /// `s3:GetObject`, in AWS's spelling.
@@ -529,9 +540,7 @@ impl<'c> Action<'c> {
 
     /// Hover text from the supplement, or "".
     pub fn description(&self) -> &'c str {
-        self.rec()
-            .map(|r| self.cat.str_of(r.description))
-            .unwrap_or("")
+        self.cat.text(self.rec().map(|r| r.description))
     }
 
     /// The resource types the action applies to, each with its "required" flag. Empty:
@@ -558,15 +567,7 @@ impl<'c> Action<'c> {
 
     /// The condition keys the action lists itself (not those of its resource types).
     pub fn condition_keys(&self) -> Vec<Key<'c>> {
-        let cat = self.cat;
-        self.rec()
-            .map(|r| {
-                cat.list(r.keys)
-                    .iter()
-                    .map(|&k| Key { cat, id: KeyId(k) })
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.cat.keys_in(self.rec().map(|r| r.keys))
     }
 
     /// Whether the action supports the key, directly or through one of its resource types.
@@ -613,7 +614,7 @@ impl<'c> ResourceType<'c> {
     }
 
     pub fn name(&self) -> &'c str {
-        self.rec().map(|r| self.cat.str_of(r.name)).unwrap_or("")
+        self.cat.text(self.rec().map(|r| r.name))
     }
 
     pub fn service(&self) -> Service<'c> {
@@ -631,15 +632,7 @@ impl<'c> ResourceType<'c> {
     }
 
     pub fn condition_keys(&self) -> Vec<Key<'c>> {
-        let cat = self.cat;
-        self.rec()
-            .map(|r| {
-                cat.list(r.keys)
-                    .iter()
-                    .map(|&k| Key { cat, id: KeyId(k) })
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.cat.keys_in(self.rec().map(|r| r.keys))
     }
 
     /// Whether an ARN pattern written by the user fits one of the formats.
@@ -662,7 +655,7 @@ impl<'c> Key<'c> {
 
     /// The canonical spelling (`aws:PrincipalTag/${TagKey}`).
     pub fn name(&self) -> &'c str {
-        self.rec().map(|r| self.cat.str_of(r.name)).unwrap_or("")
+        self.cat.text(self.rec().map(|r| r.name))
     }
 
     pub fn types(&self) -> Vec<KeyType> {
@@ -703,9 +696,7 @@ impl<'c> Key<'c> {
     }
 
     pub fn description(&self) -> &'c str {
-        self.rec()
-            .map(|r| self.cat.str_of(r.description))
-            .unwrap_or("")
+        self.cat.text(self.rec().map(|r| r.description))
     }
 
     /// The service that defines it (none for `aws:` keys).

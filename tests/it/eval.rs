@@ -221,6 +221,21 @@ fn unusable_scenarios_exit_2_with_the_json_path() {
             ),
             "$.identity[0].Statement.Condition.NumericLessThan.s3:max-keys: expected a number",
         ),
+        // "Policy variables": in `Resource` only in the resource part (after the fifth colon)
+        (
+            with(
+                &["identity"],
+                json!([{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": ["arn:aws:s3:::b/*", "arn:aws:iam::${aws:PrincipalAccount}:user/x"]}}]),
+            ),
+            "$.identity[0].Statement.Resource[1]: policy variable before the resource part",
+        ),
+        (
+            with(
+                &["identity"],
+                json!([{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "NotResource": "arn:aws:s3:${aws:RequestedRegion}::b"}]}]),
+            ),
+            "$.identity[0].Statement[0].NotResource: policy variable before the resource part",
+        ),
         (
             with(
                 &["identity"],

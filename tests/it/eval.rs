@@ -243,6 +243,14 @@ fn unusable_scenarios_exit_2_with_the_json_path() {
             ),
             "$.identity[0].Statement: unexpected `Principal`",
         ),
+        // semantics-pitfalls 9: no partial wildcards in `Principal` (only `"*"`)
+        (
+            with(
+                &["resource"],
+                json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/*"}, "Action": "*", "Resource": "*"}}),
+            ),
+            "$.resource.Statement.Principal.AWS: unsupported wildcard in principal",
+        ),
         (
             with(
                 &["resource"],

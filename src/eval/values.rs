@@ -135,6 +135,58 @@ pub fn date(text: &str) -> Option<i128> {
     Some(i128::from(secs) * 1_000_000_000 + nanos)
 }
 
+/// Decodes base64 (RFC 4648 standard alphabet, `=` padding optional) into bytes.
+///
+/// Decision ("Condition operators", binary: "BinaryEquals ... the key value must be base64
+/// encoded"): `BinaryEquals` compares the decoded bytes, so `QQ==` and `QQ` are the same
+/// value. Strict otherwise: the URL-safe alphabet, whitespace, misplaced padding and
+/// non-zero unused bits (non-canonical text) are not base64 here — a policy value that
+/// does not decode makes the document unusable, a request value that does not decode
+/// matches nothing.
+pub fn base64(text: &str) -> Option<Vec<u8>> {
+    let body = text.trim_end_matches('=');
+    let pad = text.len() - body.len();
+    if pad > 2 || (pad > 0 && (body.len() + pad) % 4 != 0) || body.len() % 4 == 1 {
+        return None;
+    }
+    let sextet = |c: u8| -> Option<u32> {
+        Some(u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        }))
+    };
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    for chunk in body.as_bytes().chunks(4) {
+        let mut acc: u32 = 0;
+        for &c in chunk {
+            acc = (acc << 6) | sextet(c)?;
+        }
+        let bytes = acc.to_be_bytes();
+        match chunk.len() {
+            4 => out.extend_from_slice(&bytes[1..4]),
+            3 => {
+                if acc & 0b11 != 0 {
+                    return None;
+                }
+                let v = acc >> 2;
+                out.extend_from_slice(&v.to_be_bytes()[2..4]);
+            }
+            2 => {
+                if acc & 0b1111 != 0 {
+                    return None;
+                }
+                out.push((acc >> 4) as u8);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
 fn fraction_nanos(frac: &str) -> Option<i128> {
     if !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -227,6 +279,25 @@ pub fn address(text: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_decodes_strictly() {
+        assert_eq!(base64("QmluYXJ5").as_deref(), Some(&b"Binary"[..]));
+        assert_eq!(base64("QQ==").as_deref(), Some(&b"A"[..]));
+        assert_eq!(base64("QQ").as_deref(), Some(&b"A"[..]));
+        assert_eq!(base64("QUI=").as_deref(), Some(&b"AB"[..]));
+        assert_eq!(base64("QUI").as_deref(), Some(&b"AB"[..]));
+        assert_eq!(base64("").as_deref(), Some(&b""[..]));
+        assert_eq!(base64("+/8=").as_deref(), Some(&[0xfb, 0xff][..]));
+        assert_eq!(base64("QR=="), None); // non-zero unused bits
+        assert_eq!(base64("QUJ="), None);
+        assert_eq!(base64("Q"), None);
+        assert_eq!(base64("QQ="), None);
+        assert_eq!(base64("QQ==="), None);
+        assert_eq!(base64("Q=Q="), None);
+        assert_eq!(base64("-_8"), None); // URL-safe alphabet
+        assert_eq!(base64("QU I="), None);
+    }
 
     #[test]
     fn dates_iso_and_epoch() {

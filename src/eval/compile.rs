@@ -92,6 +92,51 @@ enum ResourceEntry {
     Template(Template),
 }
 
+/// Compiles `Resource`/`NotResource` entries of statement `statement`.
+///
+/// Decision (IAM User Guide, "Policy variables": a variable in `Resource` is allowed "only
+/// in the resource part of the ARN"): a variable before the fifth colon (in the partition,
+/// service, region or account) makes the document unusable — a `CompileError` with the
+/// entry's path, so `iamc eval` exits 2 — rather than expanding it (which AWS would not do)
+/// or keeping the text literal (which would silently match nothing and hide the mistake).
+/// Only for documents that expand variables; under `2008-10-17` the text is literal.
+fn compile_resources(
+    m: &Matcher<Vec<String>>,
+    variables: bool,
+    statement: usize,
+) -> Result<Resources, CompileError> {
+    let (negated, list, element) = match m {
+        Matcher::Is(l) => (false, l, "Resource"),
+        Matcher::Not(l) => (true, l, "NotResource"),
+    };
+    let mut entries = Vec::with_capacity(list.len());
+    for (j, r) in list.iter().enumerate() {
+        let entry = if r == "*" {
+            ResourceEntry::Any
+        } else if let Some(t) = variables.then(|| Template::parse(r)).flatten() {
+            if !t.variables_in_resource_part() {
+                return Err(CompileError {
+                    statement,
+                    location: if list.len() > 1 {
+                        format!("{element}[{j}]")
+                    } else {
+                        element.to_string()
+                    },
+                    message: format!(
+                        "policy variable before the resource part of the ARN `{r}`: \
+                         variables are allowed only after the fifth colon"
+                    ),
+                });
+            }
+            ResourceEntry::Template(t)
+        } else {
+            ResourceEntry::Pattern(ArnPattern::new(r))
+        };
+        entries.push(entry);
+    }
+    Ok(Resources { negated, entries })
+}
+
 /// A request ready for matching: the resource split once.
 pub(crate) struct Prepared<'a> {
     pub action: &'a str,
@@ -123,28 +168,10 @@ impl CompiledDocument {
                     list.iter().map(|a| literal_service(a)).collect()
                 },
             };
-            let resources = st.resource.as_ref().map(|m| {
-                let (negated, list) = match m {
-                    Matcher::Is(l) => (false, l),
-                    Matcher::Not(l) => (true, l),
-                };
-                Resources {
-                    negated,
-                    entries: list
-                        .iter()
-                        .map(|r| {
-                            if r == "*" {
-                                ResourceEntry::Any
-                            } else if let Some(t) = variables.then(|| Template::parse(r)).flatten()
-                            {
-                                ResourceEntry::Template(t)
-                            } else {
-                                ResourceEntry::Pattern(ArnPattern::new(r))
-                            }
-                        })
-                        .collect(),
-                }
-            });
+            let resources = match &st.resource {
+                None => None,
+                Some(m) => Some(compile_resources(m, variables, i)?),
+            };
             let mut conditions = Vec::with_capacity(st.conditions.len());
             for c in &st.conditions {
                 let cc = CompiledCondition::compile(c, variables).map_err(|e| {

@@ -70,7 +70,8 @@ enum Test {
     Num(Cmp, Vec<f64>),
     Date(Cmp, Vec<i128>),
     Bool(Vec<bool>),
-    Binary(Vec<String>),
+    /// Decoded bytes (see `values::base64`).
+    Binary(Vec<Vec<u8>>),
     Ip(Vec<Cidr>),
     Arn(Vec<Pat<ArnPattern>>),
     /// `true`: holds when absent; `false`: holds when present.
@@ -164,7 +165,10 @@ impl CompiledCondition {
                 typed(&|v| values::boolean(v).is_some(), "`true` or `false`")?;
                 Test::Bool(c.values.iter().filter_map(|v| values::boolean(v)).collect())
             }
-            BinaryEquals => Test::Binary(c.values.clone()),
+            BinaryEquals => {
+                typed(&|v| values::base64(v).is_some(), "base64 text")?;
+                Test::Binary(c.values.iter().filter_map(|v| values::base64(v)).collect())
+            }
             IpAddress | NotIpAddress => {
                 typed(
                     &|v| Cidr::parse(v).is_some(),
@@ -266,7 +270,10 @@ impl CompiledCondition {
                 Some(b) => vals.contains(&b),
                 None => false,
             },
-            Test::Binary(vals) => vals.iter().any(|p| p == v),
+            Test::Binary(vals) => match values::base64(v) {
+                Some(b) => vals.contains(&b),
+                None => false,
+            },
             Test::Ip(nets) => match values::address(v) {
                 Some(a) => nets.iter().any(|n| n.contains(&a)),
                 None => false,
@@ -442,6 +449,18 @@ mod tests {
         assert!(!cond("Bool", "b", &["true"]).holds(&ctx1("b", "yes")));
         assert!(cond("BinaryEquals", "k", &["QmluYXJ5"]).holds(&ctx1("k", "QmluYXJ5")));
         assert!(!cond("BinaryEquals", "k", &["QmluYXJ5"]).holds(&ctx1("k", "qmluyxj5")));
+        // decoded bytes compare: padding is optional on either side
+        assert!(cond("BinaryEquals", "k", &["QQ=="]).holds(&ctx1("k", "QQ")));
+        assert!(cond("BinaryEquals", "k", &["QUI"]).holds(&ctx1("k", "QUI=")));
+        // a policy value that is not base64 is unusable
+        let bad = Condition {
+            operator: Operator::parse("BinaryEquals").unwrap(),
+            key: "k".into(),
+            values: vec!["QQ==".into(), "Q=Q=".into()],
+        };
+        assert_eq!(CompiledCondition::compile(&bad, true).unwrap_err().index, 1);
+        // a request value that is not base64 matches nothing
+        assert!(!cond("BinaryEquals", "k", &["QQ=="]).holds(&ctx1("k", "A")));
         let ip = cond(
             "IpAddress",
             "aws:SourceIp",

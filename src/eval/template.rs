@@ -102,6 +102,27 @@ impl Template {
         true
     }
 
+    /// Whether every variable sits in the resource part of an ARN, after the fifth colon
+    /// of the written text (colons inside `${...}` do not count). "Policy variables": in
+    /// the `Resource` element a variable may appear "only in the resource part of the ARN".
+    /// `${*}`, `${?}` and `${$}` are literal characters, not variables, so they may appear
+    /// anywhere.
+    pub fn variables_in_resource_part(&self) -> bool {
+        let mut colons = 0usize;
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => colons += t.matches(':').count(),
+                Part::Escaped(_) => {}
+                Part::Var { .. } => {
+                    if colons < 5 {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
     /// Resolves to plain text (for exact comparisons); `None` when a variable has no value.
     pub fn resolve_text(&self, ctx: &Context) -> Option<String> {
         let mut out = String::new();
@@ -171,5 +192,21 @@ mod tests {
         assert_eq!(t.resolve_text(&ctx), None);
         // an unterminated variable is text
         assert_eq!(Template::parse("a${b"), None);
+    }
+
+    #[test]
+    fn variables_only_after_the_fifth_colon() {
+        let ok = |s: &str| Template::parse(s).unwrap().variables_in_resource_part();
+        assert!(ok("arn:aws:s3:::b/${aws:username}/*"));
+        assert!(ok("arn:aws:iam::123456789012:user/${aws:username}"));
+        // the colon inside the variable is not a component separator
+        assert!(ok("arn:aws:s3:::${aws:username}"));
+        assert!(!ok("arn:aws:s3:${aws:RequestedRegion}::b/*"));
+        assert!(!ok("arn:aws:iam::${aws:PrincipalAccount}:user/x"));
+        assert!(!ok("${aws:username}"));
+        assert!(!ok("arn:aws:iam::${aws:PrincipalAccount, '1'}:user/x"));
+        // literal escapes are no variables
+        assert!(ok("arn:aws:s3:::b${*}/${$}"));
+        assert!(ok("arn:${*}:s3:::b"));
     }
 }

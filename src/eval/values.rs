@@ -24,11 +24,23 @@ pub fn boolean(text: &str) -> Option<bool> {
 }
 
 /// A point in time as nanoseconds since the Unix epoch. Accepts epoch seconds (`1700000000`,
-/// `1700000000.5`) and ISO 8601: `2020-01-02`, `2020-01-02T03:04`, `2020-01-02T03:04:05`,
-/// with optional fractional seconds and a zone `Z`, `+hh:mm`, `+hhmm` or `+hh` (no zone:
-/// UTC).
+/// `1700000000.5`) and the W3C profile of ISO 8601 ("Condition operators", date condition
+/// operators: "one of the W3C implementations of the ISO 8601 date formats" or epoch
+/// time): `2020`, `2020-01`, `2020-01-02`, `2020-01-02T03:04`, `2020-01-02T03:04:05`, with
+/// optional fractional seconds and a zone `Z`, `+hh:mm`, `+hhmm` or `+hh` (no zone: UTC).
+/// A reduced form stands for its first instant (`2020-01` is `2020-01-01T00:00:00Z`).
+///
+/// Decision: exactly four digits are a year (W3C `YYYY`), not epoch seconds. Both readings
+/// are allowed by the text; AWS documents neither; epoch seconds 1000–9999 name a moment
+/// in the first three hours of 1970, which no policy or request means, while `"2020"` is
+/// the W3C year form. Applies to policy values and request-context values alike (a JSON
+/// number `2020` too, since values are compared as their text).
 pub fn date(text: &str) -> Option<i128> {
     let t = text.trim();
+    if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+        let year: i64 = t.parse().ok()?;
+        return Some(i128::from(days_from_civil(year, 1, 1) * 86_400) * 1_000_000_000);
+    }
     if !t.is_empty()
         && t.bytes()
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
@@ -49,6 +61,18 @@ pub fn date(text: &str) -> Option<i128> {
             return None;
         }
         std::str::from_utf8(s).ok()?.parse().ok()
+    };
+    // `YYYY-MM` (W3C "year and month"): the first day of the month
+    let ymd: [u8; 10];
+    let b = if b.len() == 7 && b.get(4) == Some(&b'-') {
+        let mut full = [b'0'; 10];
+        full[..7].copy_from_slice(b);
+        full[7] = b'-';
+        full[9] = b'1';
+        ymd = full;
+        &ymd[..]
+    } else {
+        b
     };
     if b.len() < 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
@@ -109,6 +133,58 @@ pub fn date(text: &str) -> Option<i128> {
         }
     }
     Some(i128::from(secs) * 1_000_000_000 + nanos)
+}
+
+/// Decodes base64 (RFC 4648 standard alphabet, `=` padding optional) into bytes.
+///
+/// Decision ("Condition operators", binary: "BinaryEquals ... the key value must be base64
+/// encoded"): `BinaryEquals` compares the decoded bytes, so `QQ==` and `QQ` are the same
+/// value. Strict otherwise: the URL-safe alphabet, whitespace, misplaced padding and
+/// non-zero unused bits (non-canonical text) are not base64 here — a policy value that
+/// does not decode makes the document unusable, a request value that does not decode
+/// matches nothing.
+pub fn base64(text: &str) -> Option<Vec<u8>> {
+    let body = text.trim_end_matches('=');
+    let pad = text.len() - body.len();
+    if pad > 2 || (pad > 0 && (body.len() + pad) % 4 != 0) || body.len() % 4 == 1 {
+        return None;
+    }
+    let sextet = |c: u8| -> Option<u32> {
+        Some(u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        }))
+    };
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    for chunk in body.as_bytes().chunks(4) {
+        let mut acc: u32 = 0;
+        for &c in chunk {
+            acc = (acc << 6) | sextet(c)?;
+        }
+        let bytes = acc.to_be_bytes();
+        match chunk.len() {
+            4 => out.extend_from_slice(&bytes[1..4]),
+            3 => {
+                if acc & 0b11 != 0 {
+                    return None;
+                }
+                let v = acc >> 2;
+                out.extend_from_slice(&v.to_be_bytes()[2..4]);
+            }
+            2 => {
+                if acc & 0b1111 != 0 {
+                    return None;
+                }
+                out.push((acc >> 4) as u8);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 fn fraction_nanos(frac: &str) -> Option<i128> {
@@ -205,6 +281,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn base64_decodes_strictly() {
+        assert_eq!(base64("QmluYXJ5").as_deref(), Some(&b"Binary"[..]));
+        assert_eq!(base64("QQ==").as_deref(), Some(&b"A"[..]));
+        assert_eq!(base64("QQ").as_deref(), Some(&b"A"[..]));
+        assert_eq!(base64("QUI=").as_deref(), Some(&b"AB"[..]));
+        assert_eq!(base64("QUI").as_deref(), Some(&b"AB"[..]));
+        assert_eq!(base64("").as_deref(), Some(&b""[..]));
+        assert_eq!(base64("+/8=").as_deref(), Some(&[0xfb, 0xff][..]));
+        assert_eq!(base64("QR=="), None); // non-zero unused bits
+        assert_eq!(base64("QUJ="), None);
+        assert_eq!(base64("Q"), None);
+        assert_eq!(base64("QQ="), None);
+        assert_eq!(base64("QQ==="), None);
+        assert_eq!(base64("Q=Q="), None);
+        assert_eq!(base64("-_8"), None); // URL-safe alphabet
+        assert_eq!(base64("QU I="), None);
+    }
+
+    #[test]
     fn dates_iso_and_epoch() {
         const S: i128 = 1_000_000_000;
         assert_eq!(date("1970-01-01T00:00:00Z"), Some(0));
@@ -222,6 +317,27 @@ mod tests {
         assert_eq!(date("yesterday"), None);
         assert_eq!(date("2020-01-01X"), None);
         assert!(date("2024-02-29T12:00:00Z").is_some());
+        // W3C reduced forms: a year, a year and month (their first instant)
+        assert_eq!(date("2020"), Some(1_577_836_800 * S));
+        assert_eq!(date(" 2020 "), Some(1_577_836_800 * S));
+        assert_eq!(date("1970"), Some(0));
+        assert_eq!(date("2020-01"), Some(1_577_836_800 * S));
+        assert_eq!(date("2020-03"), date("2020-03-01T00:00:00Z"));
+        assert_eq!(date("2020-13"), None);
+        assert_eq!(date("2020-1"), None);
+        assert_eq!(date("2020-01-"), None);
+        assert_eq!(date("2020-01T00:00Z"), None);
+        // other digit counts stay epoch seconds
+        assert_eq!(date("202"), Some(202 * S));
+        assert_eq!(date("20200"), Some(20_200 * S));
+        assert_eq!(date("2020.5"), Some(2020 * S + S / 2));
+        // every W3C form, seconds and fractions
+        assert_eq!(date("2020-01-01T00:00+00:00"), Some(1_577_836_800 * S));
+        assert_eq!(date("2020-01-01T00:00:00+00:00"), Some(1_577_836_800 * S));
+        assert_eq!(
+            date("2020-01-01T00:00:00.25+00:00"),
+            Some(1_577_836_800 * S + S / 4)
+        );
     }
 
     #[test]

@@ -363,6 +363,7 @@ fn parse_principals(v: &Value, path: &str) -> Result<Principals, ParseError> {
             for (key, value) in o {
                 let kp = child(path, key);
                 let list = string_list(value, &kp)?;
+                reject_partial_wildcards(&list, value.is_array(), &kp)?;
                 match key.as_str() {
                     "AWS" => p.aws = list,
                     "Service" => p.service = list,
@@ -386,6 +387,28 @@ fn parse_principals(v: &Value, path: &str) -> Result<Principals, ParseError> {
             ),
         ),
     }
+}
+
+/// Decision (semantics-pitfalls 9; IAM User Guide, "Principal": the only wildcard form is
+/// `"*"`, for all principals; Access Analyzer reports "Unsupported wildcard in principal"):
+/// a principal entry that holds `*` or `?` but is not exactly `"*"`, such as
+/// `arn:aws:iam::123456789012:user/*`, makes the document unusable, with the entry's path.
+/// Kept as literal text it would silently name nobody, while its writer meant a pattern.
+fn reject_partial_wildcards(list: &[String], array: bool, path: &str) -> Result<(), ParseError> {
+    for (j, entry) in list.iter().enumerate() {
+        if entry != "*" && entry.contains(['*', '?']) {
+            let at = if array {
+                index(path, j)
+            } else {
+                path.to_string()
+            };
+            return err(
+                &at,
+                format!("unsupported wildcard in principal `{entry}`; a principal is `\"*\"` or names one principal exactly, use a condition such as `ArnLike` on `aws:PrincipalArn` for a pattern"),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn parse_conditions(v: &Value, path: &str) -> Result<Vec<Condition>, ParseError> {
@@ -590,6 +613,24 @@ mod tests {
             Err(e) => e,
             Ok(d) => unreachable!("expected an error, parsed {d:?}"),
         }
+    }
+
+    #[test]
+    fn partial_wildcards_in_principal_are_rejected() {
+        let e = error_of(json!({"Statement": {"Effect": "Allow", "Action": "*",
+            "Principal": {"AWS": ["111122223333", "arn:aws:iam::123456789012:user/*"]}}}));
+        assert_eq!(e.path, "$.Statement.Principal.AWS[1]");
+        assert!(e.message.contains("unsupported wildcard in principal"));
+        let e = error_of(json!({"Statement": [{"Effect": "Deny", "Action": "*",
+            "NotPrincipal": {"Service": "*.amazonaws.com"}}]}));
+        assert_eq!(e.path, "$.Statement[0].NotPrincipal.Service");
+        let e = error_of(json!({"Statement": [{"Effect": "Allow", "Action": "*",
+            "Principal": {"AWS": "arn:aws:iam::12345678901?:root"}}]}));
+        assert_eq!(e.path, "$.Statement[0].Principal.AWS");
+        // `"*"` alone stays the documented "everyone"
+        assert!(parse(json!({"Statement": {"Effect": "Allow", "Action": "*",
+            "Principal": {"AWS": ["*"]}}}))
+        .is_ok());
     }
 
     #[test]

@@ -213,6 +213,14 @@ fn unusable_scenarios_exit_2_with_the_json_path() {
             ),
             "$.identity[0].Statement.Condition.StringEqualz: unknown condition operator",
         ),
+        // "Condition operators": BinaryEquals values must be base64
+        (
+            with(
+                &["identity"],
+                json!([{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"BinaryEquals": {"k": ["QQ==", "not base64!"]}}}}]),
+            ),
+            "$.identity[0].Statement.Condition.BinaryEquals.k[1]: expected base64 text",
+        ),
         // "Policy variables": not with Numeric operators; the text is no number
         (
             with(
@@ -221,12 +229,35 @@ fn unusable_scenarios_exit_2_with_the_json_path() {
             ),
             "$.identity[0].Statement.Condition.NumericLessThan.s3:max-keys: expected a number",
         ),
+        // "Policy variables": in `Resource` only in the resource part (after the fifth colon)
+        (
+            with(
+                &["identity"],
+                json!([{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": ["arn:aws:s3:::b/*", "arn:aws:iam::${aws:PrincipalAccount}:user/x"]}}]),
+            ),
+            "$.identity[0].Statement.Resource[1]: policy variable before the resource part",
+        ),
+        (
+            with(
+                &["identity"],
+                json!([{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "NotResource": "arn:aws:s3:${aws:RequestedRegion}::b"}]}]),
+            ),
+            "$.identity[0].Statement[0].NotResource: policy variable before the resource part",
+        ),
         (
             with(
                 &["identity"],
                 json!([{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}]),
             ),
             "$.identity[0].Statement: unexpected `Principal`",
+        ),
+        // semantics-pitfalls 9: no partial wildcards in `Principal` (only `"*"`)
+        (
+            with(
+                &["resource"],
+                json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/*"}, "Action": "*", "Resource": "*"}}),
+            ),
+            "$.resource.Statement.Principal.AWS: unsupported wildcard in principal",
         ),
         (
             with(
@@ -753,6 +784,31 @@ fn rule_cases() -> Vec<Case> {
             json!("QmluYXJ5VmFsdWVJbkJhc2U2NA=="),
             json!({"k": "QmluYXJ5VmFsdWVJbkJhc2U2NA=="}),
             "allow",
+        ),
+        // decision: BinaryEquals compares the decoded bytes, so padding does not matter
+        cond_case(
+            "Condition operators: BinaryEquals compares decoded bytes (padding optional)",
+            "BinaryEquals",
+            "k",
+            json!("QmluYXJ5VmFsdWVJbkJhc2U2NA"),
+            json!({"k": "QmluYXJ5VmFsdWVJbkJhc2U2NA=="}),
+            "allow",
+        ),
+        cond_case(
+            "Condition operators: BinaryEquals other bytes do not match",
+            "BinaryEquals",
+            "k",
+            json!("QmluYXJ5"),
+            json!({"k": "QmluYXJ6"}),
+            "implicit_deny",
+        ),
+        cond_case(
+            "Condition operators: BinaryEquals request value that is not base64 matches nothing",
+            "BinaryEquals",
+            "k",
+            json!("QmluYXJ5"),
+            json!({"k": "Binary"}),
+            "implicit_deny",
         ),
         cond_case(
             "Condition operators: IpAddress IPv4 CIDR",

@@ -310,6 +310,28 @@ impl Checker<'_, '_> {
                 }
             }
         }
+        // IAM User Guide, "Principal": no partial wildcards (`user/*`, `*.amazonaws.com`);
+        // only `*` alone. AWS rejects such a document, so iamc does too.
+        for pv in &out {
+            let text = match &pv.node {
+                ir::PrincipalValue::Any => continue,
+                ir::PrincipalValue::Aws(t)
+                | ir::PrincipalValue::Service(t)
+                | ir::PrincipalValue::Federated(t)
+                | ir::PrincipalValue::CanonicalUser(t) => t,
+            };
+            if text != "*" && text.contains(['*', '?']) {
+                self.err(
+                    Diagnostic::new(
+                        Code::E0329,
+                        pv.span,
+                        format!("`{text}` has a wildcard, which IAM does not allow in a principal"),
+                    )
+                    .with_help("name each principal exactly, or allow `from *` and narrow it with a condition such as `aws:PrincipalArn like \"arn:aws:iam::111122223333:user/*\"`"),
+                );
+                ok = false;
+            }
+        }
         if !ok {
             return None;
         }

@@ -155,6 +155,7 @@ codes! {
     E0326 => Types, Error, "invalid principal declaration field";
     E0327 => Types, Error, "proof target is not a principal or document";
     E0328 => Types, Error, "empty list of actions, resources or principals";
+    E0329 => Types, Error, "wildcard in a principal";
     W0330 => Types, Warning, "`all` in an allow without `exists`";
     W0331 => Types, Warning, "test in an allow holds when the key is absent";
     W0332 => Types, Warning, "deny on `== false` never fires when the key is absent";

@@ -206,6 +206,18 @@ impl<'a, 'r> Checker<'a, 'r> {
         self.diags.push(d);
     }
 
+    /// "parameter `x` is declared twice", pointing back at the first one.
+    fn repeated(&mut self, code: Code, name: &ast::Ident, first: Span, what: &str, verb: &str) {
+        self.err(
+            Diagnostic::new(
+                code,
+                name.span,
+                format!("{what} `{}` is {verb} twice", name.node),
+            )
+            .with_label(first, format!("first {verb} here")),
+        );
+    }
+
     fn mismatch(&mut self, (span, m): (Span, Mismatch)) {
         let d = match m {
             Mismatch::Type { expected, found } => Diagnostic::new(
@@ -550,14 +562,7 @@ impl<'a, 'r> Checker<'a, 'r> {
         let mut types_ok = true;
         for p in &t.params {
             if let Some(prev) = seen.insert(&p.name.node, p.name.span) {
-                self.err(
-                    Diagnostic::new(
-                        Code::E0204,
-                        p.name.span,
-                        format!("parameter `{}` is declared twice", p.name.node),
-                    )
-                    .with_label(prev, "first declared here"),
-                );
+                self.repeated(Code::E0204, &p.name, prev, "parameter", "declared");
             }
             let ty = self.resolve_type(&p.ty);
             match &ty {
@@ -732,14 +737,7 @@ impl<'a, 'r> Checker<'a, 'r> {
         let mut ok = true;
         for arg in &u.args {
             if let Some(prev) = given.insert(&arg.name.node, arg.name.span) {
-                self.err(
-                    Diagnostic::new(
-                        Code::E0306,
-                        arg.name.span,
-                        format!("argument `{}` is given twice", arg.name.node),
-                    )
-                    .with_label(prev, "first given here"),
-                );
+                self.repeated(Code::E0306, &arg.name, prev, "argument", "given");
                 ok = false;
                 continue;
             }

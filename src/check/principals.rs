@@ -112,14 +112,7 @@ impl Checker<'_, '_> {
         for f in &p.fields {
             if let Some((_, prev)) = seen.iter().find(|(n, _)| *n == f.name.node) {
                 let prev = *prev;
-                self.err(
-                    Diagnostic::new(
-                        Code::E0326,
-                        f.name.span,
-                        format!("field `{}` is given twice", f.name.node),
-                    )
-                    .with_label(prev, "first given here"),
-                );
+                self.repeated(Code::E0326, &f.name, prev, "field", "given");
                 continue;
             }
             seen.push((&f.name.node, f.name.span));

@@ -7,7 +7,7 @@
 
 use crate::cli::args::{Format, SourceArgs};
 use crate::cli::commands::stderr_is_terminal;
-use crate::cli::write::write_atomic;
+use crate::cli::write::{write_all_atomic, write_atomic};
 use crate::cli::Exit;
 use crate::diagnostics::{render, Diagnostic};
 use crate::policy::json::Layout;
@@ -191,18 +191,21 @@ fn report(format: Format, sources: &Sources, diags: &[Diagnostic], outputs: &[se
     }
 }
 
-/// Writes every output, then removes files the previous build wrote that this one did not.
+/// Writes every output (all or nothing), then removes files the previous build wrote that
+/// this one did not.
 fn write_outputs(dir: &Path, written: &[Written]) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
     let manifest_path = dir.join(MANIFEST);
     let previous: Vec<String> = std::fs::read_to_string(&manifest_path)
         .map(|t| t.lines().map(str::to_string).collect())
         .unwrap_or_default();
-    for w in written {
-        let path = dir.join(&w.file);
-        write_atomic(&path, w.text.as_bytes())
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-    }
+    // All or nothing: every file is staged before any replaces its old version, so a
+    // failed write never leaves a mix of this build's files and the last one's.
+    let files: Vec<(std::path::PathBuf, &[u8])> = written
+        .iter()
+        .map(|w| (dir.join(&w.file), w.text.as_bytes()))
+        .collect();
+    write_all_atomic(&files).map_err(|e| format!("cannot write into `{}`: {e}", dir.display()))?;
     let current: Vec<&str> = written.iter().map(|w| w.file.as_str()).collect();
     for old in &previous {
         // Only plain `*.json` names we wrote ourselves; never a path.

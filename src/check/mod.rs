@@ -853,17 +853,9 @@ impl<'a, 'r> Checker<'a, 'r> {
     ) -> Option<(ItemRef, &'r ast::TemplateDecl)> {
         let name = u.template.dotted();
         let Some(b) = self.res.lookup_path(scope.module, &u.template) else {
-            let templates: Vec<&str> = self
-                .res
-                .names_in_scope(scope.module)
-                .into_iter()
-                .filter(|n| {
-                    self.res
-                        .lookup(scope.module, n)
-                        .and_then(|b| self.res.item(b.target))
-                        .is_some_and(|i| matches!(i, ast::Item::Template(_)))
-                })
-                .collect();
+            let templates = self.res.names_in_scope_where(scope.module, |b| {
+                matches!(self.res.item(b.target), Some(ast::Item::Template(_)))
+            });
             let mut d = Diagnostic::new(
                 Code::E0201,
                 u.template.span,

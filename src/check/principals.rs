@@ -41,16 +41,9 @@ impl Checker<'_, '_> {
                     path.span,
                     msg,
                 );
-                let docs: Vec<&str> = self
+                let docs = self
                     .res
-                    .names_in_scope(scope.module)
-                    .into_iter()
-                    .filter(|n| {
-                        self.res
-                            .lookup(scope.module, n)
-                            .is_some_and(|b| self.doc_index.contains_key(&b.target))
-                    })
-                    .collect();
+                    .names_in_scope_where(scope.module, |b| self.doc_index.contains_key(&b.target));
                 if let Some(s) = crate::resolve::suggest::did_you_mean(&path.dotted(), docs) {
                     d = d
                         .with_help(format!("did you mean `{s}`?"))

@@ -75,9 +75,21 @@ impl<'a> Resolved<'a> {
 
     /// The names visible in a module, for "did you mean".
     pub fn names_in_scope(&self, module: usize) -> Vec<&str> {
+        self.names_in_scope_where(module, |_| true)
+    }
+
+    /// The names visible in a module whose binding passes `keep` (only templates, only
+    /// documents, ...), for "did you mean".
+    pub fn names_in_scope_where(&self, module: usize, keep: impl Fn(Binding) -> bool) -> Vec<&str> {
         self.modules
             .get(module)
-            .map(|m| m.scope.keys().map(String::as_str).collect())
+            .map(|m| {
+                m.scope
+                    .iter()
+                    .filter(|(_, b)| keep(**b))
+                    .map(|(n, _)| n.as_str())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }

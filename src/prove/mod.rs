@@ -1,1 +1,5 @@
-//! Proofs over every request (a later issue).
+//! The prover: `prove` properties decided over every request (see docs/prover.md).
+
+pub mod automaton;
+pub mod patterns;
+pub mod points;

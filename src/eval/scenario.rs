@@ -196,10 +196,17 @@ pub fn parse_value_cached(
         return err("$", "missing `request`; expected the request object");
     };
     let mut request = parse_request(req_value, "$.request")?;
-    if request.caller.is_outside_iam() {
-        check_outside_iam(top, &mut request)?;
-    }
     let mut set = PolicySet::new();
+    if request.caller.is_outside_iam() {
+        // Only the resource policy and the RCPs can hold anything for such a caller.
+        check_outside_iam(top, &mut request)?;
+        set.resource = optional_doc(top, "resource", DocumentKind::Resource, cache)?;
+        set.rcps = levels(top, "rcps", DocumentKind::Rcp, cache)?;
+        return Ok(Scenario {
+            policies: set,
+            request,
+        });
+    }
 
     match top.get("identity") {
         None | Some(Value::Null) => {}
@@ -242,7 +249,8 @@ pub fn parse_value_cached(
 /// The rules of "Callers outside IAM" (docs/eval-scenario.md): such a caller has no
 /// identity-based policy, boundary, session policy or SCP, so those fields must say so; and
 /// the resource's account comes from `request.resource` or `resource_account`, one of which
-/// must give it. Checked before any document is compiled: the field is wrong whatever it holds.
+/// must give it. Checked before any document is compiled: the field is wrong whatever it
+/// holds. (`[]` is accepted for the document fields too, as the spec words it.)
 fn check_outside_iam(top: &Map<String, Value>, request: &mut Request) -> Result<(), ScenarioError> {
     let who = match &request.caller {
         Caller::Service { name } => format!("the AWS service `{name}`"),

@@ -19,6 +19,25 @@
 //! let req = Request::new("arn:aws:iam::111122223333:user/alice", "s3:GetObject", "arn:aws:s3:::b/k").unwrap();
 //! assert_eq!(evaluate(&set, &req).outcome, Outcome::Allow);
 //! ```
+//!
+//! Callers outside IAM (spec, "Callers outside IAM") are [`Caller`] values too; only the
+//! resource policy (here a role's trust policy) and the RCPs decide for them:
+//! ```
+//! use iamc::eval::{evaluate, Caller, Outcome, PolicySet, Request};
+//! use iamc::policy::{Document, Effect, Matcher, Principals, Statement, Version};
+//! let trust = Document { version: Some(Version::V2012_10_17), id: None, statements: vec![Statement {
+//!     sid: None, effect: Effect::Allow,
+//!     principal: Some(Matcher::Is(Principals { service: vec!["ec2.amazonaws.com".into()], ..Principals::default() })),
+//!     action: Matcher::Is(vec!["sts:AssumeRole".into()]), resource: None, conditions: vec![] }] };
+//! let mut set = PolicySet::new();
+//! set.set_resource(&trust).unwrap();
+//! let role = "arn:aws:iam::111122223333:role/app";
+//! let ec2 = Request::new("ec2.amazonaws.com", "sts:AssumeRole", role).unwrap();
+//! assert_eq!(ec2.caller, Caller::Service { name: "ec2.amazonaws.com".into() });
+//! assert_eq!(evaluate(&set, &ec2).outcome, Outcome::Allow);
+//! let lambda = Request::new("lambda.amazonaws.com", "sts:AssumeRole", role).unwrap();
+//! assert_eq!(evaluate(&set, &lambda).outcome, Outcome::ImplicitDeny);
+//! ```
 
 pub mod arn;
 pub mod compile;

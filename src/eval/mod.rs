@@ -356,6 +356,29 @@ fn collect_denies(
     }
 }
 
+/// The matching `Deny` statements of SCP or RCP levels; `at` makes the reference from the
+/// level and the index within it.
+fn collect_level_denies(
+    levels: &[Vec<CompiledDocument>],
+    p: &Prepared<'_>,
+    at: fn(usize, usize) -> PolicyRef,
+    out: &mut Vec<StatementRef>,
+) {
+    for (l, level) in levels.iter().enumerate() {
+        for (i, d) in level.iter().enumerate() {
+            collect_denies(d, p, at(l, i), out);
+        }
+    }
+}
+
+fn explicit_deny(statements: Vec<StatementRef>) -> Decision {
+    Decision {
+        outcome: Outcome::ExplicitDeny,
+        reason: Reason::ExplicitDeny,
+        statements,
+    }
+}
+
 /// AWS's decision for `req` under `set`.
 ///
 /// For a caller outside IAM ([`Caller::is_outside_iam`]) only `set.resource` and `set.rcps`
@@ -388,22 +411,10 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
     if let Some(d) = &set.session {
         collect_denies(d, &p, PolicyRef::Session, &mut denies);
     }
-    for (l, level) in set.scps.iter().enumerate() {
-        for (i, d) in level.iter().enumerate() {
-            collect_denies(d, &p, PolicyRef::Scp(l, i), &mut denies);
-        }
-    }
-    for (l, level) in set.rcps.iter().enumerate() {
-        for (i, d) in level.iter().enumerate() {
-            collect_denies(d, &p, PolicyRef::Rcp(l, i), &mut denies);
-        }
-    }
+    collect_level_denies(&set.scps, &p, PolicyRef::Scp, &mut denies);
+    collect_level_denies(&set.rcps, &p, PolicyRef::Rcp, &mut denies);
     if !denies.is_empty() {
-        return Decision {
-            outcome: Outcome::ExplicitDeny,
-            reason: Reason::ExplicitDeny,
-            statements: denies,
-        };
+        return explicit_deny(denies);
     }
 
     // 2. Every SCP level needs a matching Allow (3. RCPs: RCPFullAWSAccess allows).
@@ -559,18 +570,10 @@ fn evaluate_outside(set: &PolicySet, req: &Request) -> Decision {
     // service-linked role; that is, the service-linked role's trust policy is also not
     // impacted by RCPs."
     if !(trust && is_service_linked_role(&req.resource)) {
-        for (l, level) in set.rcps.iter().enumerate() {
-            for (i, d) in level.iter().enumerate() {
-                collect_denies(d, &p, PolicyRef::Rcp(l, i), &mut denies);
-            }
-        }
+        collect_level_denies(&set.rcps, &p, PolicyRef::Rcp, &mut denies);
     }
     if !denies.is_empty() {
-        return Decision {
-            outcome: Outcome::ExplicitDeny,
-            reason: Reason::ExplicitDeny,
-            statements: denies,
-        };
+        return explicit_deny(denies);
     }
     let Some(doc) = &set.resource else {
         return implicit_deny(if trust {

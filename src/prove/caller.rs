@@ -370,7 +370,7 @@ mod tests {
     fn decoding() {
         let v = decode("arn:aws:iam::111122223333:role/app/Deployer#ci").unwrap();
         assert_eq!(
-            v.caller.arn(),
+            v.caller.as_str(),
             "arn:aws:sts::111122223333:assumed-role/Deployer/ci"
         );
         assert!(v

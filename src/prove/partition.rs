@@ -414,9 +414,9 @@ impl<'p> Partitioner<'p> {
                 // Literal values of other families (a number compared as text) are
                 // elements too, where the domain admits them.
                 let mut v: Vec<String> = classes.into_iter().map(|c| c.witness).collect();
-                for e in extra {
-                    if fam.classify(&e).is_some() {
-                        v.push(e);
+                for e in &extra {
+                    if fam.classify(e).is_some() {
+                        v.push(e.clone());
                     }
                 }
                 for n in points::numbers(&numbers).into_iter().filter(|_| !numbers.is_empty()) {

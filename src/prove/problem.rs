@@ -132,7 +132,7 @@ pub struct BadValue {
     pub message: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Problem {
     pub atoms: Vec<Atom>,
     index: HashMap<String, AtomId>,
@@ -180,9 +180,13 @@ fn key_domain(catalog: &Catalog, lower: &str, family: OperatorFamily) -> (Domain
 impl Problem {
     pub fn new(has_boundary: bool) -> Problem {
         Problem {
+            atoms: Vec::new(),
+            index: HashMap::new(),
+            keys: Vec::new(),
+            key_index: HashMap::new(),
+            statements: Vec::new(),
             request_set: Formula::Const(true),
             has_boundary,
-            ..Problem::default()
         }
     }
 

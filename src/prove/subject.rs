@@ -228,7 +228,7 @@ impl<'d> Judge<'d> {
     pub fn shape(&self, req: &Request) -> Request {
         let mut r = req.clone();
         r.resource_account = match self.slots.side {
-            Some(Side::ResourceLike) => Some(other_account(req.caller.account()).to_string()),
+            Some(Side::ResourceLike) => Some(other_account(req.caller.account().unwrap_or_default()).to_string()),
             _ => None,
         };
         r
@@ -237,7 +237,7 @@ impl<'d> Judge<'d> {
     /// The engine's decision on `req` (already shaped with [`Judge::shape`]).
     pub fn decide(&mut self, req: &Request) -> Decision {
         if self.needs_trust(req) {
-            let account = req.caller.account().to_string();
+            let account = req.caller.account().unwrap_or_default().to_string();
             if !self.trust_sets.contains_key(&account) {
                 let mut set = self.set.clone();
                 if let Ok(t) = CompiledDocument::compile(&trust_account(&account)) {
@@ -270,12 +270,12 @@ impl<'d> Judge<'d> {
             )
             .collect();
         let resource = if self.needs_trust(req) {
-            Some(trust_account(req.caller.account()))
+            Some(trust_account(req.caller.account().unwrap_or_default()))
         } else {
             self.slots.resource.map(|p| p.doc.clone())
         };
         let account = match self.slots.side {
-            Some(Side::ResourceLike) => Some(other_account(req.caller.account()).to_string()),
+            Some(Side::ResourceLike) => Some(other_account(req.caller.account().unwrap_or_default()).to_string()),
             _ => None,
         };
         (identity, resource, account)

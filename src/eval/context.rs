@@ -75,6 +75,11 @@ impl Context {
         self.get_lower(&key.to_lowercase())
     }
 
+    /// Every key (lowercase) and its value, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> + '_ {
+        self.entries.iter().map(|(k, v)| (&**k, v))
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

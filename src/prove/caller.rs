@@ -23,8 +23,59 @@ pub enum CallerSpace {
     User { arn: String },
     /// Any session of one role (`arn` is the role's `arn:...:iam::...:role/...`).
     Role { arn: String },
-    /// Any IAM user or role session, of one account or of any.
-    Any { account: Option<String> },
+    /// Any IAM user or role session, of one account or of any; with `outside`, also AWS
+    /// services, identity providers and anonymous callers (for resource-based documents,
+    /// spec/eval-scenario.md "Callers outside IAM").
+    Any {
+        account: Option<String>,
+        outside: bool,
+    },
+}
+
+/// Encoding prefixes of callers outside IAM.
+const SERVICE: &str = "svc:";
+const PROVIDER: &str = "idp:";
+const ANONYMOUS: &str = "anonymous";
+
+fn twelve_digits() -> Re {
+    Re::Cat(vec![Re::Set(CharSet::only('0'..='9')); 12])
+}
+
+/// A DNS name: labels of `[a-z0-9-]` joined by dots.
+fn dns_name() -> Re {
+    let label = || Re::plus(CharSet::only(('a'..='z').chain('0'..='9').chain(['-'])));
+    Re::Cat(vec![
+        label(),
+        Re::Star(Box::new(Re::Cat(vec![Re::char('.', Fold::None), label()]))),
+    ])
+}
+
+/// AWS services (`*.amazonaws.com`), identity providers (OIDC and SAML provider ARNs and
+/// the well-known web identity providers) and anonymous callers, encoded.
+fn outside_domain() -> Re {
+    let mut providers = vec![
+        Re::Cat(vec![
+            lit("arn:aws:iam::"),
+            twelve_digits(),
+            lit(":oidc-provider/"),
+            dns_name(),
+            Re::Star(Box::new(Re::Cat(vec![Re::char('/', Fold::None), name()]))),
+        ]),
+        Re::Cat(vec![
+            lit("arn:aws:iam::"),
+            twelve_digits(),
+            lit(":saml-provider/"),
+            Re::plus(CharSet::only(
+                ('a'..='z').chain('A'..='Z').chain('0'..='9').chain(['_', '.', '-']),
+            )),
+        ]),
+    ];
+    providers.extend(crate::eval::WEB_IDENTITY_PROVIDERS.iter().map(|p| lit(p)));
+    Re::Alt(vec![
+        Re::Cat(vec![lit(SERVICE), dns_name(), lit(".amazonaws.com")]),
+        Re::Cat(vec![lit(PROVIDER), Re::Alt(providers)]),
+        lit(ANONYMOUS),
+    ])
 }
 
 /// Characters of IAM user, role, path segment and session names (`[\w+=,.@-]`).
@@ -73,12 +124,12 @@ impl CallerSpace {
         match self {
             CallerSpace::User { arn } => lit(arn),
             CallerSpace::Role { arn } => Re::Cat(vec![lit(arn), session_suffix()]),
-            CallerSpace::Any { account } => {
+            CallerSpace::Any { account, outside } => {
                 let acct = match account {
                     Some(a) => lit(a),
-                    None => Re::Cat(vec![Re::Set(CharSet::only('0'..='9')); 12]),
+                    None => twelve_digits(),
                 };
-                Re::Cat(vec![
+                let iam = Re::Cat(vec![
                     lit("arn:aws:iam::"),
                     acct,
                     lit(":"),
@@ -86,9 +137,24 @@ impl CallerSpace {
                         Re::Cat(vec![lit("user/"), path_and_name()]),
                         Re::Cat(vec![lit("role/"), path_and_name(), session_suffix()]),
                     ]),
-                ])
+                ]);
+                if *outside {
+                    Re::Alt(vec![iam, outside_domain()])
+                } else {
+                    iam
+                }
             }
         }
+    }
+
+    /// Languages that tell the kinds of caller apart (their derived keys differ).
+    pub fn kind_languages() -> Vec<Re> {
+        vec![
+            CallerSpace::user_language(),
+            Re::Cat(vec![lit(SERVICE), Re::any_run()]),
+            Re::Cat(vec![lit(PROVIDER), Re::any_run()]),
+            lit(ANONYMOUS),
+        ]
     }
 
     /// Tells users from role sessions (their derived keys differ).
@@ -114,6 +180,19 @@ pub struct CallerValue {
 
 /// Decodes an encoded caller.
 pub fn decode(encoded: &str) -> Option<CallerValue> {
+    let outside = encoded
+        .strip_prefix(SERVICE)
+        .or_else(|| encoded.strip_prefix(PROVIDER))
+        .or((encoded == ANONYMOUS).then_some(ANONYMOUS));
+    if let Some(text) = outside {
+        // AWS derives no IAM keys for these callers; the keys it sets for them (`aud`,
+        // `sub`, `aws:SourceAccount`, ...) are ordinary keys of the request space.
+        return Some(CallerValue {
+            caller: Caller::parse(text).ok()?,
+            derived: Vec::new(),
+            encoded: encoded.to_string(),
+        });
+    }
     let (identity, session) = match encoded.split_once('#') {
         Some((i, s)) => (i, Some(s)),
         None => (encoded, None),
@@ -210,6 +289,16 @@ pub fn principal_languages(p: &Principals) -> [Re; 3] {
                     ]));
                 }
             }
+        }
+    }
+    // Callers outside IAM are named by their type's entries (or `*`), exactly.
+    for (prefix, list) in [(SERVICE, &p.service), (PROVIDER, &p.federated)] {
+        for entry in list {
+            direct.push(if entry == "*" {
+                Re::Cat(vec![lit(prefix), Re::any_run()])
+            } else {
+                lit(&format!("{prefix}{entry}"))
+            });
         }
     }
     [Re::Alt(direct), Re::Alt(role), Re::Alt(account)]
@@ -384,11 +473,15 @@ mod tests {
             .derived
             .contains(&("aws:username", ContextValue::One("alice".into()))));
         let mut fam = Family::new(
-            &CallerSpace::Any { account: None }.domain(),
-            &[CallerSpace::user_language()],
+            &CallerSpace::Any {
+                account: None,
+                outside: true,
+            }
+            .domain(),
+            &CallerSpace::kind_languages(),
         );
         let classes = fam.partition(10_000).unwrap();
-        assert_eq!(classes.len(), 2);
+        assert_eq!(classes.len(), 5, "{classes:?}");
         for c in classes {
             assert!(decode(&c.witness).is_some(), "{}", c.witness);
         }

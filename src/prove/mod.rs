@@ -13,6 +13,7 @@ pub mod partition;
 pub mod patterns;
 pub mod points;
 pub mod problem;
+pub mod scenario;
 pub mod search;
 pub mod subject;
 
@@ -78,10 +79,14 @@ pub enum Undecided {
 /// The callers a subject's requests come from.
 fn caller_space(subject: &Subject<'_>) -> Result<CallerSpace, Undecided> {
     match subject {
-        Subject::Document(..) => Ok(CallerSpace::Any { account: None }),
+        Subject::Document(_, side) => Ok(CallerSpace::Any {
+            account: None,
+            outside: *side == Side::ResourceLike,
+        }),
         Subject::Principal(p) => match &p.arn {
             None => Ok(CallerSpace::Any {
                 account: p.account.clone(),
+                outside: false,
             }),
             Some(arn) => match crate::eval::arn::split(arn) {
                 Some([_, _, "iam", "", _, res]) if res.starts_with("user/") => {

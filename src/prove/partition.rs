@@ -269,15 +269,11 @@ impl<'p> Partitioner<'p> {
     ) -> Result<Vec<FieldClass>, PartitionError> {
         // Languages: three per principal element, one per derived-key entry, the
         // user/session split, and one per name the search wants told apart.
-        let mut langs = vec![CallerSpace::user_language()];
-        let mut owners: Vec<Option<usize>> = vec![None];
-        for (i, &a) in live.iter().enumerate() {
+        let mut langs = CallerSpace::kind_languages();
+        for &a in live {
             match self.def(a) {
                 Some(AtomDef::Principal(_, m)) => {
-                    for re in caller::principal_languages(m.inner()) {
-                        langs.push(re);
-                        owners.push(Some(i));
-                    }
+                    langs.extend(caller::principal_languages(m.inner()));
                 }
                 Some(AtomDef::Condition {
                     condition,
@@ -285,7 +281,6 @@ impl<'p> Partitioner<'p> {
                     ..
                 }) => {
                     langs.push(self.derived_entry_language(condition, *variables, ctx)?);
-                    owners.push(Some(i));
                 }
                 _ => {}
             }
@@ -297,7 +292,6 @@ impl<'p> Partitioner<'p> {
                 ValueTest::Exact,
             ) {
                 langs.push(re);
-                owners.push(None);
             }
         }
         let mut fam = Family::new(&self.callers.domain(), &langs);

@@ -345,7 +345,7 @@ impl<'a, 'd> Search<'a, 'd> {
         let encoded = match &self.part.callers {
             CallerSpace::User { arn } => arn.clone(),
             CallerSpace::Role { arn } => format!("{arn}#iamc-session"),
-            CallerSpace::Any { account } => format!(
+            CallerSpace::Any { account, .. } => format!(
                 "arn:aws:iam::{}:user/alice",
                 account.as_deref().unwrap_or("111122223333")
             ),

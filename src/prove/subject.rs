@@ -227,11 +227,26 @@ impl<'d> Judge<'d> {
     /// lives in another account than the caller's).
     pub fn shape(&self, req: &Request) -> Request {
         let mut r = req.clone();
-        r.resource_account = match self.slots.side {
-            Some(Side::ResourceLike) => Some(other_account(req.caller.account().unwrap_or_default()).to_string()),
-            _ => None,
-        };
+        r.resource_account = self.resource_account(req);
         r
+    }
+
+    /// The resource's account in this side's scenario: another account than an IAM
+    /// caller's for a resource-like document; for a caller outside IAM the account of the
+    /// resource ARN (the scenario format requires the two to agree), else any.
+    fn resource_account(&self, req: &Request) -> Option<String> {
+        if req.caller.is_outside_iam() {
+            let in_arn = crate::eval::arn::split(&req.resource)
+                .map(|[_, _, _, _, a, _]| a)
+                .filter(|a| crate::eval::principal::is_account(a));
+            return Some(in_arn.unwrap_or("999999999999").to_string());
+        }
+        match self.slots.side {
+            Some(Side::ResourceLike) => Some(
+                other_account(req.caller.account().unwrap_or_default()).to_string(),
+            ),
+            _ => None,
+        }
     }
 
     /// The engine's decision on `req` (already shaped with [`Judge::shape`]).
@@ -260,25 +275,23 @@ impl<'d> Judge<'d> {
     /// The synthesized documents of the scenario for `req`, as `iamc eval` needs them:
     /// (identity documents, resource document, resource account).
     pub fn scenario_parts(&self, req: &Request) -> (Vec<Document>, Option<Document>, Option<String>) {
-        let identity: Vec<Document> = self
-            .slots
-            .identity
-            .iter()
-            .map(|p| p.doc.clone())
-            .chain(
-                (self.slots.side == Some(Side::ResourceLike)).then(allow_everything),
-            )
-            .collect();
+        // A caller outside IAM has no identity-based policies (the scenario format says so).
+        let identity: Vec<Document> = if req.caller.is_outside_iam() {
+            Vec::new()
+        } else {
+            self.slots
+                .identity
+                .iter()
+                .map(|p| p.doc.clone())
+                .chain((self.slots.side == Some(Side::ResourceLike)).then(allow_everything))
+                .collect()
+        };
         let resource = if self.needs_trust(req) {
             Some(trust_account(req.caller.account().unwrap_or_default()))
         } else {
             self.slots.resource.map(|p| p.doc.clone())
         };
-        let account = match self.slots.side {
-            Some(Side::ResourceLike) => Some(other_account(req.caller.account().unwrap_or_default()).to_string()),
-            _ => None,
-        };
-        (identity, resource, account)
+        (identity, resource, self.resource_account(req))
     }
 }
 

@@ -316,3 +316,36 @@ fn policy_variables_of_the_caller() {
     );
     assert!(refuted(&v).request.caller.as_str().ends_with("user/bob"), "{v:?}");
 }
+
+#[test]
+fn oidc_trust_and_the_wide_subject() {
+    // semantics-pitfalls 14: a subject admitting every repository of an organization.
+    let trust = |sub: &str| {
+        doc(&format!(
+            r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow",
+            "Principal":{{"Federated":"arn:aws:iam::123412341234:oidc-provider/token.actions.githubusercontent.com"}},
+            "Action":"sts:AssumeRoleWithWebIdentity","Condition":{{
+              "StringEquals":{{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}},
+              "StringLike":{{"token.actions.githubusercontent.com:sub":"{sub}"}}}}}}}}"#
+        ))
+    };
+    let narrow = trust("repo:org/app:ref:refs/heads/main");
+    let wide = trust("repo:org/*");
+    let other_repo = CondExpr::Not(Box::new(atom(
+        "StringLike",
+        "token.actions.githubusercontent.com:sub",
+        &["repo:org/app:*"],
+    )));
+    let r = request_set(&["sts:AssumeRoleWithWebIdentity"], None, Some(other_repo));
+    let s = Subject::Document(placed(&narrow, 0), Side::ResourceLike);
+    assert!(matches!(run(&s, &Property::Denies(r.clone())), Verdict::Proved { .. }));
+    let s = Subject::Document(placed(&wide, 0), Side::ResourceLike);
+    let v = run(&s, &Property::Denies(r));
+    let hit = refuted(&v);
+    assert!(hit.request.caller.is_outside_iam(), "{:?}", hit.request.caller);
+    let may = run(
+        &s,
+        &Property::MayAllow(request_set(&["sts:AssumeRoleWithWebIdentity"], None, None)),
+    );
+    assert!(matches!(may, Verdict::Proved { witness: Some(_) }));
+}

@@ -62,6 +62,12 @@ impl Context {
         self
     }
 
+    /// Removes a key (any case).
+    pub fn remove(&mut self, key: &str) {
+        let lower = key.to_lowercase();
+        self.entries.retain(|(k, _)| **k != *lower);
+    }
+
     /// Looks a key up by its lowercase name.
     pub fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
         self.entries

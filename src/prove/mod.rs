@@ -8,10 +8,12 @@
 
 pub mod automaton;
 pub mod caller;
+pub mod driver;
 pub mod formula;
 pub mod partition;
 pub mod patterns;
 pub mod points;
+pub mod polish;
 pub mod problem;
 pub mod scenario;
 pub mod search;
@@ -157,6 +159,7 @@ pub fn decide(
         message: e.message,
     };
     problem.add_side(0, &slots, catalog, &builder).map_err(bad)?;
+    problem.add_hidden_tests(!slots.rcps.is_empty(), catalog, &builder);
     if let Some(o) = &other {
         problem.add_side(1, o, catalog, &builder).map_err(bad)?;
     }
@@ -197,6 +200,11 @@ pub fn decide(
         sampled_variables: false,
     };
     let stopped = Undecided::Stopped;
+    // A found request, made readable and judged again.
+    let polish = |search: &mut Search<'_, '_>, hit: Hit| -> Hit {
+        let better = search.polish(&hit.request, catalog);
+        search.rejudge(&better, hit.path.clone()).unwrap_or(hit)
+    };
     let verdict = match property {
         Property::Allows(_) | Property::Denies(_) => {
             search.goal = Goal::InRequestSet;
@@ -210,7 +218,7 @@ pub fn decide(
                 };
                 match search.run().map_err(stopped)? {
                     Some(hit) => Verdict::Refuted {
-                        counterexample: Some(hit),
+                        counterexample: Some(polish(&mut search, hit)),
                     },
                     None => Verdict::Proved { witness: None },
                 }
@@ -219,7 +227,9 @@ pub fn decide(
         Property::MayAllow(_) => {
             search.goal = Goal::Allowed;
             match search.run().map_err(stopped)? {
-                Some(hit) => Verdict::Proved { witness: Some(hit) },
+                Some(hit) => Verdict::Proved {
+                    witness: Some(polish(&mut search, hit)),
+                },
                 None => Verdict::Refuted {
                     counterexample: None,
                 },
@@ -233,7 +243,7 @@ pub fn decide(
             };
             match search.run().map_err(stopped)? {
                 Some(hit) => Verdict::Refuted {
-                    counterexample: Some(hit),
+                    counterexample: Some(polish(&mut search, hit)),
                 },
                 None => Verdict::Proved { witness: None },
             }

@@ -141,6 +141,10 @@ pub struct Problem {
     pub statements: Vec<StatementFormula>,
     /// Membership in R.
     pub request_set: Formula,
+    /// Tests the engine's decision makes besides statement matches (whether the action
+    /// assumes a role; whether the resource is a service-linked role), so every request
+    /// part they read is told apart by them.
+    pub hidden: Vec<Formula>,
     /// Whether the subject has a permissions boundary (a `NotPrincipal` deny then applies
     /// to every IAM caller).
     pub has_boundary: bool,
@@ -186,6 +190,7 @@ impl Problem {
             key_index: HashMap::new(),
             statements: Vec::new(),
             request_set: Formula::Const(true),
+            hidden: Vec::new(),
             has_boundary,
         }
     }
@@ -381,6 +386,17 @@ impl Problem {
             parts.push(self.condition_atom(c, variables, catalog, ctx)?);
         }
         Ok(Formula::and(parts))
+    }
+
+    /// Tells apart `sts:AssumeRole*` actions (role trust policies must allow them) and,
+    /// with RCPs, service-linked roles (whose trust policies RCPs do not restrict).
+    pub fn add_hidden_tests(&mut self, rcps: bool, catalog: &Catalog, ctx: &Builder<'_>) {
+        let f = self.action_atom("sts:AssumeRole*");
+        self.hidden.push(f);
+        if rcps {
+            let f = self.resource_atom("arn:*:iam:*:*:role/aws-service-role/*", false, catalog, ctx);
+            self.hidden.push(f);
+        }
     }
 
     /// Adds every statement of one side's documents.

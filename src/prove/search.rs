@@ -202,6 +202,11 @@ impl<'a, 'd> Search<'a, 'd> {
                 f.pending(&st.atoms, &mut pending);
             }
         }
+        if self.goal != Goal::InRequestSet {
+            for f in &self.problem.hidden {
+                f.pending(&st.atoms, &mut pending);
+            }
+        }
         pending.sort_unstable();
         pending.dedup();
         if pending.is_empty() {
@@ -401,7 +406,7 @@ impl<'a, 'd> Search<'a, 'd> {
     }
 
     /// An atom's answer on a concrete request, by the engine's own matchers.
-    fn concrete(&self, a: AtomId, req: &Request) -> bool {
+    pub(super) fn concrete(&self, a: AtomId, req: &Request) -> bool {
         let Some(atom) = self.problem.atoms.get(a) else {
             return false;
         };
@@ -422,6 +427,45 @@ impl<'a, 'd> Search<'a, 'd> {
             }
             AtomDef::Principal(cp, _) => cp.naming(&req.caller, self.problem.has_boundary).is_some(),
             AtomDef::Condition { compiled, .. } => compiled.holds(&req.context),
+        }
+    }
+
+    /// Judges a complete request again (after polishing): the decisions, R, the goal.
+    pub fn rejudge(&mut self, req: &Request, path: Vec<(FieldId, FieldValue)>) -> Option<Hit> {
+        let r = &self.problem.request_set;
+        let mut ratoms = Vec::new();
+        r.atoms(&mut ratoms);
+        let mut concrete = vec![None; self.problem.atoms.len()];
+        for a in ratoms {
+            if let Some(slot) = concrete.get_mut(a) {
+                *slot = Some(self.concrete(a, req));
+            }
+        }
+        let in_r = r.eval(&concrete) == Some(true);
+        let decisions: Vec<Decision> = self
+            .judges
+            .iter_mut()
+            .map(|j| {
+                let shaped = j.shape(req);
+                j.decide(&shaped)
+            })
+            .collect();
+        self.goal_hit(in_r, &decisions).then(|| Hit {
+            request: req.clone(),
+            decisions,
+            in_request_set: in_r,
+            path,
+        })
+    }
+
+    fn goal_hit(&self, in_r: bool, decisions: &[Decision]) -> bool {
+        let allowed = |i: usize| decisions.get(i).is_some_and(|d| d.outcome == Outcome::Allow);
+        match self.goal {
+            Goal::InRequestSet => in_r,
+            Goal::NotAllowed => in_r && !allowed(0),
+            Goal::Allowed => in_r && allowed(0),
+            Goal::Beyond => allowed(0) && !allowed(1),
+            Goal::Different => allowed(0) != allowed(1),
         }
     }
 
@@ -481,14 +525,7 @@ impl<'a, 'd> Search<'a, 'd> {
                 }
             }
         }
-        let allowed = |i: usize| decisions.get(i).is_some_and(|d| d.outcome == Outcome::Allow);
-        let hit = match self.goal {
-            Goal::InRequestSet => in_r,
-            Goal::NotAllowed => in_r && !allowed(0),
-            Goal::Allowed => in_r && allowed(0),
-            Goal::Beyond => allowed(0) && !allowed(1),
-            Goal::Different => allowed(0) != allowed(1),
-        };
+        let hit = self.goal_hit(in_r, &decisions);
         Ok(hit.then(|| Hit {
             request: req,
             decisions,
@@ -510,7 +547,7 @@ fn always_defaults(caller: &CallerValue) -> Vec<(&'static str, String)> {
     v
 }
 
-fn userid(caller: &CallerValue) -> String {
+pub(super) fn userid(caller: &CallerValue) -> String {
     if caller.caller.is_user() {
         "AIDAIAMCEXAMPLEUSER01".to_string()
     } else {

@@ -349,3 +349,20 @@ fn oidc_trust_and_the_wide_subject() {
     );
     assert!(matches!(may, Verdict::Proved { witness: Some(_) }));
 }
+
+#[test]
+fn assuming_a_role_needs_a_trust_policy_even_under_allow_everything() {
+    // spec/prove.md: for `sts:AssumeRole*` the target's trust policy is the principal's
+    // `resource`; without one nobody can assume it. No statement mentions the action, so
+    // the decision's own test on it must split the actions (found by the cross-check).
+    let allow = doc(ALLOW_ALL);
+    let s = Subject::Principal(user(vec![placed(&allow, 0)]));
+    let v = run(&s, &Property::Allows(request_set(&["*"], None, None)));
+    let hit = refuted(&v);
+    assert!(hit.request.action.to_lowercase().starts_with("sts:assumerole"));
+    let d = Subject::Document(placed(&allow, 0), Side::IdentityLike);
+    assert!(matches!(
+        run(&d, &Property::Allows(request_set(&["*"], None, None))),
+        Verdict::Proved { .. }
+    ));
+}

@@ -6,6 +6,7 @@
 
 pub mod ast;
 mod errors;
+pub mod keywords;
 mod pest_parser;
 mod recover;
 mod to_ast;

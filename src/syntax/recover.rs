@@ -6,7 +6,8 @@
 //! the rest of the file still yields items for the checker and the editor.
 
 use super::ast::{Doc, Item, Module};
-use super::errors::{self, SyntaxError, TOP_LEVEL};
+use super::errors::{self, SyntaxError};
+use super::keywords::TOP_LEVEL;
 use super::pest_parser::{install_call_limit, IamcParser, Rule};
 use super::to_ast::{Lowerer, MAX_DEPTH};
 use crate::diagnostics::Diagnostic;

@@ -90,7 +90,7 @@ pub fn compile(sources: &Sources, options: &CompileOptions) -> Compilation {
     }
     // Later stages would only repeat what a broken parse already says.
     if diagnostics::has_errors(&diags) {
-        diagnostics::sort(&mut diags);
+        diagnostics::finish(&mut diags);
         return Compilation {
             program: check::ir::Program::default(),
             documents: Vec::new(),
@@ -119,7 +119,7 @@ pub fn compile(sources: &Sources, options: &CompileOptions) -> Compilation {
             span: doc.name.span,
         });
     }
-    diagnostics::sort(&mut diags);
+    diagnostics::finish(&mut diags);
     Compilation {
         program,
         documents,

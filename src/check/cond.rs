@@ -10,6 +10,7 @@ use super::types::{self, has_policy_variable, SVal, Ty, Val};
 use super::{Checker, Scope};
 use crate::catalog::{KeyType, ScalarType};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::policy::values;
 use crate::policy::{BaseOperator, Effect, Operator, SetQualifier};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, CompareOp, Quantifier};
@@ -229,14 +230,14 @@ fn value_text(s: ScalarType, v: &Val) -> Result<String, &'static str> {
         (ScalarType::Numeric, Val::Str(t)) if types::is_number(t) => t.clone(),
         (ScalarType::Numeric, _) => return Err(expected_text(s)),
         (ScalarType::Date, Val::Date(t)) => t.clone(),
-        (ScalarType::Date, Val::Str(t)) if types::is_date(t) => t.clone(),
-        (ScalarType::Date, Val::Num(t)) if t.bytes().all(|b| b.is_ascii_digit()) => t.clone(),
+        (ScalarType::Date, Val::Str(t)) if values::is_date(t) => t.clone(),
+        (ScalarType::Date, Val::Num(t)) if values::is_date(t) => t.clone(),
         (ScalarType::Date, _) => return Err(expected_text(s)),
         (ScalarType::Bool, Val::Bool(b)) => b.to_string(),
         (ScalarType::Bool, Val::Str(t)) if t == "true" || t == "false" => t.clone(),
         (ScalarType::Bool, _) => return Err(expected_text(s)),
         (ScalarType::IpAddress, Val::Ip(t) | Val::Cidr(t)) => t.clone(),
-        (ScalarType::IpAddress, Val::Str(t)) if types::is_cidr(t) => t.clone(),
+        (ScalarType::IpAddress, Val::Str(t)) if values::is_cidr(t) => t.clone(),
         (ScalarType::IpAddress, _) => return Err(expected_text(s)),
         (ScalarType::Binary, Val::Str(t)) => t.clone(),
         (ScalarType::Binary, _) => return Err(expected_text(s)),

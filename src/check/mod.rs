@@ -15,9 +15,9 @@ mod rules;
 pub mod types;
 
 use crate::catalog::Catalog;
-use crate::diagnostics::{Code, Diagnostic};
-use crate::policy::DocumentKind;
-use crate::resolve::{suggest, ItemRef, Resolved};
+use crate::diagnostics::{suggest, Code, Diagnostic};
+use crate::policy::{values, DocumentKind};
+use crate::resolve::{ItemRef, Resolved};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast;
 use std::collections::{BTreeMap, HashMap};
@@ -47,9 +47,8 @@ pub fn check(res: &Resolved<'_>, env: &Env, catalog: &Catalog) -> (ir::Program, 
         active: Vec::new(),
     };
     c.run();
-    let mut seen = std::collections::HashSet::new();
     let mut diags = c.diags;
-    diags.retain(|d| seen.insert((d.code, d.primary, d.message.clone())));
+    crate::diagnostics::finish(&mut diags);
     (c.program, diags)
 }
 
@@ -254,7 +253,7 @@ impl<'a, 'r> Checker<'a, 'r> {
                         name.span,
                         format!("unknown type `{}`", name.node),
                     );
-                    if let Some(s) = suggest::did_you_mean(&name.node, Ty::NAMES.iter().copied()) {
+                    if let Some(s) = suggest::closest(&name.node, Ty::NAMES.iter().copied()) {
                         d = d
                             .with_help(format!("did you mean `{s}`?"))
                             .with_fix(name.span, s);
@@ -356,17 +355,17 @@ impl<'a, 'r> Checker<'a, 'r> {
     fn tagged(&mut self, tag: &Spanned<ast::LiteralTag>, text: &str, span: Span) -> Option<Val> {
         let (ok, val, what) = match tag.node {
             ast::LiteralTag::Cidr => (
-                types::is_cidr(text),
+                values::is_cidr(text),
                 Val::Cidr(text.into()),
                 "a CIDR range like `10.0.0.0/8`",
             ),
             ast::LiteralTag::Ip => (
-                types::is_ip(text),
+                values::is_ip(text),
                 Val::Ip(text.into()),
                 "an IP address like `10.1.2.3`",
             ),
             ast::LiteralTag::Date => (
-                types::is_date(text),
+                values::is_date(text),
                 Val::Date(text.into()),
                 "a valid ISO 8601 date like `2026-01-01T00:00:00Z` (a day that exists)",
             ),
@@ -481,7 +480,7 @@ impl<'a, 'r> Checker<'a, 'r> {
                         },
                     );
                     if let Some(s) =
-                        suggest::did_you_mean(name, self.env.constants.keys().map(String::as_str))
+                        suggest::closest(name, self.env.constants.keys().map(String::as_str))
                     {
                         d = d.with_help(format!("did you mean `env.{s}`?"));
                     } else {
@@ -540,7 +539,7 @@ impl<'a, 'r> Checker<'a, 'r> {
             candidates.extend(p.keys().map(String::as_str));
         }
         let mut d = Diagnostic::new(Code::E0201, path.span, format!("unknown name `{name}`"));
-        if let Some(s) = suggest::did_you_mean(name, candidates) {
+        if let Some(s) = suggest::closest(name, candidates) {
             d = d
                 .with_help(format!("did you mean `{s}`?"))
                 .with_fix(path.span, s);
@@ -751,7 +750,7 @@ impl<'a, 'r> Checker<'a, 'r> {
                     ),
                 );
                 let names: Vec<&str> = t.params.iter().map(|p| p.name.node.as_str()).collect();
-                if let Some(s) = suggest::did_you_mean(&arg.name.node, names.iter().copied()) {
+                if let Some(s) = suggest::closest(&arg.name.node, names.iter().copied()) {
                     d = d
                         .with_help(format!("did you mean `{s}`?"))
                         .with_fix(arg.name.span, s);
@@ -861,7 +860,7 @@ impl<'a, 'r> Checker<'a, 'r> {
                 u.template.span,
                 format!("unknown template `{name}`"),
             );
-            if let Some(s) = suggest::did_you_mean(&name, templates.iter().copied()) {
+            if let Some(s) = suggest::closest(&name, templates.iter().copied()) {
                 d = d
                     .with_help(format!("did you mean `{s}`?"))
                     .with_fix(u.template.span, s);

@@ -3,7 +3,7 @@
 use super::ir;
 use super::types::{conform, Ty, Val};
 use super::{Checker, Scope};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{suggest, Code, Diagnostic};
 use crate::policy::Matcher;
 use crate::resolve::ItemRef;
 use crate::source::{Span, Spanned};
@@ -44,7 +44,7 @@ impl Checker<'_, '_> {
                 let docs = self
                     .res
                     .names_in_scope_where(scope.module, |b| self.doc_index.contains_key(&b.target));
-                if let Some(s) = crate::resolve::suggest::did_you_mean(&path.dotted(), docs) {
+                if let Some(s) = suggest::closest(&path.dotted(), docs) {
                     d = d
                         .with_help(format!("did you mean `{s}`?"))
                         .with_fix(path.span, s);
@@ -186,7 +186,7 @@ impl Checker<'_, '_> {
                         f.name.span,
                         format!("a principal has no field `{other}`"),
                     );
-                    d = match crate::resolve::suggest::did_you_mean(other, FIELDS.iter().copied()) {
+                    d = match suggest::closest(other, FIELDS.iter().copied()) {
                         Some(s) => d
                             .with_help(format!("did you mean `{s}`?"))
                             .with_fix(f.name.span, s),

@@ -6,9 +6,7 @@
 //! expressions (constants, template parameters, `env.NAME`) are looked up by `check`
 //! through [`Resolved::lookup`].
 
-pub mod suggest;
-
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{suggest, Code, Diagnostic};
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::ast;
 use std::collections::{BTreeMap, HashMap};
@@ -184,7 +182,7 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
                     format!("unknown module `{target_path}`"),
                 );
                 if let Some(s) =
-                    suggest::did_you_mean(&target_path, module_paths.iter().map(String::as_str))
+                    suggest::closest(&target_path, module_paths.iter().map(String::as_str))
                 {
                     d = d
                         .with_help(format!("did you mean `{s}`?"))
@@ -219,9 +217,7 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
                             name.name.node
                         ),
                     );
-                    if let Some(s) =
-                        suggest::did_you_mean(&name.name.node, declared.iter().copied())
-                    {
+                    if let Some(s) = suggest::closest(&name.name.node, declared.iter().copied()) {
                         d = d
                             .with_help(format!("did you mean `{s}`?"))
                             .with_fix(name.name.span, s);

@@ -77,7 +77,7 @@ fn run(args: &SourceArgs, out: Option<Option<&Path>>, minify: bool) -> Exit {
     };
     let mut compilation = crate::compile(&loaded.sources, &loaded.options);
     compilation.diagnostics.extend(loaded.diagnostics);
-    crate::diagnostics::sort(&mut compilation.diagnostics);
+    crate::diagnostics::finish(&mut compilation.diagnostics);
     let failed = compilation.has_errors();
     let mut written: Vec<Written> = Vec::new();
     for o in &compilation.documents {

@@ -12,7 +12,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("policy", &[]),
     ("syntax", &["source", "diagnostics"]),
     ("catalog", &["source", "diagnostics"]),
-    ("project", &["source", "diagnostics"]),
+    ("project", &["source", "diagnostics", "stdlib"]),
     ("resolve", &["source", "diagnostics", "syntax", "stdlib"]),
     (
         "check",
@@ -23,6 +23,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "resolve",
             "catalog",
             "policy",
+            "project",
         ],
     ),
     (

@@ -1,4 +1,4 @@
-//! Property test of the whole front end (`iamc::compile`): valid sources (the seed project,
+//! Property test of the whole front end (`iamc::analyze`): valid sources (the seed project,
 //! the standard library, `tests/valid/**`, the DESIGN example in
 //! `tests/valid/syntax/design.iamc`) under random mutations never make it panic, every
 //! diagnostic points into an existing file on char boundaries, and compiling twice gives
@@ -7,8 +7,9 @@
 //! A small seeded generator keeps the run deterministic and fast in debug builds; a failure
 //! prints the case number and the mutated text. 250 cases by default (about 3 s in debug).
 
+use iamc::project::Environment;
 use iamc::source::{Origin, Sources, Span};
-use iamc::{compile, CompileOptions};
+use iamc::{analyze, AnalyzeOptions};
 use std::path::Path;
 
 /// xorshift64*: deterministic, no dependency.
@@ -189,16 +190,14 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
     t
 }
 
-fn options() -> CompileOptions {
-    let mut opts = CompileOptions::default();
-    opts.env.name = Some("dev".into());
-    opts.env
-        .constants
-        .insert("account".into(), "123412341234".into());
-    opts.env
-        .constants
-        .insert("external_id".into(), "testtest".into());
-    opts
+fn options() -> AnalyzeOptions {
+    AnalyzeOptions {
+        env: Some(Environment::new(
+            "dev",
+            [("account", "123412341234"), ("external_id", "testtest")],
+        )),
+        ..AnalyzeOptions::default()
+    }
 }
 
 fn sources_of(project: &Project) -> Sources {
@@ -235,7 +234,7 @@ fn span_ok(sources: &Sources, s: Span) -> Result<(), String> {
 fn check_case(project: &Project) -> Result<(), String> {
     let sources = sources_of(project);
     let opts = options();
-    let first = compile(&sources, &opts);
+    let first = analyze(&sources, &opts);
     for d in &first.diagnostics {
         let spans = std::iter::once(d.primary)
             .chain(d.labels.iter().map(|l| l.span))
@@ -244,11 +243,11 @@ fn check_case(project: &Project) -> Result<(), String> {
             span_ok(&sources, s).map_err(|e| format!("{} `{}`: {e}", d.code, d.message))?;
         }
     }
-    let second = compile(&sources, &opts);
+    let second = analyze(&sources, &opts);
     if first.diagnostics != second.diagnostics {
         return Err("diagnostics differ between two runs".into());
     }
-    let json = |c: &iamc::Compilation| -> Vec<String> {
+    let json = |c: &iamc::Analysis| -> Vec<String> {
         c.documents
             .iter()
             .map(|o| iamc::policy::json::to_string(&o.document, iamc::policy::json::Layout::Pretty))
@@ -263,9 +262,9 @@ fn check_case(project: &Project) -> Result<(), String> {
 #[test]
 fn mutated_sources_never_break_the_front_end() {
     let projects = projects();
-    // The unmutated sources compile (the seed project and stdlib without errors).
+    // The unmutated sources analyse (the seed project and stdlib without errors).
     for p in projects.iter().take(2) {
-        let c = compile(&sources_of(p), &options());
+        let c = analyze(&sources_of(p), &options());
         assert!(!c.has_errors(), "{:?}", c.diagnostics);
     }
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);

@@ -16,7 +16,7 @@ use crate::lower::{self, StatementOrigin};
 use crate::policy::json::Layout;
 use crate::policy::{self, DocumentKind};
 use crate::project::Environment;
-use crate::resolve;
+use crate::resolve::{self, names::NameTable};
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::{self, ast};
 
@@ -78,6 +78,8 @@ pub struct Analysis {
     pub sources: Sources,
     /// One per `.iamc` source, in source order.
     pub files: Vec<FileAnalysis>,
+    /// Every definition and every name use, queried by byte offset.
+    pub names: NameTable,
     /// The typed IR; `program.documents` include the standard library's.
     pub program: ir::Program,
     /// Index-aligned with `program.documents`: `documents[i]` lowers
@@ -126,10 +128,13 @@ pub fn analyze(sources: &Sources, options: &AnalyzeOptions) -> Analysis {
         diags.extend(d);
     }
     let env = options.env.as_ref();
-    let (resolved, d) = resolve::resolve(sources, &modules);
+    let (mut resolved, d) = resolve::resolve(sources, &modules, env);
     diags.extend(d);
-    let (program, d) = check::check(&resolved, env, options.catalog);
-    diags.extend(d);
+    let checked = check::check(&resolved, env, options.catalog);
+    diags.extend(checked.diagnostics);
+    let program = checked.program;
+    let mut names = std::mem::take(&mut resolved.names);
+    names.extend(checked.references);
     drop(resolved);
     diags.extend(check::catalog::check_program(&program, options.catalog));
     let documents = program
@@ -152,6 +157,7 @@ pub fn analyze(sources: &Sources, options: &AnalyzeOptions) -> Analysis {
     Analysis {
         sources: sources.clone(),
         files,
+        names,
         program,
         documents,
         diagnostics: diags,

@@ -1,15 +1,17 @@
 //! ARN literals: `{name}` parts interpolated, the result checked for an ARN's shape and a
 //! plausible account.
 
+use super::ir::Piece;
 use super::types::{self, SVal, Ty, Val};
 use super::{Checker, Scope};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast;
 
-/// An ARN literal's text, or (with a symbolic part) only its type.
+/// An ARN literal's text and which parts of it came from named values, or (with a
+/// symbolic part) only its type.
 pub(super) enum ArnText {
-    Known(String),
+    Known(String, Vec<Piece>),
     Sym(Ty),
 }
 
@@ -22,6 +24,7 @@ impl Checker<'_, '_> {
         scope: Scope<'_>,
     ) -> Option<ArnText> {
         let mut text = String::new();
+        let mut pieces: Vec<Piece> = Vec::new();
         let mut ok = true;
         let mut symbolic = false;
         for part in &lit.parts {
@@ -34,6 +37,8 @@ impl Checker<'_, '_> {
                     }) if !matches!(ty, Ty::Principal | Ty::List(_)) => symbolic = true,
                     Some(v) => match v.val.text() {
                         Some(t) if !matches!(v.val, Val::Principal(_) | Val::List(_)) => {
+                            let at = u32::try_from(text.len()).unwrap_or(u32::MAX);
+                            pieces.extend(types::shifted(&v.pieces, at));
                             text.push_str(&t)
                         }
                         _ => {
@@ -88,7 +93,7 @@ impl Checker<'_, '_> {
             );
             return None;
         }
-        Some(ArnText::Known(text))
+        Some(ArnText::Known(text, pieces))
     }
 }
 

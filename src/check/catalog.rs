@@ -439,6 +439,7 @@ mod tests {
             resources: Some(Matcher::Is(res)),
             condition: (!atoms.is_empty()).then_some(CondExpr::And(atoms)),
             origin: RuleOrigin::Direct,
+            provenance: Default::default(),
             span: Span::default(),
         }
     }

@@ -79,10 +79,7 @@ impl Checker<'_, '_> {
         };
         self.consts.insert(r, ConstState::InProgress);
         let ty = c.ty.as_ref().and_then(|t| self.resolve_type(t));
-        let scope = Scope {
-            module: r.module,
-            params: None,
-        };
+        let scope = Scope::of(r.module);
         let v = self.eval_expr(&c.value, scope, ty.as_ref());
         let v = match (v, &ty) {
             (Some(v), Some(ty)) => match conform(&v, ty) {

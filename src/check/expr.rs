@@ -6,6 +6,7 @@ use super::types::{SVal, Ty, Val};
 use super::{item_kind_name, Checker, Scope};
 use crate::diagnostics::{suggest, Code, Diagnostic};
 use crate::policy::values;
+use crate::resolve::names::Target;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast;
 
@@ -25,7 +26,12 @@ impl Checker<'_, '_> {
             ast::ExprKind::Wildcard => Val::Wildcard,
             ast::ExprKind::Action(a) => Val::Action(format!("{}:{}", a.service.node, a.name.node)),
             ast::ExprKind::Arn(lit) => match self.interpolate(lit, e.span, scope)? {
-                ArnText::Known(text) => Val::Arn(text),
+                ArnText::Known(text, pieces) => {
+                    return Some(SVal {
+                        pieces,
+                        ..SVal::new(Val::Arn(text), e.span)
+                    })
+                }
                 ArnText::Sym(ty) => Val::Sym(ty),
             },
             ast::ExprKind::Tagged(tag, text) => self.tagged(tag, text, e.span)?,
@@ -88,8 +94,12 @@ impl Checker<'_, '_> {
 
     /// `env.NAME`: the selected environment's constant, or E0905.
     fn env_value(&mut self, path: &ast::Path, name: &str) -> Option<SVal> {
-        if let Some(v) = self.env.and_then(|e| e.value(name)) {
-            return Some(SVal::new(Val::Str(v.to_string()), path.span));
+        if let (Some(v), Some(def)) = (
+            self.env.and_then(|e| e.value(name)),
+            self.res.names.env_def(name),
+        ) {
+            self.refer(path.span, Target::Def(def), None);
+            return Some(SVal::new(Val::Str(v.to_string()), path.span).attributed(def));
         }
         let mut d = Diagnostic::new(
             Code::E0905,
@@ -143,14 +153,27 @@ impl Checker<'_, '_> {
             return None;
         };
         let name = one.node.as_str();
-        if let Some(v) = scope.params.and_then(|p| p.get(name)) {
-            return Some(respan(v.clone(), path.span));
+        if let Some((v, template)) = scope.param(name) {
+            let v = respan(v.clone(), path.span);
+            return Some(match self.res.names.param_def(template, name) {
+                Some(def) => {
+                    self.refer(path.span, Target::Def(def), None);
+                    v.attributed(def)
+                }
+                None => v,
+            });
         }
         if let Some(b) = self.res.lookup(scope.module, name) {
+            self.refer_binding(path.span, b);
+            let def = self.res.names.item_def(b.target);
             return match self.res.item(b.target) {
                 Some(ast::Item::Const(_)) => self
                     .eval_const_at(b.target, Some(path.span))
-                    .map(|v| respan(v, path.span)),
+                    .map(|v| respan(v, path.span))
+                    .map(|v| match def {
+                        Some(def) => v.attributed(def),
+                        None => v,
+                    }),
                 Some(item) => {
                     let what = item_kind_name(item);
                     self.err(
@@ -166,12 +189,25 @@ impl Checker<'_, '_> {
                 None => None,
             };
         }
+        // A name a broken declaration would have defined: its syntax error says it all.
+        if self
+            .res
+            .modules
+            .get(scope.module)
+            .is_some_and(|m| m.broken.contains(name))
+        {
+            return None;
+        }
         if want.is_some_and(Ty::accepts_service_names) && super::types::is_service_name(name) {
+            self.refer(path.span, Target::Service(name.to_string()), None);
             return Some(SVal::new(Val::Service(name.to_string()), path.span));
+        }
+        if self.res.excused(scope.module, name) {
+            return None;
         }
         let mut candidates: Vec<&str> = self.res.names_in_scope(scope.module);
         if let Some(p) = scope.params {
-            candidates.extend(p.keys().map(String::as_str));
+            candidates.extend(p.values.keys().map(String::as_str));
         }
         let mut d = Diagnostic::new(Code::E0201, path.span, format!("unknown name `{name}`"));
         if let Some(s) = suggest::closest(name, candidates) {
@@ -188,6 +224,7 @@ impl Checker<'_, '_> {
     }
 }
 
+/// The value, now at the span of the name that produced it (pieces kept).
 fn respan(v: SVal, span: Span) -> SVal {
-    SVal { val: v.val, span }
+    SVal { span, ..v }
 }

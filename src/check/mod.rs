@@ -22,20 +22,27 @@ use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::policy::DocumentKind;
 use crate::project::Environment;
-use crate::resolve::{ItemRef, Resolved};
+use crate::resolve::names::{Reference, Target};
+use crate::resolve::{Binding, ItemRef, Resolved};
 use crate::source::Span;
 use crate::syntax::ast;
 use consts::ConstState;
 use std::collections::{BTreeMap, HashMap};
 use types::{Mismatch, SVal};
 
+/// What checking produced.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub program: ir::Program,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every name use inside declarations and expressions, with what it resolved to (the
+    /// imports' are in `Resolved::names` already).
+    pub references: Vec<Reference>,
+}
+
 /// Checks a resolved program and builds its IR. `env` is the selected environment, if any
 /// (what `env.NAME` stands for).
-pub fn check(
-    res: &Resolved<'_>,
-    env: Option<&Environment>,
-    catalog: &Catalog,
-) -> (ir::Program, Vec<Diagnostic>) {
+pub fn check(res: &Resolved<'_>, env: Option<&Environment>, catalog: &Catalog) -> Checked {
     let mut c = Checker {
         res,
         env,
@@ -47,21 +54,59 @@ pub fn check(
         in_condition: false,
         defining: false,
         active: Vec::new(),
+        references: Vec::new(),
+        provenance: None,
     };
     c.run();
-    let mut diags = c.diags;
-    crate::diagnostics::finish(&mut diags);
-    (c.program, diags)
+    let mut diagnostics = c.diags;
+    crate::diagnostics::finish(&mut diagnostics);
+    Checked {
+        program: c.program,
+        diagnostics,
+        references: c.references,
+    }
 }
 
 /// The maximum nesting of `use` inside templates.
 pub const MAX_USE_DEPTH: usize = 16;
 
-/// Where names are looked up: a module, and the parameters of the template being expanded.
+/// Where names are looked up: a module, and the parameters of the template being checked
+/// or expanded.
 #[derive(Clone, Copy)]
 struct Scope<'s> {
     module: usize,
-    params: Option<&'s BTreeMap<String, SVal>>,
+    params: Option<Params<'s>>,
+}
+
+/// A template's parameters with their values (symbolic at the template's definition).
+#[derive(Clone, Copy)]
+struct Params<'s> {
+    template: ItemRef,
+    values: &'s BTreeMap<String, SVal>,
+}
+
+impl<'s> Scope<'s> {
+    /// The scope of a module's own declarations.
+    fn of(module: usize) -> Scope<'s> {
+        Scope {
+            module,
+            params: None,
+        }
+    }
+
+    /// Inside template `template` (declared in its module), with its parameters' values.
+    fn template(template: ItemRef, values: &'s BTreeMap<String, SVal>) -> Scope<'s> {
+        Scope {
+            module: template.module,
+            params: Some(Params { template, values }),
+        }
+    }
+
+    /// A parameter's value and definition.
+    fn param(&self, name: &str) -> Option<(&'s SVal, ItemRef)> {
+        let p = self.params?;
+        p.values.get(name).map(|v| (v, p.template))
+    }
 }
 
 struct Checker<'a, 'r> {
@@ -79,6 +124,10 @@ struct Checker<'a, 'r> {
     defining: bool,
     /// The templates being expanded, outermost first (to stop self-use).
     active: Vec<ItemRef>,
+    /// Name uses found so far.
+    references: Vec<Reference>,
+    /// While a rule is checked: the provenance of its values.
+    provenance: Option<ir::Provenance>,
 }
 
 fn document_kind(k: ast::DocumentKeyword) -> DocumentKind {
@@ -200,6 +249,25 @@ impl Checker<'_, '_> {
 
     fn err(&mut self, d: Diagnostic) {
         self.diags.push(d);
+    }
+
+    /// Records a name use.
+    fn refer(&mut self, span: Span, target: Target, via: Option<Span>) {
+        self.references.push(Reference { span, target, via });
+    }
+
+    /// Records the use of a name bound in a module's scope.
+    fn refer_binding(&mut self, span: Span, b: Binding) {
+        if let Some((target, via)) = self.res.target_of(b) {
+            self.refer(span, target, via);
+        }
+    }
+
+    /// Records where a value text of the rule being checked came from.
+    fn note_provenance(&mut self, text: &str, pieces: &[ir::Piece]) {
+        if let Some(p) = &mut self.provenance {
+            p.add(text, pieces);
+        }
     }
 
     /// "parameter `x` is declared twice", pointing back at the first one.

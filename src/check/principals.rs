@@ -25,6 +25,11 @@ impl Checker<'_, '_> {
             return None;
         };
         let b = self.res.lookup_path(scope.module, path);
+        if let Some(b) = b {
+            self.refer_binding(path.span, b);
+        } else if self.res.excused(scope.module, &path.dotted()) {
+            return None;
+        }
         match b.and_then(|b| self.doc_index.get(&b.target).copied()) {
             Some(i) => Some(i),
             None => {
@@ -79,10 +84,7 @@ impl Checker<'_, '_> {
         module: usize,
         p: &ast::PrincipalDecl,
     ) -> ir::Principal {
-        let scope = Scope {
-            module,
-            params: None,
-        };
+        let scope = Scope::of(module);
         let mut out = ir::Principal {
             name: p.name.clone(),
             module: self
@@ -205,12 +207,13 @@ impl Checker<'_, '_> {
         p: &ast::ProveDecl,
         principals: &[(ItemRef, usize)],
     ) -> Option<ir::Proof> {
-        let scope = Scope {
-            module,
-            params: None,
-        };
+        let scope = Scope::of(module);
         let b = self.res.lookup_path(module, &p.target);
+        if let Some(b) = b {
+            self.refer_binding(p.target.span, b);
+        }
         let target = match b {
+            None if self.res.excused(module, &p.target.dotted()) => return None,
             Some(b) => match (
                 self.doc_index.get(&b.target),
                 principals.iter().find(|(r, _)| *r == b.target),

@@ -5,6 +5,7 @@
 use super::types::{conform, SVal, Val};
 use super::{document_kind, ir, item_kind_name, rules, Checker, Scope, MAX_USE_DEPTH};
 use crate::diagnostics::{suggest, Code, Diagnostic};
+use crate::resolve::names::Target;
 use crate::resolve::ItemRef;
 use crate::source::Span;
 use crate::syntax::ast;
@@ -30,10 +31,7 @@ impl<'r> Checker<'_, 'r> {
                 None => types_ok = false,
             }
             if let (Some(ty), Some(default)) = (ty, &p.default) {
-                let scope = Scope {
-                    module,
-                    params: None,
-                };
+                let scope = Scope::of(module);
                 if let Some(v) = self.eval_expr(default, scope, Some(&ty)) {
                     if let Err(e) = conform(&v, &ty) {
                         self.mismatch(e);
@@ -57,10 +55,7 @@ impl<'r> Checker<'_, 'r> {
             return;
         }
         let ctx = rules::DocCtx { kind: None };
-        let scope = Scope {
-            module,
-            params: Some(&params),
-        };
+        let scope = Scope::template(r, &params);
         let was = std::mem::replace(&mut self.defining, true);
         let mut stack = vec![(t.name.node.clone(), t.name.span)];
         let mut discarded = Vec::new();
@@ -127,10 +122,7 @@ impl<'r> Checker<'_, 'r> {
             kind: Some(document_kind(d.keyword.node)),
         };
         let mut out = Vec::new();
-        let scope = Scope {
-            module,
-            params: None,
-        };
+        let scope = Scope::of(module);
         let mut stack = Vec::new();
         self.expand_body(&d.body, scope, &ctx, &mut stack, &mut out);
         out
@@ -165,6 +157,8 @@ impl<'r> Checker<'_, 'r> {
         }
     }
 
+    /// `use template(args)`: looks the template up, binds the arguments (defaults for
+    /// the rest) and expands its body into `out`.
     fn expand_use(
         &mut self,
         u: &ast::UseStmt,
@@ -181,20 +175,63 @@ impl<'r> Checker<'_, 'r> {
             return;
         }
         if stack.len() >= MAX_USE_DEPTH {
-            self.err(
-                Diagnostic::new(
-                    Code::E0307,
-                    u.span,
-                    format!("templates nest more than {MAX_USE_DEPTH} levels deep here"),
-                )
-                .with_help(format!(
-                    "`{}` is reached through a chain of more than {MAX_USE_DEPTH} `use`s; fold some of the templates together",
-                    t.name.node
-                )),
-            );
+            self.too_deep(u, t);
             return;
         }
-        let mut params: BTreeMap<String, SVal> = BTreeMap::new();
+        let Some(params) = self.arguments(u, tref, t, scope) else {
+            return;
+        };
+        // At a definition, the used template's body is checked at its own definition.
+        if self.defining {
+            return;
+        }
+        self.active.push(tref);
+        stack.push((t.name.node.clone(), u.span));
+        let tscope = Scope::template(tref, &params);
+        self.expand_body(&t.body, tscope, ctx, stack, out);
+        stack.pop();
+        self.active.pop();
+    }
+
+    fn too_deep(&mut self, u: &ast::UseStmt, t: &ast::TemplateDecl) {
+        self.err(
+            Diagnostic::new(
+                Code::E0307,
+                u.span,
+                format!("templates nest more than {MAX_USE_DEPTH} levels deep here"),
+            )
+            .with_help(format!(
+                "`{}` is reached through a chain of more than {MAX_USE_DEPTH} `use`s; fold some of the templates together",
+                t.name.node
+            )),
+        );
+    }
+
+    /// The value of every parameter of `t` at the `use` `u`: the arguments given, then
+    /// the defaults. `None` when an argument is wrong or missing (reported).
+    fn arguments(
+        &mut self,
+        u: &ast::UseStmt,
+        tref: ItemRef,
+        t: &ast::TemplateDecl,
+        scope: Scope<'_>,
+    ) -> Option<BTreeMap<String, SVal>> {
+        let mut params = BTreeMap::new();
+        let (given, given_ok) = self.given_arguments(u, tref, t, scope, &mut params);
+        let defaults_ok = self.default_arguments(u, tref, t, &given, &mut params);
+        (given_ok && defaults_ok).then_some(params)
+    }
+
+    /// Evaluates the arguments written at a `use` into `params`; returns the names given
+    /// (with their spans) and whether every argument was right.
+    fn given_arguments<'u>(
+        &mut self,
+        u: &'u ast::UseStmt,
+        tref: ItemRef,
+        t: &ast::TemplateDecl,
+        scope: Scope<'_>,
+        params: &mut BTreeMap<String, SVal>,
+    ) -> (BTreeMap<&'u str, Span>, bool) {
         let mut given: BTreeMap<&str, Span> = BTreeMap::new();
         let mut ok = true;
         for arg in &u.args {
@@ -204,26 +241,13 @@ impl<'r> Checker<'_, 'r> {
                 continue;
             }
             let Some(param) = t.params.iter().find(|p| p.name.node == arg.name.node) else {
-                let mut d = Diagnostic::new(
-                    Code::E0305,
-                    arg.name.span,
-                    format!(
-                        "template `{}` has no parameter `{}`",
-                        t.name.node, arg.name.node
-                    ),
-                );
-                let names: Vec<&str> = t.params.iter().map(|p| p.name.node.as_str()).collect();
-                if let Some(s) = suggest::closest(&arg.name.node, names.iter().copied()) {
-                    d = d
-                        .with_help(format!("did you mean `{s}`?"))
-                        .with_fix(arg.name.span, s);
-                } else {
-                    d = d.with_help(format!("its parameters are: {}", names.join(", ")));
-                }
-                self.err(d);
+                self.unknown_parameter(t, &arg.name);
                 ok = false;
                 continue;
             };
+            if let Some(def) = self.res.names.param_def(tref, &param.name.node) {
+                self.refer(arg.name.span, Target::Def(def), None);
+            }
             let Some(ty) = self.resolve_type_quiet(&param.ty) else {
                 ok = false;
                 continue;
@@ -241,63 +265,79 @@ impl<'r> Checker<'_, 'r> {
                 None => ok = false,
             }
         }
+        (given, ok)
+    }
+
+    fn unknown_parameter(&mut self, t: &ast::TemplateDecl, name: &ast::Ident) {
+        let mut d = Diagnostic::new(
+            Code::E0305,
+            name.span,
+            format!(
+                "template `{}` has no parameter `{}`",
+                t.name.node, name.node
+            ),
+        );
+        let names: Vec<&str> = t.params.iter().map(|p| p.name.node.as_str()).collect();
+        if let Some(s) = suggest::closest(&name.node, names.iter().copied()) {
+            d = d
+                .with_help(format!("did you mean `{s}`?"))
+                .with_fix(name.span, s);
+        } else {
+            d = d.with_help(format!("its parameters are: {}", names.join(", ")));
+        }
+        self.err(d);
+    }
+
+    /// Fills the parameters not given at a `use` from their defaults (evaluated in the
+    /// template's module); a parameter without a default is a missing argument. Returns
+    /// whether all of them got a value.
+    fn default_arguments(
+        &mut self,
+        u: &ast::UseStmt,
+        tref: ItemRef,
+        t: &ast::TemplateDecl,
+        given: &BTreeMap<&str, Span>,
+        params: &mut BTreeMap<String, SVal>,
+    ) -> bool {
+        let mut ok = true;
         for p in &t.params {
             if params.contains_key(&p.name.node) || given.contains_key(p.name.node.as_str()) {
                 continue;
             }
-            match &p.default {
-                Some(default) => {
-                    let Some(ty) = self.resolve_type_quiet(&p.ty) else {
-                        ok = false;
-                        continue;
-                    };
-                    let tscope = Scope {
-                        module: tref.module,
-                        params: None,
-                    };
-                    // Errors in defaults are reported at the declaration already.
-                    let before = self.diags.len();
-                    match self
-                        .eval_expr(default, tscope, Some(&ty))
-                        .and_then(|v| conform(&v, &ty).ok())
-                    {
-                        Some(v) => {
-                            params.insert(p.name.node.clone(), v);
-                        }
-                        None => ok = false,
-                    }
-                    self.diags.truncate(before);
+            let Some(default) = &p.default else {
+                self.err(
+                    Diagnostic::new(
+                        Code::E0304,
+                        u.span,
+                        format!(
+                            "missing argument `{}` of template `{}`",
+                            p.name.node, t.name.node
+                        ),
+                    )
+                    .with_label(p.span, "the parameter is declared here")
+                    .with_help(format!("add `{}: ...` to the arguments", p.name.node)),
+                );
+                ok = false;
+                continue;
+            };
+            let Some(ty) = self.resolve_type_quiet(&p.ty) else {
+                ok = false;
+                continue;
+            };
+            // Errors in defaults are reported at the declaration already.
+            let before = self.diags.len();
+            match self
+                .eval_expr(default, Scope::of(tref.module), Some(&ty))
+                .and_then(|v| conform(&v, &ty).ok())
+            {
+                Some(v) => {
+                    params.insert(p.name.node.clone(), v);
                 }
-                None => {
-                    self.err(
-                        Diagnostic::new(
-                            Code::E0304,
-                            u.span,
-                            format!(
-                                "missing argument `{}` of template `{}`",
-                                p.name.node, t.name.node
-                            ),
-                        )
-                        .with_label(p.span, "the parameter is declared here")
-                        .with_help(format!("add `{}: ...` to the arguments", p.name.node)),
-                    );
-                    ok = false;
-                }
+                None => ok = false,
             }
+            self.diags.truncate(before);
         }
-        // At a definition, the used template's body is checked at its own definition.
-        if !ok || self.defining {
-            return;
-        }
-        self.active.push(tref);
-        stack.push((t.name.node.clone(), u.span));
-        let tscope = Scope {
-            module: tref.module,
-            params: Some(&params),
-        };
-        self.expand_body(&t.body, tscope, ctx, stack, out);
-        stack.pop();
-        self.active.pop();
+        ok
     }
 
     fn lookup_template(
@@ -307,6 +347,9 @@ impl<'r> Checker<'_, 'r> {
     ) -> Option<(ItemRef, &'r ast::TemplateDecl)> {
         let name = u.template.dotted();
         let Some(b) = self.res.lookup_path(scope.module, &u.template) else {
+            if self.res.excused(scope.module, &name) {
+                return None;
+            }
             let templates = self.res.names_in_scope_where(scope.module, |b| {
                 matches!(self.res.item(b.target), Some(ast::Item::Template(_)))
             });
@@ -329,6 +372,7 @@ impl<'r> Checker<'_, 'r> {
             self.err(d);
             return None;
         };
+        self.refer_binding(u.template.span, b);
         match self.res.item(b.target) {
             Some(ast::Item::Template(t)) => Some((b.target, t)),
             Some(item) => {

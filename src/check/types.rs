@@ -4,8 +4,9 @@
 //! interpolated. Checking a value against a declared type may refine it: a string of 12
 //! digits becomes an `AccountId`, a service prefix in action position becomes `svc:*`.
 
-use crate::check::ir::PrincipalValue;
+use crate::check::ir::{Piece, PrincipalValue};
 use crate::policy::values;
+use crate::resolve::names::DefId;
 use crate::source::Span;
 use std::fmt;
 
@@ -125,16 +126,55 @@ pub enum Val {
     Sym(Ty),
 }
 
-/// A value with the span of the expression that produced it.
+/// A value with the span of the expression that produced it, and which parts of its text
+/// came from named values (constants, template parameters, `env.NAME`), outermost first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SVal {
     pub val: Val,
     pub span: Span,
+    pub pieces: Vec<Piece>,
 }
 
 impl SVal {
     pub fn new(val: Val, span: Span) -> SVal {
-        SVal { val, span }
+        SVal {
+            val,
+            span,
+            pieces: Vec::new(),
+        }
+    }
+
+    /// The value, now known to come (entirely) from the named value `def`: each scalar
+    /// gets a piece covering its whole text, in front of the pieces it already has.
+    pub fn attributed(mut self, def: DefId) -> SVal {
+        match &mut self.val {
+            Val::List(items) => {
+                let items = std::mem::take(items);
+                self.val = Val::List(items.into_iter().map(|i| i.attributed(def)).collect());
+            }
+            val => {
+                if let Some(text) = val.text() {
+                    let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+                    self.pieces.insert(0, Piece { start: 0, end, def });
+                }
+            }
+        }
+        self
+    }
+
+    /// The pieces of this value placed where its text lies in `text` (a text built from
+    /// it: `svc:*` from a service, an account's root ARN from an account id); none when
+    /// it does not occur there.
+    pub fn pieces_in(&self, text: &str) -> Vec<Piece> {
+        let at = self
+            .val
+            .text()
+            .and_then(|own| text.find(own.as_str()))
+            .and_then(|at| u32::try_from(at).ok());
+        match at {
+            Some(at) => shifted(&self.pieces, at),
+            None => Vec::new(),
+        }
     }
 
     /// The value and, for lists, every element, flattened (lists nest freely).
@@ -201,6 +241,18 @@ impl Val {
     pub fn is_list(&self) -> bool {
         matches!(self, Val::List(_) | Val::Sym(Ty::List(_)))
     }
+}
+
+/// Pieces moved `by` bytes to the right.
+pub fn shifted(pieces: &[Piece], by: u32) -> Vec<Piece> {
+    pieces
+        .iter()
+        .map(|p| Piece {
+            start: p.start.saturating_add(by),
+            end: p.end.saturating_add(by),
+            def: p.def,
+        })
+        .collect()
 }
 
 /// Whether some value of type `from` may be accepted where `to` is wanted. For symbolic
@@ -275,8 +327,19 @@ pub enum Mismatch {
     },
 }
 
-/// Checks `v` against `ty`, refining it (see the module docs).
+/// Checks `v` against `ty`, refining it (see the module docs). The refined value keeps the
+/// pieces of `v` where its text still shows them.
 pub fn conform(v: &SVal, ty: &Ty) -> Result<SVal, (Span, Mismatch)> {
+    let mut out = conform_value(v, ty)?;
+    if !v.pieces.is_empty() {
+        if let Some(text) = out.val.text() {
+            out.pieces = v.pieces_in(&text);
+        }
+    }
+    Ok(out)
+}
+
+fn conform_value(v: &SVal, ty: &Ty) -> Result<SVal, (Span, Mismatch)> {
     let bad = |found: &Val| {
         Err((
             v.span,

@@ -13,7 +13,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("syntax", &["source", "diagnostics"]),
     ("catalog", &["source", "diagnostics"]),
     ("project", &["source", "diagnostics", "stdlib"]),
-    ("resolve", &["source", "diagnostics", "syntax", "stdlib"]),
+    (
+        "resolve",
+        &["source", "diagnostics", "syntax", "stdlib", "project"],
+    ),
     (
         "check",
         &[

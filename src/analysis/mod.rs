@@ -16,9 +16,10 @@ use crate::lower::{self, StatementOrigin};
 use crate::policy::json::Layout;
 use crate::policy::{self, DocumentKind};
 use crate::project::Environment;
-use crate::resolve::{self, names::NameTable};
+use crate::resolve;
+use crate::resolve::names::{DefId, Definition, NameTable, Reference};
 use crate::source::{FileId, Sources, Span};
-use crate::syntax::{self, ast};
+use crate::syntax::{self, ast, Comment};
 
 /// What an analysis needs besides the sources.
 #[derive(Clone, Debug)]
@@ -48,8 +49,11 @@ pub struct FileAnalysis {
     pub file: FileId,
     /// The module path the file defines (`iam.app.developer`, `std.guards`).
     pub module: String,
-    /// Everything that parsed; declarations with syntax errors are missing.
+    /// Everything that parsed; declarations with syntax errors are missing (see
+    /// `ast.broken`).
     pub ast: ast::Module,
+    /// Every `//` and `///` comment, in order (the AST does not hold them).
+    pub comments: Vec<Comment>,
 }
 
 /// The lowered document of one declaration.
@@ -106,6 +110,35 @@ impl Analysis {
         self.files.iter().find(|f| f.file == id)
     }
 
+    /// The definition a byte offset of a file refers to: the one of the name used there,
+    /// or the one defined there.
+    pub fn definition_at(&self, file: FileId, offset: u32) -> Option<(DefId, &Definition)> {
+        let id = self.names.definition_at(file, offset)?;
+        self.names.definition(id).map(|d| (id, d))
+    }
+
+    /// Every use of a definition, by file and position.
+    pub fn references_of(&self, def: DefId) -> impl Iterator<Item = &Reference> + '_ {
+        self.names.references_of(def)
+    }
+
+    /// The IR rule a lowered statement came from: `document` indexes `documents` (and
+    /// `program.documents`), `statement` the document's statements.
+    pub fn rule_of(&self, document: usize, statement: usize) -> Option<&ir::Rule> {
+        let origin = self.documents.get(document)?.origins.get(statement)?;
+        self.program
+            .documents
+            .get(document)?
+            .rules
+            .get(origin.rule_index)
+    }
+
+    /// Which parts of a lowered statement's values came from constants, template
+    /// parameters and environment constants (see [`ir::Provenance`]).
+    pub fn provenance(&self, document: usize, statement: usize) -> Option<&ir::Provenance> {
+        self.rule_of(document, statement).map(|r| &r.provenance)
+    }
+
     /// Adds diagnostics found outside the analysis (the project loader's warnings) and
     /// puts the whole list back in reporting order.
     pub fn add_diagnostics(&mut self, extra: impl IntoIterator<Item = Diagnostic>) {
@@ -145,13 +178,14 @@ pub fn analyze(sources: &Sources, options: &AnalyzeOptions) -> Analysis {
     diagnostics::finish(&mut diags);
     let files = modules
         .into_iter()
-        .map(|ast| FileAnalysis {
-            file: ast.file,
-            module: sources
-                .get(ast.file)
-                .map(|f| f.module.clone())
-                .unwrap_or_default(),
-            ast,
+        .map(|ast| {
+            let file = sources.get(ast.file);
+            FileAnalysis {
+                file: ast.file,
+                module: file.map(|f| f.module.clone()).unwrap_or_default(),
+                comments: syntax::comments::scan(file.map_or("", |f| f.text.as_str()), ast.file),
+                ast,
+            }
         })
         .collect();
     Analysis {

@@ -9,7 +9,6 @@ use iamc::source::{Origin, Sources};
 use iamc::{analyze, Analysis, AnalyzeOptions};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 // ---- helpers ----------------------------------------------------------------------------
 
@@ -333,7 +332,7 @@ fn expectations(text: &str) -> Vec<(String, String)> {
 
 /// Runs `iamc check ... --format json` and returns (code, range) pairs, sorted.
 fn check_json(args: &[&std::ffi::OsStr]) -> Vec<(String, String)> {
-    let out = Command::new(env!("CARGO_BIN_EXE_iamc"))
+    let out = crate::iamc()
         .arg("check")
         .args(args)
         .args(["--format", "json"])

@@ -8,6 +8,7 @@
     reason = "a test fails by panicking"
 )]
 
+mod analysis;
 mod architecture;
 mod catalog;
 mod cli;
@@ -20,3 +21,16 @@ mod frontend_props;
 mod golden;
 mod hardening;
 mod syntax;
+mod values;
+
+/// The `iamc` binary, with the embedded catalog: a catalog the user installed
+/// (`IAMC_CATALOG`, or the user catalog file under `XDG_DATA_HOME`) must not change what
+/// the corpora expect.
+pub fn iamc() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"));
+    c.env_remove("IAMC_CATALOG").env(
+        "XDG_DATA_HOME",
+        std::env::temp_dir().join("iamc-it-no-user-catalog"),
+    );
+    c
+}

@@ -169,7 +169,10 @@ pub fn analyze(sources: &Sources, options: &AnalyzeOptions) -> Analysis {
     let mut names = std::mem::take(&mut resolved.names);
     names.extend(checked.references);
     drop(resolved);
-    diags.extend(check::catalog::check_program(&program, options.catalog));
+    diags.extend(check::catalog_checks::check_program(
+        &program,
+        options.catalog,
+    ));
     let documents = program
         .documents
         .iter()

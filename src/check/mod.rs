@@ -8,7 +8,7 @@
 //! kind). A diagnostic both passes find is reported once.
 
 mod arn;
-pub mod catalog;
+pub mod catalog_checks;
 pub mod cond;
 mod consts;
 mod expr;

@@ -9,7 +9,7 @@ use super::ast::{BrokenItem, Doc, Item, Module};
 use super::errors::{self, SyntaxError};
 use super::keywords::TOP_LEVEL;
 use super::pest_parser::{install_call_limit, IamcParser, Rule};
-use super::to_ast::{Lowerer, MAX_DEPTH};
+use super::to_ast::{AstBuilder, MAX_DEPTH};
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span, Spanned};
 use pest::Parser;
@@ -45,8 +45,8 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
                 };
                 let consumed = pair.as_span().end();
                 let errors_before = error_count(&diags);
-                let mut lowerer = Lowerer::new(file, pos, &mut diags);
-                match lowerer.item(pair, doc) {
+                let mut builder = AstBuilder::new(file, pos, &mut diags);
+                match builder.item(pair, doc) {
                     // A declaration with a syntax error inside is left out like one that
                     // did not parse: later stages would only repeat the error.
                     Ok(item) if error_count(&diags) == errors_before => items.push(item),

@@ -18,7 +18,7 @@ pub fn check_program(program: &Program, catalog: &Catalog) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for doc in &program.documents {
         for rule in &doc.rules {
-            check_rule(rule, catalog, &mut out);
+            rule_against_catalog(rule, catalog, &mut out);
         }
     }
     for proof in &program.proofs {
@@ -259,7 +259,7 @@ fn names(actions: &[Action<'_>], limit: usize) -> String {
     list.join(", ")
 }
 
-fn check_rule(rule: &Rule, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+fn rule_against_catalog(rule: &Rule, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     let mut everything = matches!(rule.actions, Matcher::Not(_));
     let mut literal: Vec<(Action<'_>, Span)> = Vec::new();
     let mut all: Vec<Action<'_>> = Vec::new();

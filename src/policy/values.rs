@@ -49,7 +49,7 @@ pub fn date(text: &str) -> Option<i128> {
     if !t.is_empty()
         && t.bytes()
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
-        && !t[1..].contains('-')
+        && !t.get(1..).unwrap_or("").contains('-')
     {
         // epoch seconds (a leading minus allowed)
         let (int, frac) = match t.split_once('.') {

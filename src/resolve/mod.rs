@@ -405,36 +405,46 @@ fn report_cycles(res: &Resolved<'_>, edges: &[Edge], diags: &mut Vec<Diagnostic>
             }
         }
     }
-    // 0 = unvisited, 1 = on the stack, 2 = done.
-    let mut state = vec![0u8; n];
+    let mut state = vec![Visit::New; n];
     let mut stack: Vec<usize> = Vec::new();
     for start in 0..n {
-        if state[start] == 0 {
+        if state.get(start) == Some(&Visit::New) {
             visit(start, &adj, &mut state, &mut stack, res, diags);
         }
     }
 }
 
+/// Where the depth-first walk of the import graph stands with a module.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    New,
+    OnStack,
+    Done,
+}
+
 fn visit(
     node: usize,
     adj: &[Vec<(usize, Span)>],
-    state: &mut [u8],
+    state: &mut [Visit],
     stack: &mut Vec<usize>,
     res: &Resolved<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    state[node] = 1;
+    let set = |state: &mut [Visit], v| {
+        if let Some(s) = state.get_mut(node) {
+            *s = v;
+        }
+    };
+    set(state, Visit::OnStack);
     stack.push(node);
-    for &(next, span) in &adj[node] {
-        match state[next] {
-            0 => visit(next, adj, state, stack, res, diags),
-            1 => {
+    for &(next, span) in adj.get(node).into_iter().flatten() {
+        match state.get(next) {
+            Some(Visit::New) => visit(next, adj, state, stack, res, diags),
+            Some(Visit::OnStack) => {
                 let from = stack.iter().position(|&m| m == next).unwrap_or(0);
-                let mut names: Vec<&str> = stack[from..]
-                    .iter()
-                    .map(|&m| res.modules[m].path.as_str())
-                    .collect();
-                names.push(res.modules[next].path.as_str());
+                let path = |m: usize| res.modules.get(m).map_or("", |m| m.path.as_str());
+                let mut names: Vec<&str> = stack.iter().skip(from).map(|&m| path(m)).collect();
+                names.push(path(next));
                 diags.push(
                     Diagnostic::new(
                         Code::E0205,
@@ -448,5 +458,5 @@ fn visit(
         }
     }
     stack.pop();
-    state[node] = 2;
+    set(state, Visit::Done);
 }

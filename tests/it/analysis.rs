@@ -32,17 +32,8 @@ fn analyze_files(files: &[(&str, &str, &str)]) -> Analysis {
     analyze(&sources, &options)
 }
 
-/// The seed project, loaded as `iamc build --project examples/seeds` loads it.
 fn seeds() -> Analysis {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/seeds");
-    let loaded = iamc::project::load_project(&iamc::cli::disk::Disk, &dir, None).unwrap();
-    let options = AnalyzeOptions {
-        env: loaded.env,
-        ..AnalyzeOptions::default()
-    };
-    let a = analyze(&loaded.sources, &options);
-    assert!(!a.has_errors(), "{:?}", a.diagnostics);
-    a
+    crate::analyze_seeds()
 }
 
 /// The codes reported in one file, in order.

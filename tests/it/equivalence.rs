@@ -29,15 +29,7 @@ fn root() -> PathBuf {
 
 /// Analyses `examples/seeds` through the library, as `iamc build --project` does.
 fn compile_seeds() -> Analysis {
-    let dir = root().join("examples/seeds");
-    let loaded = iamc::project::load_project(&iamc::cli::disk::Disk, &dir, None).unwrap();
-    let options = AnalyzeOptions {
-        env: loaded.env,
-        ..AnalyzeOptions::default()
-    };
-    let c = analyze(&loaded.sources, &options);
-    assert!(!c.has_errors(), "{:#?}", c.diagnostics);
-    c
+    crate::analyze_seeds()
 }
 
 fn compile_text(text: &str) -> Analysis {

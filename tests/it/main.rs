@@ -34,3 +34,17 @@ pub fn iamc() -> std::process::Command {
     );
     c
 }
+
+/// The seed project, loaded as `iamc build --project examples/seeds` loads it, analysed;
+/// it must have no error.
+pub fn analyze_seeds() -> iamc::Analysis {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/seeds");
+    let loaded = iamc::project::load_project(&iamc::cli::disk::Disk, &dir, None).unwrap();
+    let options = iamc::AnalyzeOptions {
+        env: loaded.env,
+        ..iamc::AnalyzeOptions::default()
+    };
+    let a = iamc::analyze(&loaded.sources, &options);
+    assert!(!a.has_errors(), "{:#?}", a.diagnostics);
+    a
+}

@@ -231,6 +231,34 @@ fn span_ok(sources: &Sources, s: Span) -> Result<(), String> {
     Ok(())
 }
 
+/// What docs/architecture.md promises of every snapshot, whatever the sources: name uses
+/// and definitions point into the sources, uses do not overlap, documents line up with
+/// the IR and every statement has its origin.
+fn snapshot_invariants(sources: &Sources, a: &iamc::Analysis) -> Result<(), String> {
+    let mut last: Option<Span> = None;
+    for r in a.names.references() {
+        span_ok(sources, r.span).map_err(|e| format!("name use: {e}"))?;
+        if let Some(prev) = last.filter(|p| p.file == r.span.file && p.end > r.span.start) {
+            return Err(format!("name uses {prev:?} and {:?} overlap", r.span));
+        }
+        last = Some(r.span);
+    }
+    for (_, d) in a.names.definitions() {
+        if d.span != Span::default() {
+            span_ok(sources, d.span).map_err(|e| format!("definition `{}`: {e}", d.name))?;
+        }
+    }
+    if a.documents.len() != a.program.documents.len() {
+        return Err("documents do not line up with the IR".into());
+    }
+    for d in &a.documents {
+        if d.origins.len() != d.document.statements.len() {
+            return Err(format!("{}: not one origin per statement", d.name));
+        }
+    }
+    Ok(())
+}
+
 fn check_case(project: &Project) -> Result<(), String> {
     let sources = sources_of(project);
     let opts = options();
@@ -243,6 +271,7 @@ fn check_case(project: &Project) -> Result<(), String> {
             span_ok(&sources, s).map_err(|e| format!("{} `{}`: {e}", d.code, d.message))?;
         }
     }
+    snapshot_invariants(&sources, &first)?;
     let second = analyze(&sources, &opts);
     if first.diagnostics != second.diagnostics {
         return Err("diagnostics differ between two runs".into());

@@ -6,6 +6,16 @@
 //! parameter a symbolic value of its type (so errors in unused templates are reported), and
 //! where they are used, with the arguments (for what depends on values and on the document
 //! kind). A diagnostic both passes find is reported once.
+//!
+//! As it looks names up, the checker records every name use (for the name table) and,
+//! for each rule, which parts of its values came from which named value (provenance).
+//!
+//! This file is the driver (declaration order, the checker's state, shared diagnostic
+//! helpers); one file per topic holds the rest: `consts` (constants, written types),
+//! `expr` (expressions and names), `arn` (ARN interpolation), `templates` (definition
+//! checks and `use` expansion), `rules` (one rule per document kind), `cond`
+//! (conditions), `principals` (`principal` and `prove`), `catalog_checks` (the IR
+//! against the AWS catalog), `types` (types and values), `ir` (the output).
 
 mod arn;
 pub mod catalog_checks;

@@ -723,7 +723,12 @@ impl Checker<'_, '_> {
                 );
             }
         }
-        if key.if_exists.is_some() {
+        // `k? != v` on a `Bool` key is `not (k == v)`, which already holds when `k` is absent.
+        // `?` belongs to the whole test ("absent, or the test holds": IAM User Guide,
+        // "Condition operators", `...IfExists`), so it must not go on the inner `==`: that
+        // would make it `not (absent or k == v)`, "present and different", and drop the
+        // requests without the key (the MFA trap of W0332).
+        if key.if_exists.is_some() && !negate {
             operator = operator.if_exists();
         }
         // Warnings about absent keys.

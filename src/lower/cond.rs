@@ -4,9 +4,9 @@
 //! a negated operator is the complement of its positive form for single-valued keys,
 //! including absent keys; the complement of an `...IfExists` test adds `Null: false`;
 //! `ForAnyValue` and `ForAllValues` swap with the per-value complement. The result is
-//! expanded to DNF (one statement per conjunct), entries on the same operator and key are
-//! merged the way IAM reads them, and conjuncts that differ in one entry's values are
-//! joined again.
+//! expanded to DNF (one statement per conjunct); each conjunct's entries are merged key by
+//! key (`conjunct.rs`), conjuncts that can never hold are dropped, conjuncts implied by
+//! others are absorbed, and conjuncts that differ in one entry's values are joined again.
 
 use super::conjunct::{self, Conjunct};
 use crate::check::ir::{Atom, CondExpr};

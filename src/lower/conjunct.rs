@@ -185,9 +185,15 @@ fn merge(a: &Entry, b: &Entry, r: Rule) -> Option<Merged> {
             Merged::One(with(v, false))
         }
         Rule::Intersect => {
+            // The witness of "no value left" is the least value of either entry, so that it
+            // does not depend on the order of the entries.
+            let witness = || {
+                let least = a.lit.values.iter().chain(&b.lit.values).min();
+                least.into_iter().cloned().collect::<Vec<String>>()
+            };
             // "Every value is in A" and "every value is in nothing" is "no value".
-            if let Some(empty) = [a, b].into_iter().find(|e| e.none_left) {
-                return Some(Merged::One(with(empty.lit.values.clone(), true)));
+            if a.none_left || b.none_left {
+                return Some(Merged::One(with(witness(), true)));
             }
             let common: Vec<String> = a
                 .lit
@@ -199,7 +205,7 @@ fn merge(a: &Entry, b: &Entry, r: Rule) -> Option<Merged> {
             if !common.is_empty() {
                 Merged::One(with(common, false))
             } else if op.set.is_some() {
-                Merged::One(with(a.lit.values.clone(), true))
+                Merged::One(with(witness(), true))
             } else if op.if_exists {
                 Merged::AbsentOnly
             } else {
@@ -380,6 +386,196 @@ impl KeyTests {
         match apart {
             Some(e) => Conjunct::Inexpressible(out, e),
             None => Conjunct::Entries(out),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn lit(op: &str, key: &str, values: &[&str]) -> Lit {
+        Lit {
+            op: Operator::parse(op).unwrap(),
+            key: key.into(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+            span: Span::default(),
+        }
+    }
+
+    /// The entries as `Operator key [values]` texts, sorted, for every order of the input.
+    fn all_orders(entries: &[Lit]) -> Vec<Option<Vec<String>>> {
+        let n = entries.len();
+        let mut out = Vec::new();
+        // Every rotation and its reverse: enough to put each entry first and last.
+        for r in 0..n {
+            for reverse in [false, true] {
+                let mut v: Vec<Lit> = entries.to_vec();
+                v.rotate_left(r);
+                if reverse {
+                    v.reverse();
+                }
+                out.push(match normalize(v) {
+                    Conjunct::Never => None,
+                    Conjunct::Entries(es) => {
+                        let mut t: Vec<String> = es
+                            .iter()
+                            .map(|l| {
+                                let mut vs = l.values.clone();
+                                vs.sort();
+                                format!("{} {} {vs:?}", l.op, l.key.to_lowercase())
+                            })
+                            .collect();
+                        t.sort();
+                        Some(t)
+                    }
+                    Conjunct::Inexpressible(..) => Some(vec!["inexpressible".into()]),
+                });
+            }
+        }
+        out
+    }
+
+    fn same_in_every_order(entries: &[Lit]) -> Option<Vec<String>> {
+        let outs = all_orders(entries);
+        let first = outs.first().cloned().flatten();
+        assert!(outs.iter().all(|o| *o == first), "{outs:?}");
+        first
+    }
+
+    // The example: `Null: [false, true]` was emitted in one order.
+    #[test]
+    fn contradictory_presence_is_never_in_any_order() {
+        let k = "aws:PrincipalTag/team";
+        let c = [
+            lit("Null", k, &["false"]),
+            lit("StringEqualsIfExists", k, &["dev"]),
+            lit("StringEqualsIfExists", k, &["ops"]),
+        ];
+        assert_eq!(same_in_every_order(&c), None);
+        // `not team? == "qa"` is present and not qa.
+        let c = [
+            lit("StringEqualsIfExists", k, &["dev"]),
+            lit("StringEqualsIfExists", k, &["ops"]),
+            lit("Null", k, &["false"]),
+            lit("StringNotEquals", k, &["qa"]),
+        ];
+        assert_eq!(same_in_every_order(&c), None);
+        // Bool: `exists(mfa) and mfa? and not mfa`.
+        let m = "aws:MultiFactorAuthPresent";
+        let c = [
+            lit("Null", m, &["false"]),
+            lit("BoolIfExists", m, &["true"]),
+            lit("BoolIfExists", m, &["false"]),
+        ];
+        assert_eq!(same_in_every_order(&c), None);
+    }
+
+    #[test]
+    fn absent_only_is_null_true() {
+        let k = "k";
+        let c = [
+            lit("StringEqualsIfExists", k, &["a"]),
+            lit("StringEqualsIfExists", k, &["b"]),
+            lit("StringNotEquals", k, &["c"]),
+        ];
+        assert_eq!(
+            same_in_every_order(&c),
+            Some(vec!["Null k [\"true\"]".to_string()])
+        );
+        // ... unless another entry needs the key.
+        let c = [
+            lit("StringEqualsIfExists", k, &["a"]),
+            lit("StringEqualsIfExists", k, &["b"]),
+            lit("StringLike", k, &["*"]),
+        ];
+        assert_eq!(same_in_every_order(&c), None);
+    }
+
+    #[test]
+    fn negated_values_unite_and_positive_ones_intersect() {
+        let c = [
+            lit("StringNotEquals", "k", &["a"]),
+            lit("StringNotEqualsIfExists", "K", &["b"]),
+        ];
+        assert_eq!(
+            same_in_every_order(&c),
+            Some(vec!["StringNotEquals k [\"a\", \"b\"]".to_string()])
+        );
+        let c = [
+            lit("StringEquals", "k", &["a", "b"]),
+            lit("StringEqualsIfExists", "k", &["b", "c"]),
+        ];
+        assert_eq!(
+            same_in_every_order(&c),
+            Some(vec!["StringEquals k [\"b\"]".to_string()])
+        );
+        // A policy variable could be any value: no intersection by text.
+        let c = [
+            lit("StringEquals", "k", &["${aws:username}"]),
+            lit("StringEquals", "k", &["b"]),
+        ];
+        assert_eq!(
+            same_in_every_order(&c),
+            Some(vec!["inexpressible".to_string()])
+        );
+        // Two patterns on one key and operator have no single entry...
+        let c = [
+            lit("StringLike", "k", &["a*"]),
+            lit("StringLike", "k", &["*b"]),
+        ];
+        assert_eq!(
+            same_in_every_order(&c),
+            Some(vec!["inexpressible".to_string()])
+        );
+        // ... unless the key must be absent anyway, or cannot be.
+        let c = [
+            lit("StringLikeIfExists", "k", &["a*"]),
+            lit("StringLikeIfExists", "k", &["*b"]),
+            lit("Null", "k", &["true"]),
+        ];
+        assert_eq!(
+            same_in_every_order(&c),
+            Some(vec!["Null k [\"true\"]".to_string()])
+        );
+        let c = [
+            lit("StringLike", "k", &["a*"]),
+            lit("StringLike", "k", &["*b"]),
+            lit("Null", "k", &["true"]),
+        ];
+        assert_eq!(same_in_every_order(&c), None);
+    }
+
+    #[test]
+    fn for_all_values_with_nothing_in_common_means_no_values() {
+        let c = [
+            lit("ForAllValues:StringEquals", "aws:TagKeys", &["a"]),
+            lit("ForAllValues:StringEquals", "aws:TagKeys", &["b"]),
+        ];
+        assert_eq!(
+            normalize(c.to_vec()).entries().map(|es| es.len()),
+            Some(2),
+            "every value is w and none is w"
+        );
+        let c = [
+            lit("ForAllValues:StringEquals", "aws:TagKeys", &["a"]),
+            lit("ForAllValues:StringNotEquals", "aws:TagKeys", &["x"]),
+            lit("ForAllValues:StringEquals", "aws:TagKeys", &["b"]),
+        ];
+        let out = same_in_every_order(&c).unwrap();
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out
+            .iter()
+            .any(|e| e.starts_with("ForAllValues:StringNotEquals")));
+    }
+
+    impl Conjunct {
+        fn entries(self) -> Option<Vec<Lit>> {
+            match self {
+                Conjunct::Entries(v) => Some(v),
+                _ => None,
+            }
         }
     }
 }

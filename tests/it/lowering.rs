@@ -1402,3 +1402,315 @@ fn lowered_json_means_the_ir_condition() {
         examples.join("\n")
     );
 }
+
+// ---- the examples, through the binary --------------------------------------------
+
+/// What `iamc build --format json` made of one source file.
+struct Built {
+    /// Diagnostic codes, in order.
+    codes: Vec<String>,
+    /// Each written document by name.
+    documents: Vec<(String, serde_json::Value)>,
+    /// The JSON report (for help texts).
+    report: serde_json::Value,
+}
+
+impl Built {
+    fn document(&self, name: &str) -> &serde_json::Value {
+        self.documents
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, d)| d)
+            .unwrap_or_else(|| panic!("no {name}.json"))
+    }
+
+    /// The `Condition` of each statement of a document (`null` for none).
+    fn conditions(&self, name: &str) -> Vec<serde_json::Value> {
+        self.document(name)["Statement"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|s| s["Condition"].clone())
+            .collect()
+    }
+
+    /// Whether the engine allows `s3:GetObject` with `ctx` under the document.
+    fn allows(&self, name: &str, ctx: &Context) -> bool {
+        let doc = policy::parse::parse_document(self.document(name), "").expect("a document");
+        let mut set = PolicySet::new();
+        set.add_identity(&doc).expect("compiles");
+        evaluate(&set, &request(ctx)).outcome == Outcome::Allow
+    }
+}
+
+/// Runs `iamc build FILE --out DIR --format json` on `text` in a scratch folder.
+fn build_with_binary(label: &str, text: &str) -> Built {
+    let dir = std::env::temp_dir().join(format!("iamc-lowering-{}-{label}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("main.iamc");
+    std::fs::write(&file, text).unwrap();
+    let out_dir = dir.join("out");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"))
+        .arg("build")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out_dir)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no JSON report; stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let codes = report["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect();
+    let mut documents = Vec::new();
+    for entry in std::fs::read_dir(&out_dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            documents.push((name, value));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Built {
+        codes,
+        documents,
+        report,
+    }
+}
+
+fn ctx_with(key: &str, value: Option<V>) -> Context {
+    let mut c = Context::new();
+    match value {
+        None | Some(V::Absent) => {}
+        Some(V::One(s)) => c.insert(key, ContextValue::One(s.into())),
+        Some(V::Many(xs)) => c.insert(
+            key,
+            ContextValue::Many(xs.iter().map(|s| s.to_string()).collect()),
+        ),
+    }
+    c
+}
+
+// `?` on `!=` for a Bool key was dropped: the deny never fired without an MFA key.
+#[test]
+fn if_exists_on_a_bool_not_equals_holds_when_the_key_is_absent() {
+    let b = build_with_binary(
+        "mfa",
+        "policy P {\n    allow * on *\n    deny * on * when aws:MultiFactorAuthPresent != true if exists\n}\npolicy Q {\n    allow s3:GetObject on * when aws:MultiFactorAuthPresent? != false\n}\n",
+    );
+    assert!(b.codes.is_empty(), "{:?}", b.codes);
+    let mfa = "aws:MultiFactorAuthPresent";
+    assert_eq!(
+        b.conditions("P").get(1),
+        Some(&serde_json::json!({"BoolIfExists": {mfa: "false"}}))
+    );
+    assert_eq!(
+        b.conditions("Q"),
+        [serde_json::json!({"BoolIfExists": {mfa: "true"}})]
+    );
+    // Requests signed with long-term access keys carry no MFA key at all.
+    let absent = Context::new();
+    assert!(!b.allows("P", &absent), "the deny fires without the key");
+    assert!(b.allows("P", &ctx_with(mfa, Some(V::One("true")))));
+    assert!(!b.allows("P", &ctx_with(mfa, Some(V::One("false")))));
+    assert!(
+        b.allows("Q", &absent),
+        "`k? != false` holds without the key"
+    );
+    assert!(b.allows("Q", &ctx_with(mfa, Some(V::One("true")))));
+    assert!(!b.allows("Q", &ctx_with(mfa, Some(V::One("false")))));
+}
+
+/// Every order of `parts` joined with `and`.
+fn permutations(parts: &[&str]) -> Vec<String> {
+    if parts.len() <= 1 {
+        return vec![parts.join(" and ")];
+    }
+    let mut out = Vec::new();
+    for (i, first) in parts.iter().enumerate() {
+        let rest: Vec<&str> = parts
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, p)| *p)
+            .collect();
+        for tail in permutations(&rest) {
+            out.push(format!("{first} and {tail}"));
+        }
+    }
+    out
+}
+
+// Contradictory presence tests were merged into `Null: [false, true]` (always true) in some
+// orders of the conjuncts, and dropped in others.
+#[test]
+fn contradictory_presence_tests_emit_nothing_in_every_order() {
+    let team = "aws:PrincipalTag/team";
+    let mfa = "aws:MultiFactorAuthPresent";
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        (
+            "allow s3:GetObject",
+            permutations(&[
+                &format!("exists({team})"),
+                &format!("{team}? == \"dev\""),
+                &format!("{team}? == \"ops\""),
+            ]),
+        ),
+        (
+            "allow s3:GetObject",
+            permutations(&[
+                &format!("{team}? == \"dev\""),
+                &format!("{team}? == \"ops\""),
+                &format!("not {team}? == \"qa\""),
+            ]),
+        ),
+        (
+            "deny s3:GetObject",
+            permutations(&[
+                &format!("exists({mfa})"),
+                &format!("{mfa}?"),
+                &format!("not {mfa}"),
+            ]),
+        ),
+    ];
+    let mut text = String::new();
+    let mut n = 0;
+    for (rule, conditions) in &cases {
+        for c in conditions {
+            text.push_str(&format!(
+                "policy P{n} {{\n    allow s3:PutObject on *\n    {rule} on * when {c}\n}}\n"
+            ));
+            n += 1;
+        }
+    }
+    let b = build_with_binary("presence", &text);
+    assert_eq!(b.codes, vec!["W0405".to_string(); n], "one W0405 per rule");
+    for i in 0..n {
+        let name = format!("P{i}");
+        assert_eq!(
+            b.conditions(&name),
+            [serde_json::Value::Null],
+            "{name}: only the unconditional statement is left"
+        );
+    }
+}
+
+// `ForAnyValue:...IfExists` is disputed on an absent key: `any k? ...` is written as
+// `Null: true` or the plain `ForAnyValue:` entry, and the negation keeps presence.
+#[test]
+fn any_if_exists_is_written_without_if_exists() {
+    let b = build_with_binary(
+        "any",
+        "policy A {\n    allow s3:GetObject on * when any aws:TagKeys? in [\"a\", \"b\"]\n}\npolicy N {\n    allow * on *\n    deny s3:GetObject on * when not any aws:TagKeys? in [\"a\"]\n}\npolicy L {\n    allow s3:GetObject on * when all aws:TagKeys? not in [\"x\"]\n}\n",
+    );
+    assert!(!b.codes.iter().any(|c| c.starts_with('E')), "{:?}", b.codes);
+    let tags = "aws:TagKeys";
+    assert_eq!(
+        b.conditions("A"),
+        [
+            serde_json::json!({"Null": {tags: "true"}}),
+            serde_json::json!({"ForAnyValue:StringEquals": {tags: ["a", "b"]}}),
+        ]
+    );
+    assert_eq!(
+        b.conditions("N").get(1),
+        Some(
+            &serde_json::json!({"ForAllValues:StringNotEquals": {tags: "a"}, "Null": {tags: "false"}})
+        )
+    );
+    assert_eq!(
+        b.conditions("L"),
+        [serde_json::json!({"ForAllValues:StringNotEquals": {tags: "x"}})]
+    );
+    for (value, any, not_any) in [
+        (V::Absent, true, false),
+        (V::Many(&[]), false, true),
+        (V::Many(&[""]), false, true),
+        (V::Many(&["a"]), true, false),
+        (V::Many(&["c"]), false, true),
+    ] {
+        let ctx = ctx_with(tags, Some(value));
+        assert_eq!(b.allows("A", &ctx), any, "{value:?}");
+        assert_eq!(b.allows("N", &ctx), !not_any, "{value:?}");
+    }
+}
+
+// `all k in ["a"] and all k in ["b"]` holds on an absent key or one without values; it was
+// rejected with E0401.
+#[test]
+fn all_tests_with_no_common_value_lower() {
+    let b = build_with_binary(
+        "all",
+        "policy P {\n    allow s3:GetObject on * when all aws:TagKeys in [\"a\"] and all aws:TagKeys in [\"b\"]\n}\n",
+    );
+    assert_eq!(b.codes, ["W0330", "W0330"]);
+    let tags = "aws:TagKeys";
+    assert_eq!(
+        b.conditions("P"),
+        [serde_json::json!({
+            "ForAllValues:StringEquals": {tags: "a"},
+            "ForAllValues:StringNotEquals": {tags: "a"},
+        })]
+    );
+    for (value, allowed) in [
+        (V::Absent, true),
+        (V::Many(&[]), true),
+        (V::Many(&[""]), true),
+        (V::Many(&["a"]), false),
+        (V::Many(&["b"]), false),
+        (V::Many(&["a", "b"]), false),
+    ] {
+        assert_eq!(
+            b.allows("P", &ctx_with(tags, Some(value))),
+            allowed,
+            "{value:?}"
+        );
+    }
+}
+
+// W0330 suggested `exists(k) and all k ...`, which still holds for `k = []`.
+#[test]
+fn w0330_suggests_a_guard_that_needs_a_value() {
+    let b = build_with_binary(
+        "w0330",
+        "policy P {\n    allow s3:GetObject on * when all aws:TagKeys in [\"team\"]\n}\n",
+    );
+    assert_eq!(b.codes, ["W0330"]);
+    let help = b.report["diagnostics"][0]["help"].as_str().unwrap_or("");
+    assert!(
+        help.contains("any aws:TagKeys ... and all aws:TagKeys ..."),
+        "{help}"
+    );
+    // The suggestion silences the warning and denies `[]` and `[""]`.
+    let b = build_with_binary(
+        "w0330-fixed",
+        "policy P {\n    allow s3:GetObject on * when any aws:TagKeys in [\"team\"] and all aws:TagKeys in [\"team\"]\n}\n",
+    );
+    assert!(b.codes.is_empty(), "{:?}", b.codes);
+    let tags = "aws:TagKeys";
+    for (value, allowed) in [
+        (V::Absent, false),
+        (V::Many(&[]), false),
+        (V::Many(&[""]), false),
+        (V::Many(&["team"]), true),
+        (V::Many(&["team", "x"]), false),
+    ] {
+        assert_eq!(
+            b.allows("P", &ctx_with(tags, Some(value))),
+            allowed,
+            "{value:?}"
+        );
+    }
+}

@@ -27,7 +27,8 @@ pub(super) enum Conjunct {
     /// The entries to write, one per operator and key.
     Entries(Vec<Lit>),
     /// It can hold, but two entries share an operator and key and IAM has no single entry for
-    /// both; the entries are those of the source (so absorption can still drop it).
+    /// both. The entries (merged as far as they merge) still mean the conjunct, so a conjunct
+    /// that implies another can be absorbed before the error is reported.
     Inexpressible(Vec<Lit>, LowerError),
 }
 

@@ -885,6 +885,16 @@ fn dims_of(f: &F) -> Vec<(&'static str, &'static [V])> {
     dims
 }
 
+/// A size or seed, overridable for a longer sweep: `IAMC_LOWERING_FORMULAS=20000
+/// IAMC_LOWERING_SEED=7 cargo test --release --test it lowering::` (the IR-level test takes
+/// twice the number of formulas).
+fn sweep<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(format!("IAMC_LOWERING_{name}"))
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 // ---- judging a lowered rule --------------------------------------------------------------
 
 /// The lowered statements written to JSON and read back: what IAM would read.
@@ -960,14 +970,14 @@ fn lowering_codes(codes: &BTreeSet<Code>) -> BTreeSet<Code> {
 
 #[test]
 fn lowered_json_means_the_source_condition() {
-    const FORMULAS: usize = 1_500;
+    let formulas_n = sweep("FORMULAS", 1_500);
     const VARIANTS: usize = 3;
     const BATCH: usize = 100;
     const CONTEXTS: usize = 400;
-    let mut rng = Rng(0x5eed_1a2b_3c4d_5e6f);
+    let mut rng = Rng(sweep("SEED", 0x5eed_1a2b_3c4d_5e6f));
     let mut tally = Tally::default();
-    let mut formulas: Vec<F> = Vec::with_capacity(FORMULAS);
-    for i in 0..FORMULAS {
+    let mut formulas: Vec<F> = Vec::with_capacity(formulas_n);
+    for i in 0..formulas_n {
         let n_keys = 1 + rng.below(3);
         let mut keys: Vec<usize> = (0..n_keys).map(|_| rng.below(KEYS.len())).collect();
         // Every formula in ten is about one key with tag-style spellings (the issue's).
@@ -1092,7 +1102,7 @@ fn lowered_json_means_the_source_condition() {
     eprintln!(
         "lowering vs source: {} cases ({} formulas x {VARIANTS} orders), {} contexts; {} inexpressible, {} never hold; wrong: {} (IR {} / lowering {}) in {} formulas; {} formulas order-dependent",
         tally.cases,
-        FORMULAS,
+        formulas_n,
         tally.contexts,
         tally.inexpressible,
         tally.never_holds,
@@ -1322,14 +1332,14 @@ fn statements_document(
 #[test]
 fn lowered_json_means_the_ir_condition() {
     use iamc::lower::cond::{lower_condition, LowerError};
-    const FORMULAS: usize = 3_000;
+    let formulas_n = 2 * sweep("FORMULAS", 1_500);
     const CONTEXTS: usize = 300;
-    let mut rng = Rng(0x0dd_ba11_cafe);
+    let mut rng = Rng(sweep("SEED", 0x0dd_ba11_cafe));
     let (mut cases, mut contexts_n, mut inexpressible, mut wrong) = (0, 0, 0, 0);
     let mut wrong_formulas = 0;
     let mut order_dependent = 0;
     let mut examples: Vec<String> = Vec::new();
-    for _ in 0..FORMULAS {
+    for _ in 0..formulas_n {
         let n_keys = 1 + rng.below(2);
         let keys: Vec<usize> = (0..n_keys).map(|_| rng.below(KEYS.len())).collect();
         let e = ir_formula(&mut rng, &keys, 3);
@@ -1394,7 +1404,7 @@ fn lowered_json_means_the_ir_condition() {
         wrong_formulas += usize::from(this_wrong);
     }
     eprintln!(
-        "lowering vs IR: {cases} cases ({FORMULAS} formulas x 2 orders), {contexts_n} contexts; {inexpressible} inexpressible; wrong: {wrong} in {wrong_formulas} formulas; {order_dependent} formulas order-dependent"
+        "lowering vs IR: {cases} cases ({formulas_n} formulas x 2 orders), {contexts_n} contexts; {inexpressible} inexpressible; wrong: {wrong} in {wrong_formulas} formulas; {order_dependent} formulas order-dependent"
     );
     assert!(
         wrong == 0 && order_dependent == 0,

@@ -22,7 +22,8 @@ pub const MAX_COND_DEPTH: usize = 200;
 struct Walk {
     /// The rule's effect; `None` in proofs (no warnings there).
     effect: Option<Effect>,
-    /// Keys (lowercase) tested with `exists(...)` anywhere in the condition.
+    /// Keys (lowercase) whose presence the condition tests anywhere: `exists(k)`, or an
+    /// `any k ...` test (false on an absent key and on one without values).
     exists: BTreeSet<String>,
 }
 
@@ -50,6 +51,11 @@ fn collect_exists(c: &ast::Cond, out: &mut BTreeSet<String>, depth: usize) {
         ast::CondKind::Not(a) => collect_exists(a, out, depth + 1),
         ast::CondKind::Exists(k) => {
             out.insert(k.name.node.to_lowercase());
+        }
+        ast::CondKind::Quantified {
+            quantifier, key, ..
+        } if quantifier.node == Quantifier::Any => {
+            out.insert(key.name.node.to_lowercase());
         }
         _ => {}
     }
@@ -719,11 +725,16 @@ impl Checker<'_, '_> {
             {
                 self.err(
                     Diagnostic::new(Code::W0330, q.span, format!("`all` also holds when `{}` is absent or empty", key.name.node))
-                        .with_help(format!("IAM's `ForAllValues` is vacuously true; write `exists({}) and all ...` to require values", key.name.node)),
+                        .with_help(format!("IAM's `ForAllValues` is vacuously true, also for `[]` and `[\"\"]`, which `exists({0})` lets through; repeat the test under `any` (`any {0} ... and all {0} ...`) to require at least one value", key.name.node)),
                 );
             }
         }
-        if key.if_exists.is_some() {
+        // `k? != v` on a `Bool` key is `not (k == v)`, which already holds when `k` is absent.
+        // `?` belongs to the whole test ("absent, or the test holds": IAM User Guide,
+        // "Condition operators", `...IfExists`), so it must not go on the inner `==`: that
+        // would make it `not (absent or k == v)`, "present and different", and drop the
+        // requests without the key (the MFA trap of W0332).
+        if key.if_exists.is_some() && !negate {
             operator = operator.if_exists();
         }
         // Warnings about absent keys.

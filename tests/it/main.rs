@@ -18,4 +18,5 @@ mod frontend;
 mod frontend_props;
 mod golden;
 mod hardening;
+mod lowering;
 mod syntax;

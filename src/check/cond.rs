@@ -23,7 +23,8 @@ pub const MAX_COND_DEPTH: usize = 200;
 struct Walk {
     /// The rule's effect; `None` in proofs (no warnings there).
     effect: Option<Effect>,
-    /// Keys (lowercase) tested with `exists(...)` anywhere in the condition.
+    /// Keys (lowercase) whose presence the condition tests anywhere: `exists(k)`, or an
+    /// `any k ...` test (false on an absent key and on one without values).
     exists: BTreeSet<String>,
 }
 
@@ -51,6 +52,11 @@ fn collect_exists(c: &ast::Cond, out: &mut BTreeSet<String>, depth: usize) {
         ast::CondKind::Not(a) => collect_exists(a, out, depth + 1),
         ast::CondKind::Exists(k) => {
             out.insert(k.name.node.to_lowercase());
+        }
+        ast::CondKind::Quantified {
+            quantifier, key, ..
+        } if quantifier.node == Quantifier::Any => {
+            out.insert(key.name.node.to_lowercase());
         }
         _ => {}
     }
@@ -546,7 +552,7 @@ impl Checker<'_, '_> {
         self.check_quantifier(cmp, multivalued, !key_types.is_empty())?;
         self.check_arity(cmp, v.val.is_list(), values.len())?;
         let texts = self.value_texts(cmp.key, scalar, base, &values)?;
-        let operator = self.operator(cmp, base, walk, positive);
+        let operator = self.operator(cmp, base, negate, walk, positive);
         if cmp.quantifier.is_none() {
             self.absent_and_literal_warnings(cmp, base, negate, &texts, walk, positive);
         }
@@ -759,11 +765,13 @@ impl Checker<'_, '_> {
     }
 
     /// The full operator: the quantifier's set qualifier (warning that `all` holds on an
-    /// absent key in an allow, W0330) and `IfExists`.
+    /// absent key in an allow, W0330) and `IfExists` (not on the inner test of a negated
+    /// one, `negate`).
     fn operator(
         &mut self,
         cmp: &Comparison<'_>,
         base: BaseOperator,
+        negate: bool,
         walk: &Walk,
         positive: bool,
     ) -> Operator {
@@ -781,11 +789,16 @@ impl Checker<'_, '_> {
             {
                 self.err(
                     Diagnostic::new(Code::W0330, q.span, format!("`all` also holds when `{}` is absent or empty", key.node))
-                        .with_help(format!("IAM's `ForAllValues` is vacuously true; write `exists({}) and all ...` to require values", key.node)),
+                        .with_help(format!("IAM's `ForAllValues` is vacuously true, also for `[]` and `[\"\"]`, which `exists({0})` lets through; repeat the test under `any` (`any {0} ... and all {0} ...`) to require at least one value", key.node)),
                 );
             }
         }
-        if cmp.key.if_exists.is_some() {
+        // `k? != v` on a `Bool` key is `not (k == v)`, which already holds when `k` is absent.
+        // `?` belongs to the whole test ("absent, or the test holds": IAM User Guide,
+        // "Condition operators", `...IfExists`), so it must not go on the inner `==`: that
+        // would make it `not (absent or k == v)`, "present and different", and drop the
+        // requests without the key (the MFA trap of W0332).
+        if cmp.key.if_exists.is_some() && !negate {
             operator = operator.if_exists();
         }
         operator

@@ -156,7 +156,7 @@ codes! {
     E0327 => Types, Error, "proof target is not a principal or document";
     E0328 => Types, Error, "empty list of actions, resources or principals";
     E0329 => Types, Error, "wildcard in a principal";
-    W0330 => Types, Warning, "`all` in an allow without `exists`";
+    W0330 => Types, Warning, "`all` in an allow also holds with no values";
     W0331 => Types, Warning, "test in an allow holds when the key is absent";
     W0332 => Types, Warning, "deny on `== false` never fires when the key is absent";
     W0333 => Types, Warning, "set quantifier on a single-valued condition key";

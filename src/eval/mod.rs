@@ -19,6 +19,25 @@
 //! let req = Request::new("arn:aws:iam::111122223333:user/alice", "s3:GetObject", "arn:aws:s3:::b/k").unwrap();
 //! assert_eq!(evaluate(&set, &req).outcome, Outcome::Allow);
 //! ```
+//!
+//! Callers outside IAM (spec, "Callers outside IAM") are [`Caller`] values too; only the
+//! resource policy (here a role's trust policy) and the RCPs decide for them:
+//! ```
+//! use iamc::eval::{evaluate, Caller, Outcome, PolicySet, Request};
+//! use iamc::policy::{Document, Effect, Matcher, Principals, Statement, Version};
+//! let trust = Document { version: Some(Version::V2012_10_17), id: None, statements: vec![Statement {
+//!     sid: None, effect: Effect::Allow,
+//!     principal: Some(Matcher::Is(Principals { service: vec!["ec2.amazonaws.com".into()], ..Principals::default() })),
+//!     action: Matcher::Is(vec!["sts:AssumeRole".into()]), resource: None, conditions: vec![] }] };
+//! let mut set = PolicySet::new();
+//! set.set_resource(&trust).unwrap();
+//! let role = "arn:aws:iam::111122223333:role/app";
+//! let ec2 = Request::new("ec2.amazonaws.com", "sts:AssumeRole", role).unwrap();
+//! assert_eq!(ec2.caller, Caller::Service { name: "ec2.amazonaws.com".into() });
+//! assert_eq!(evaluate(&set, &ec2).outcome, Outcome::Allow);
+//! let lambda = Request::new("lambda.amazonaws.com", "sts:AssumeRole", role).unwrap();
+//! assert_eq!(evaluate(&set, &lambda).outcome, Outcome::ImplicitDeny);
+//! ```
 
 pub mod arn;
 pub mod compile;
@@ -31,7 +50,7 @@ pub mod template;
 
 pub use compile::{CompileError, CompiledDocument};
 pub use context::{Context, ContextValue};
-pub use principal::{Caller, Naming};
+pub use principal::{Caller, Naming, ProviderKind, WEB_IDENTITY_PROVIDERS};
 
 use crate::policy::{Document, Effect};
 use compile::{prepare, Prepared};
@@ -121,13 +140,14 @@ pub struct Request {
     pub caller: Caller,
     pub action: String,
     pub resource: String,
-    /// The account owning the resource; `None`: the caller's account.
+    /// The account owning the resource; `None`: the caller's account. For a caller outside
+    /// IAM the decision does not depend on it (the scenario format requires it all the same).
     pub resource_account: Option<String>,
     pub context: Context,
 }
 
 impl Request {
-    /// A request with an empty context; the error explains a malformed caller ARN.
+    /// A request with an empty context; the error explains a malformed caller.
     pub fn new(principal: &str, action: &str, resource: &str) -> Result<Request, String> {
         Ok(Request {
             caller: Caller::parse(principal)?,
@@ -148,10 +168,12 @@ impl Request {
         self
     }
 
-    pub fn resource_account(&self) -> &str {
+    /// The account owning the resource: `resource_account`, else the caller's account
+    /// (`None` for a caller outside IAM without `resource_account`).
+    pub fn resource_account(&self) -> Option<&str> {
         self.resource_account
             .as_deref()
-            .unwrap_or_else(|| self.caller.account())
+            .or_else(|| self.caller.account())
     }
 }
 
@@ -219,6 +241,9 @@ pub enum Reason {
     TrustPolicyDoesNotAllow,
     /// Cross-account and the resource policy does not allow the caller.
     ResourcePolicyDoesNotAllow,
+    /// A caller outside IAM, which only the resource-based policy can allow, and it does not
+    /// (or there is none).
+    ResourcePolicyDoesNotAllowOutsideCaller,
     /// No identity policy allows (and no resource policy grant suffices).
     IdentityDoesNotAllow,
     BoundaryDoesNotAllow,
@@ -247,6 +272,9 @@ impl fmt::Display for Reason {
             Reason::ResourcePolicyDoesNotAllow => {
                 f.write_str("cross-account access needs the resource policy to allow the caller")
             }
+            Reason::ResourcePolicyDoesNotAllowOutsideCaller => f.write_str(
+                "a caller outside IAM has no identity-based policies, and no resource-based policy allows it",
+            ),
             Reason::IdentityDoesNotAllow => {
                 f.write_str("no identity-based policy allows the request")
             }
@@ -278,7 +306,10 @@ pub struct Decision {
 /// Whether an action is `sts:AssumeRole*` (role trust policies must allow it).
 fn is_assume_role(action: &str) -> bool {
     const P: &str = "sts:assumerole";
-    action.len() >= P.len() && action.as_bytes()[..P.len()].eq_ignore_ascii_case(P.as_bytes())
+    action
+        .as_bytes()
+        .get(..P.len())
+        .is_some_and(|b| b.eq_ignore_ascii_case(P.as_bytes()))
 }
 
 /// The first matching `Allow` in a document (with the principal applying, for resource
@@ -324,8 +355,38 @@ fn collect_denies(
     }
 }
 
+/// The matching `Deny` statements of SCP or RCP levels; `at` makes the reference from the
+/// level and the index within it.
+fn collect_level_denies(
+    levels: &[Vec<CompiledDocument>],
+    p: &Prepared<'_>,
+    at: fn(usize, usize) -> PolicyRef,
+    out: &mut Vec<StatementRef>,
+) {
+    for (l, level) in levels.iter().enumerate() {
+        for (i, d) in level.iter().enumerate() {
+            collect_denies(d, p, at(l, i), out);
+        }
+    }
+}
+
+fn explicit_deny(statements: Vec<StatementRef>) -> Decision {
+    Decision {
+        outcome: Outcome::ExplicitDeny,
+        reason: Reason::ExplicitDeny,
+        statements,
+    }
+}
+
 /// AWS's decision for `req` under `set`.
+///
+/// For a caller outside IAM ([`Caller::is_outside_iam`]) only `set.resource` and `set.rcps`
+/// are consulted: identity-based policies, boundaries, session policies and SCPs belong to
+/// IAM principals, so any in `set` are not theirs (the scenario format refuses them).
 pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
+    if req.caller.is_outside_iam() {
+        return evaluate_outside(set, req);
+    }
     let p = prepare(
         &req.action,
         &req.resource,
@@ -333,11 +394,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
         &req.caller,
         set.boundary.is_some(),
     );
-    let deny = |reason| Decision {
-        outcome: Outcome::ImplicitDeny,
-        reason,
-        statements: Vec::new(),
-    };
+    let deny = implicit_deny;
 
     // 1. Explicit deny anywhere.
     let mut denies = Vec::new();
@@ -353,22 +410,10 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
     if let Some(d) = &set.session {
         collect_denies(d, &p, PolicyRef::Session, &mut denies);
     }
-    for (l, level) in set.scps.iter().enumerate() {
-        for (i, d) in level.iter().enumerate() {
-            collect_denies(d, &p, PolicyRef::Scp(l, i), &mut denies);
-        }
-    }
-    for (l, level) in set.rcps.iter().enumerate() {
-        for (i, d) in level.iter().enumerate() {
-            collect_denies(d, &p, PolicyRef::Rcp(l, i), &mut denies);
-        }
-    }
+    collect_level_denies(&set.scps, &p, PolicyRef::Scp, &mut denies);
+    collect_level_denies(&set.rcps, &p, PolicyRef::Rcp, &mut denies);
     if !denies.is_empty() {
-        return Decision {
-            outcome: Outcome::ExplicitDeny,
-            reason: Reason::ExplicitDeny,
-            statements: denies,
-        };
+        return explicit_deny(denies);
     }
 
     // 2. Every SCP level needs a matching Allow (3. RCPs: RCPFullAWSAccess allows).
@@ -489,6 +534,67 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Decision {
             Reason::TrustPolicyDoesNotAllow
         } else {
             Reason::ResourcePolicyDoesNotAllow
+        }),
+    }
+}
+
+fn implicit_deny(reason: Reason) -> Decision {
+    Decision {
+        outcome: Outcome::ImplicitDeny,
+        reason,
+        statements: Vec::new(),
+    }
+}
+
+/// Whether `resource` is a service-linked role: an IAM role whose path is
+/// `/aws-service-role/` (IAM User Guide, "Service-linked roles").
+fn is_service_linked_role(resource: &str) -> bool {
+    matches!(arn::split(resource), Some([_, _, "iam", _, _, r]) if r.starts_with("role/aws-service-role/"))
+}
+
+/// The decision for a caller outside IAM (spec, "Callers outside IAM"): `explicit_deny` if a
+/// matching `Deny` of the resource policy or an RCP applies to the caller, `allow` if the
+/// resource policy (the trust policy for `sts:AssumeRole*`) has a matching `Allow` naming it,
+/// otherwise `implicit_deny`. Such a caller has no identity side, no boundary and no session
+/// policy, and SCPs govern only the IAM principals of member accounts.
+fn evaluate_outside(set: &PolicySet, req: &Request) -> Decision {
+    let p = prepare(&req.action, &req.resource, &req.context, &req.caller, false);
+    let trust = is_assume_role(&req.action);
+    let mut denies = Vec::new();
+    if let Some(d) = &set.resource {
+        collect_denies(d, &p, PolicyRef::Resource, &mut denies);
+    }
+    // AWS Organizations User Guide, "Resource control policies", "Resources and entities not
+    // restricted by RCPs": "RCPs also do not impact AWS services' ability to assume a
+    // service-linked role; that is, the service-linked role's trust policy is also not
+    // impacted by RCPs."
+    if !(trust && is_service_linked_role(&req.resource)) {
+        collect_level_denies(&set.rcps, &p, PolicyRef::Rcp, &mut denies);
+    }
+    if !denies.is_empty() {
+        return explicit_deny(denies);
+    }
+    let Some(doc) = &set.resource else {
+        return implicit_deny(if trust {
+            Reason::NoTrustPolicy
+        } else {
+            Reason::ResourcePolicyDoesNotAllowOutsideCaller
+        });
+    };
+    match resource_allow(doc, &p) {
+        Some((_, index)) => Decision {
+            outcome: Outcome::Allow,
+            reason: Reason::AllowedByResource,
+            statements: vec![StatementRef {
+                policy: PolicyRef::Resource,
+                index,
+                effect: Effect::Allow,
+            }],
+        },
+        None => implicit_deny(if trust {
+            Reason::TrustPolicyDoesNotAllow
+        } else {
+            Reason::ResourcePolicyDoesNotAllowOutsideCaller
         }),
     }
 }

@@ -195,8 +195,18 @@ pub fn parse_value_cached(
     let Some(req_value) = top.get("request") else {
         return err("$", "missing `request`; expected the request object");
     };
-    let request = parse_request(req_value, "$.request")?;
+    let mut request = parse_request(req_value, "$.request")?;
     let mut set = PolicySet::new();
+    if request.caller.is_outside_iam() {
+        // Only the resource policy and the RCPs can hold anything for such a caller.
+        check_outside_iam(top, &mut request)?;
+        set.resource = optional_doc(top, "resource", DocumentKind::Resource, cache)?;
+        set.rcps = levels(top, "rcps", DocumentKind::Rcp, cache)?;
+        return Ok(Scenario {
+            policies: set,
+            request,
+        });
+    }
 
     match top.get("identity") {
         None | Some(Value::Null) => {}
@@ -234,6 +244,55 @@ pub fn parse_value_cached(
         policies: set,
         request,
     })
+}
+
+/// The rules of "Callers outside IAM" (docs/eval-scenario.md): such a caller has no
+/// identity-based policy, boundary, session policy or SCP, so those fields must say so; and
+/// the resource's account comes from `request.resource` or `resource_account`, one of which
+/// must give it. Checked before any document is compiled: the field is wrong whatever it
+/// holds. (`[]` is accepted for the document fields too, as the spec words it.)
+fn check_outside_iam(top: &Map<String, Value>, request: &mut Request) -> Result<(), ScenarioError> {
+    let who = match &request.caller {
+        Caller::Service { name } => format!("the AWS service `{name}`"),
+        Caller::Provider { name, .. } => format!("the identity provider `{name}`"),
+        _ => "an anonymous caller".to_string(),
+    };
+    for (field, what) in [
+        ("identity", "identity-based policies"),
+        ("boundary", "permissions boundary"),
+        ("session", "session policy"),
+        ("scps", "SCPs"),
+    ] {
+        let empty = match top.get(field) {
+            None | Some(Value::Null) => true,
+            Some(Value::Array(items)) => items.is_empty(),
+            Some(_) => false,
+        };
+        if !empty {
+            return err(
+                &child("$", field),
+                format!("expected null or `[]`: a caller outside IAM has no {what} (the principal is {who})"),
+            );
+        }
+    }
+    let in_arn = super::arn::split(&request.resource).and_then(|[_, _, _, _, account, _]| {
+        super::principal::is_account(account).then_some(account)
+    });
+    match (in_arn, request.resource_account.as_deref()) {
+        (Some(a), Some(given)) if a != given => err(
+            "$.request.resource_account",
+            format!("`{given}` is not the account `{a}` of `request.resource`; a caller outside IAM is decided for the resource's account"),
+        ),
+        (Some(a), None) => {
+            request.resource_account = Some(a.to_string());
+            Ok(())
+        }
+        (_, Some(_)) => Ok(()),
+        (None, None) => err(
+            "$.request.resource_account",
+            format!("missing: `request.resource` (`{}`) names no account, so a request from a caller outside IAM must give the resource's 12-digit account", request.resource),
+        ),
+    }
 }
 
 fn optional_doc(
@@ -337,7 +396,7 @@ fn parse_request(v: &Value, path: &str) -> Result<Request, ScenarioError> {
             None => err(path, format!("missing `{key}`; expected {what}")),
         }
     };
-    let principal = required("principal", "the caller's ARN")?;
+    let principal = required("principal", "the caller")?;
     let action = required("action", "`service:ActionName`")?;
     let resource = required("resource", "the target resource's ARN or `*`")?;
     let caller = Caller::parse(principal).map_err(|m| ParseError {

@@ -2,6 +2,7 @@
 //! budgets (E04xx). See docs/lowering.md.
 
 pub mod cond;
+mod conjunct;
 pub mod sid;
 
 use crate::check::ir;

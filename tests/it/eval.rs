@@ -1072,3 +1072,476 @@ fn batch_answers_each_line_before_the_next_arrives() {
     assert!(child.wait().unwrap().success());
     reader.join().unwrap();
 }
+
+// ---------------------------------------------------------------------------------------
+// Callers outside IAM (docs/eval-scenario.md, "Callers outside IAM"): AWS service principals,
+// identity providers and anonymous callers. The corpus holds tests/eval/outside-*.json; the
+// tests below cover the unusable scenarios, the output and batch mode, and compare the engine
+// with a direct reading of the rules.
+
+const GH_PROVIDER: &str =
+    "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+const SAML_PROVIDER: &str = "arn:aws:iam::111122223333:saml-provider/CorpIdP";
+const TRUST_EC2: &str = r#"{"Version": "2012-10-17", "Statement": {"Sid": "TrustEc2", "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}}"#;
+
+fn outside_base() -> Value {
+    json!({"identity": [], "resource": serde_json::from_str::<Value>(TRUST_EC2).unwrap(),
+           "request": {"principal": "ec2.amazonaws.com", "action": "sts:AssumeRole",
+                       "resource": ROLE, "context": {}}})
+}
+
+/// Spec: for these callers `identity` must be `[]` and `boundary`, `session` and `scps`
+/// null, absent or `[]`, else exit 2 naming the field; the resource's account comes from
+/// `request.resource` or `resource_account`, which is required when the ARN has none.
+#[test]
+fn outside_callers_unusable_scenarios_name_the_field() {
+    let doc_allow_all = allow_all();
+    let set = |key: &str, value: Value| {
+        let mut v = outside_base();
+        v[key] = value;
+        v
+    };
+    let set_req = |key: &str, value: Value| {
+        let mut v = outside_base();
+        v["request"][key] = value;
+        v
+    };
+    let s3 = |principal: &str, extra: Value| {
+        let mut v = json!({"identity": [], "resource": rp(json!("*"), "s3:GetObject", "arn:aws:s3:::b/*"),
+            "request": {"principal": principal, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}});
+        for (k, x) in extra.as_object().unwrap() {
+            v["request"][k] = x.clone();
+        }
+        v
+    };
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            set("identity", json!([doc_allow_all.clone()])),
+            "$.identity: expected null or `[]`: a caller outside IAM has no identity-based policies (the principal is the AWS service `ec2.amazonaws.com`)",
+        ),
+        (set("identity", json!({})), "$.identity: expected null or `[]`"),
+        (
+            set("boundary", doc_allow_all.clone()),
+            "$.boundary: expected null or `[]`: a caller outside IAM has no permissions boundary",
+        ),
+        (
+            set("session", doc_allow_all.clone()),
+            "$.session: expected null or `[]`: a caller outside IAM has no session policy",
+        ),
+        (
+            set("scps", json!([[doc_allow_all.clone()]])),
+            "$.scps: expected null or `[]`: a caller outside IAM has no SCPs",
+        ),
+        // an empty level is a level (it allows nothing), not "no SCPs"
+        (set("scps", json!([[]])), "$.scps: expected null or `[]`"),
+        (
+            {
+                let mut v = s3(GH_PROVIDER, json!({}));
+                v["identity"] = json!([doc_allow_all.clone()]);
+                v
+            },
+            "(the principal is the identity provider `arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com`)",
+        ),
+        (
+            {
+                let mut v = s3("anonymous", json!({"resource_account": "111122223333"}));
+                v["session"] = doc_allow_all.clone();
+                v
+            },
+            "$.session: expected null or `[]`: a caller outside IAM has no session policy (the principal is an anonymous caller)",
+        ),
+        // S3 ARNs carry no account
+        (
+            s3("anonymous", json!({})),
+            "$.request.resource_account: missing: `request.resource` (`arn:aws:s3:::b/k`) names no account",
+        ),
+        (
+            s3("logging.s3.amazonaws.com", json!({"resource": "*"})),
+            "$.request.resource_account: missing",
+        ),
+        (
+            set_req("resource_account", json!("444455556666")),
+            "$.request.resource_account: `444455556666` is not the account `111122223333` of `request.resource`",
+        ),
+        (
+            s3("anonymous", json!({"resource_account": "12345"})),
+            "$.request.resource_account: expected a 12-digit account id",
+        ),
+        // IAM Access Analyzer, "Invalid service principal format": all lowercase
+        (
+            set_req("principal", json!("EC2.amazonaws.com")),
+            "$.request.principal: expected an IAM user ARN",
+        ),
+        (
+            set_req("principal", json!("EC2.amazonaws.com")),
+            "a service principal is written in lowercase letters",
+        ),
+        (
+            set_req("principal", json!("amazonaws.com")),
+            "an AWS service principal such as `ec2.amazonaws.com`",
+        ),
+        (
+            set_req(
+                "principal",
+                json!("arn:aws:iam::111122223333:oidc-provider/https://token.actions.githubusercontent.com"),
+            ),
+            "$.request.principal",
+        ),
+        (
+            set_req("principal", json!("Anonymous")),
+            "$.request.principal",
+        ),
+    ];
+    for (input, expect) in cases {
+        let (code, stdout, stderr) =
+            run_stdin(&["eval", "-", "--format", "json"], &input.to_string());
+        assert_eq!(code, 2, "{input}\n{stdout}");
+        assert!(stdout.is_empty(), "{input}: {stdout}");
+        assert!(
+            stderr.contains(expect),
+            "{input}\nwanted {expect}\ngot {stderr}"
+        );
+    }
+}
+
+/// Spec: "null, absent or `[]`" are all fine, and the account may come from either place.
+#[test]
+fn outside_callers_accept_every_empty_form() {
+    let mut forms = vec![outside_base()];
+    for (key, value) in [
+        ("identity", json!(null)),
+        ("boundary", json!(null)),
+        ("boundary", json!([])),
+        ("session", json!(null)),
+        ("session", json!([])),
+        ("scps", json!(null)),
+        ("scps", json!([])),
+        ("rcps", json!([])),
+    ] {
+        let mut v = outside_base();
+        v[key] = value;
+        forms.push(v);
+    }
+    let mut given = outside_base();
+    given["request"]["resource_account"] = json!("111122223333");
+    forms.push(given);
+    for v in forms {
+        assert_eq!(decide(&v), "allow", "{v}");
+    }
+}
+
+/// Single mode: the `statements` field as for other callers.
+#[test]
+fn outside_callers_statements_in_the_output() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/eval");
+    let run = |name: &str| -> Value {
+        let out = iamc()
+            .args(["eval", dir.join(name).to_str().unwrap(), "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = run("outside-ec2-trust-names-ec2.json");
+    assert_eq!(v["decision"], "allow");
+    assert_eq!(
+        v["statements"],
+        json!([{"policy": "resource", "statement": "TrustService", "effect": "Allow"}])
+    );
+    let v = run("outside-rcp-deny-service-s3.json");
+    assert_eq!(v["decision"], "explicit_deny");
+    assert_eq!(
+        v["statements"],
+        json!([{"policy": "rcps[0][0]", "statement": "EnforceConfusedDeputyProtection", "effect": "Deny"}])
+    );
+    let v = run("outside-notprincipal-deny-other-service.json");
+    assert_eq!(
+        v["statements"],
+        json!([{"policy": "resource", "statement": "OnlyCloudTrail", "effect": "Deny"}])
+    );
+    let v = run("outside-github-oidc-sub-missing.json");
+    assert_eq!(v["decision"], "implicit_deny");
+    assert_eq!(v["statements"], json!([]));
+    // text for people
+    let text = std::fs::read_to_string(dir.join("outside-trust-null.json")).unwrap();
+    let (code, stdout, _) = run_stdin(&["eval", "-"], &text);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("implicit_deny") && stdout.contains("no trust policy"),
+        "{stdout}"
+    );
+}
+
+/// Batch mode: outside callers decided line by line, unusable lines answered with the path.
+#[test]
+fn outside_callers_in_batch_mode() {
+    let good = outside_base();
+    let mut lambda = outside_base();
+    lambda["request"]["principal"] = json!("lambda.amazonaws.com");
+    let mut with_identity = outside_base();
+    with_identity["identity"] = json!([allow_all()]);
+    let anonymous_s3 = json!({"identity": [], "resource": rp(json!("*"), "s3:GetObject", "arn:aws:s3:::b/*"),
+        "request": {"principal": "anonymous", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}});
+    let mut anonymous_ok = anonymous_s3.clone();
+    anonymous_ok["request"]["resource_account"] = json!("111122223333");
+    let input = [&good, &lambda, &with_identity, &anonymous_s3, &anonymous_ok]
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (code, stdout, _) = run_stdin(&["eval", "--batch", "-", "--format", "json"], &input);
+    assert_eq!(code, 2, "two lines are unusable");
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["decision"], "allow");
+    assert_eq!(
+        lines[0]["statements"],
+        json!([{"policy": "resource", "statement": "TrustEc2", "effect": "Allow"}])
+    );
+    assert_eq!(lines[1]["decision"], "implicit_deny");
+    assert_eq!(lines[2]["line"], 3);
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("$.identity: expected null or `[]`"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3]["line"], 4);
+    assert!(lines[3]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("$.request.resource_account: missing"));
+    assert_eq!(lines[4]["decision"], "allow");
+    // all usable: exit 0
+    let input = format!("{good}\n{lambda}\n{anonymous_ok}\n");
+    let (code, stdout, _) = run_stdin(&["eval", "--batch", "-", "--format", "json"], &input);
+    assert_eq!(code, 0);
+    let decisions: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["decision"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(decisions, ["allow", "implicit_deny", "allow"]);
+}
+
+/// The rules of "Callers outside IAM" read directly from the JSON of the policies, written
+/// apart from the engine: a `Principal` names a service through `Service`, a provider through
+/// `Federated` (exactly, or `"*"` for every caller of that type), everybody through `"*"` or
+/// `{"AWS": "*"}`, and nobody outside IAM through anything else; `NotPrincipal` applies to
+/// whoever it does not name; RCPs are skipped for the trust policy of a service-linked role.
+mod outside_reference {
+    use serde_json::Value;
+
+    pub enum Kind {
+        Service,
+        Provider,
+        Anonymous,
+    }
+
+    pub fn names(kind: &Kind, name: &str, element: &Value) -> bool {
+        let listed = |v: &Value, who: &str| match v {
+            Value::String(s) => s == "*" || s == who,
+            Value::Array(xs) => xs.iter().any(|x| x == "*" || x == who),
+            _ => false,
+        };
+        match element {
+            Value::String(s) => s == "*",
+            Value::Object(o) => o.iter().any(|(key, v)| match key.as_str() {
+                "AWS" => listed(v, "*"),
+                "Service" => matches!(kind, Kind::Service) && listed(v, name),
+                "Federated" => matches!(kind, Kind::Provider) && listed(v, name),
+                _ => false,
+            }),
+            _ => false,
+        }
+    }
+
+    /// Whether a statement applies to the caller (its principal part).
+    pub fn applies(kind: &Kind, name: &str, statement: &Value) -> bool {
+        match (statement.get("Principal"), statement.get("NotPrincipal")) {
+            (Some(p), _) => names(kind, name, p),
+            (None, Some(np)) => !names(kind, name, np),
+            (None, None) => true,
+        }
+    }
+
+    /// The decision, given which statements' actions match the request (statement, matches).
+    pub fn decide(
+        kind: &Kind,
+        name: &str,
+        resource: Option<&[(Value, bool)]>,
+        rcp_denies: bool,
+        slr_trust: bool,
+    ) -> &'static str {
+        let statements = resource.unwrap_or(&[]);
+        let hit = |effect: &str| {
+            statements
+                .iter()
+                .any(|(s, matches)| *matches && s["Effect"] == effect && applies(kind, name, s))
+        };
+        if hit("Deny") || (rcp_denies && !slr_trust) {
+            "explicit_deny"
+        } else if hit("Allow") {
+            "allow"
+        } else {
+            "implicit_deny"
+        }
+    }
+}
+
+#[test]
+fn outside_callers_agree_with_a_direct_reading_of_the_rules() {
+    use iamc::eval::{evaluate, CompiledDocument, PolicySet, Request};
+    use iamc::policy::parse::parse_document_as;
+    use iamc::policy::DocumentKind;
+    use outside_reference::Kind;
+
+    let callers = [
+        (Kind::Service, "ec2.amazonaws.com"),
+        (Kind::Service, "lambda.amazonaws.com"),
+        (Kind::Provider, GH_PROVIDER),
+        (Kind::Provider, SAML_PROVIDER),
+        (Kind::Provider, "accounts.google.com"),
+        (Kind::Anonymous, "anonymous"),
+    ];
+    let elements = [
+        json!("*"),
+        json!({"AWS": "*"}),
+        json!({"AWS": "111122223333"}),
+        json!({"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/alice"]}),
+        json!({"Service": "ec2.amazonaws.com"}),
+        json!({"Service": ["lambda.amazonaws.com", "ecs-tasks.amazonaws.com"]}),
+        json!({"Service": "EC2.amazonaws.com"}),
+        json!({"Service": "*"}),
+        json!({"Federated": GH_PROVIDER}),
+        json!({"Federated": ["accounts.google.com", SAML_PROVIDER]}),
+        json!({"Federated": "*"}),
+        json!({"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}),
+        json!({"Service": "lambda.amazonaws.com", "Federated": "accounts.google.com"}),
+    ];
+    // (request action, request resource, resource account, a matching action, whether the
+    // target is the trust policy of a service-linked role)
+    let targets = [
+        (
+            "sts:AssumeRoleWithWebIdentity",
+            "arn:aws:iam::111122223333:role/aws-service-role/ec2.amazonaws.com/AWSServiceRoleForEC2",
+            None,
+            "sts:AssumeRole*",
+            true,
+        ),
+        ("sts:AssumeRole", ROLE, None, "sts:AssumeRole", false),
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            Some("111122223333"),
+            "s3:Get*",
+            false,
+        ),
+    ];
+    let statement = |effect: &str, key: &str, element: &Value, action: &str| json!({"Effect": effect, key: element, "Action": action, "Resource": "*"});
+    let compile = |statements: &[Value]| {
+        let v = json!({"Version": "2012-10-17", "Statement": statements});
+        CompiledDocument::compile(&parse_document_as(&v, "$", DocumentKind::Resource).unwrap())
+            .unwrap()
+    };
+    // RCPs: none; one whose Deny applies to every caller; one whose Deny never holds (a
+    // positive operator on a key no request here carries).
+    let rcp = |condition: Option<Value>| {
+        let mut s = json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"});
+        if let Some(c) = condition {
+            s["Condition"] = c;
+        }
+        vec![vec![compile(&[s])]]
+    };
+    let rcps = [
+        (Vec::new(), false),
+        (rcp(None), true),
+        (
+            rcp(Some(
+                json!({"StringEquals": {"aws:SourceOrgID": "o-never"}}),
+            )),
+            false,
+        ),
+    ];
+    let mut checked = 0usize;
+    let mut outcomes = std::collections::BTreeMap::<&str, usize>::new();
+    let mut failures = Vec::new();
+    for (action, resource, account, matching, slr) in targets {
+        let trust = action.starts_with("sts:");
+        // Every statement shape: effect x Principal/NotPrincipal x element x action match.
+        let mut shapes: Vec<(Value, bool)> = Vec::new();
+        for effect in ["Allow", "Deny"] {
+            for key in ["Principal", "NotPrincipal"] {
+                for e in &elements {
+                    for hit in [true, false] {
+                        let a = if hit { matching } else { "kms:Decrypt" };
+                        shapes.push((statement(effect, key, e, a), hit));
+                    }
+                }
+            }
+        }
+        // Resource policies: none, one statement, or an Allow followed by a Deny.
+        let mut policies: Vec<Option<Vec<(Value, bool)>>> = vec![None];
+        policies.extend(shapes.iter().map(|s| Some(vec![s.clone()])));
+        for allow in shapes.iter().filter(|(s, _)| s["Effect"] == "Allow") {
+            for deny in shapes
+                .iter()
+                .filter(|(s, hit)| s["Effect"] == "Deny" && *hit)
+            {
+                policies.push(Some(vec![allow.clone(), deny.clone()]));
+            }
+        }
+        for policy in &policies {
+            let compiled = policy
+                .as_ref()
+                .map(|p| compile(&p.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>()));
+            for (rcp_levels, rcp_denies) in &rcps {
+                let set = PolicySet {
+                    resource: compiled.clone(),
+                    rcps: rcp_levels.clone(),
+                    ..PolicySet::default()
+                };
+                for (kind, name) in &callers {
+                    let mut request = Request::new(name, action, resource).unwrap();
+                    if let Some(a) = account {
+                        request = request.with_resource_account(a);
+                    }
+                    let got = evaluate(&set, &request).outcome.as_str();
+                    let want = outside_reference::decide(
+                        kind,
+                        name,
+                        policy.as_deref(),
+                        *rcp_denies,
+                        slr && trust,
+                    );
+                    checked += 1;
+                    *outcomes.entry(want).or_default() += 1;
+                    if got != want && failures.len() < 20 {
+                        failures.push(format!(
+                            "{name} {action} on {resource}, policy {:?}, rcp denies {rcp_denies}: engine {got}, reference {want}",
+                            policy.as_ref().map(|p| p.iter().map(|(s, _)| s.to_string()).collect::<Vec<_>>())
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The space reaches every outcome, many times.
+    assert!(checked > 50_000, "{checked}");
+    for outcome in ["allow", "explicit_deny", "implicit_deny"] {
+        assert!(
+            outcomes.get(outcome).copied().unwrap_or(0) > 1000,
+            "{outcomes:?}"
+        );
+    }
+}

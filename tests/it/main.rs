@@ -20,6 +20,7 @@ mod frontend;
 mod frontend_props;
 mod golden;
 mod hardening;
+mod lowering;
 mod syntax;
 mod values;
 

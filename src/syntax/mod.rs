@@ -5,6 +5,7 @@
 //! still parses (the language server relies on this).
 
 pub mod ast;
+pub mod comments;
 mod errors;
 mod pest_parser;
 mod recover;
@@ -12,6 +13,8 @@ mod to_ast;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
+
+pub use comments::{Comment, CommentKind};
 
 /// Parses one file.
 pub fn parse(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {

@@ -206,8 +206,13 @@ fn comment_text(c: &Comment) -> String {
     }
 }
 
-/// True if code comes before the comment on its line.
+/// True if code comes before the comment on its line. A doc comment always gets a line of
+/// its own: between declarations the parser reads `///` lines as documentation of the next
+/// one, and a blank line put between two of them would cut it.
 fn is_trailing(text: &str, c: &Comment) -> bool {
+    if c.kind == CommentKind::Doc {
+        return false;
+    }
     let before = text.get(..c.span.start as usize).unwrap_or("");
     let line = before.rsplit('\n').next().unwrap_or("");
     !line.trim().is_empty()

@@ -15,6 +15,7 @@ mod codes;
 mod comments;
 mod equivalence;
 mod eval;
+mod fmt;
 mod frontend;
 mod frontend_props;
 mod golden;

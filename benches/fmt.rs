@@ -45,10 +45,9 @@ fn measure(f: impl Fn()) -> Duration {
 }
 
 fn report(name: &str, text: &str) {
-    let formatted = match iamc::fmt::format(text, FileId(0)) {
-        Ok(f) => f,
-        Err(d) => panic!("{name} does not format: {d:?}"),
-    };
+    let formatted = iamc::fmt::format(text, FileId(0));
+    assert!(formatted.is_ok(), "{name} does not format: {formatted:?}");
+    let formatted = formatted.unwrap_or_default();
     let fmt = measure(|| {
         black_box(iamc::fmt::format(black_box(text), FileId(0)).ok());
     });
@@ -66,6 +65,9 @@ fn report(name: &str, text: &str) {
 }
 
 fn main() {
-    report("largest repository file (tests/valid/syntax/realistic.iamc)", LARGEST);
+    report(
+        "largest repository file (tests/valid/syntax/realistic.iamc)",
+        LARGEST,
+    );
     report("generated", &generated());
 }

@@ -10,7 +10,7 @@
 
 use super::doc::{anchor, concat, group, indent, text, Doc};
 use super::Walk;
-use crate::syntax::ast::{Cond, CondKind, KeyRef};
+use crate::syntax::ast::{CompareOp, Cond, CondKind, Expr, KeyRef, Quantifier};
 use crate::syntax::MAX_CHAIN;
 
 /// The operator of a chain.
@@ -85,12 +85,7 @@ impl Walk<'_> {
                 concat(vec![text("not"), d])
             }
             CondKind::Key(k) => self.key(k),
-            CondKind::Compare { key, op, value } => {
-                let mut parts = vec![self.key(key), text(" "), text(op.node.as_str())];
-                parts.push(self.then(value.span.start as usize, text(" "), |w| w.expr(value)));
-                parts.push(self.if_exists_suffix(key, value.span.end as usize));
-                concat(parts)
-            }
+            CondKind::Compare { key, op, value } => self.comparison(key, op.node, value),
             CondKind::Quantified {
                 quantifier,
                 key,
@@ -98,17 +93,25 @@ impl Walk<'_> {
                 value,
             } => {
                 let q = match quantifier.node {
-                    crate::syntax::ast::Quantifier::Any => "any ",
-                    crate::syntax::ast::Quantifier::All => "all ",
+                    Quantifier::Any => "any ",
+                    Quantifier::All => "all ",
                 };
-                let mut parts = vec![text(q), self.key(key), text(" "), text(op.node.as_str())];
-                parts.push(self.then(value.span.start as usize, text(" "), |w| w.expr(value)));
-                parts.push(self.if_exists_suffix(key, value.span.end as usize));
-                concat(parts)
+                concat(vec![text(q), self.comparison(key, op.node, value)])
             }
             CondKind::Exists(k) => concat(vec![text("exists("), self.key(k), text(")")]),
             CondKind::Literal(b) => text(if *b { "true" } else { "false" }),
         }
+    }
+
+    /// `key op value`, with ` if exists` if the author wrote it.
+    fn comparison(&mut self, key: &KeyRef, op: CompareOp, value: &Expr) -> Doc {
+        concat(vec![
+            self.key(key),
+            text(" "),
+            text(op.as_str()),
+            self.then(value.span.start as usize, text(" "), |w| w.expr(value)),
+            self.if_exists_suffix(key, value.span.end as usize),
+        ])
     }
 
     /// A key as written, with its `?` if it has one.

@@ -144,18 +144,8 @@ impl Walk<'_> {
 
     /// `principal Name { field: value ... }`, one field per line, no commas.
     fn principal_decl(&mut self, p: &PrincipalDecl) -> Doc {
-        let mut inner = Vec::new();
-        let mut prev_end = None;
-        for f in &p.fields {
-            inner.push(
-                self.trivia
-                    .statement_separator(prev_end, f.span.start as usize),
-            );
-            inner.push(self.field(f));
-            prev_end = Some(f.span.end as usize);
-        }
         let close = (p.span.end as usize).saturating_sub(1);
-        let braces = self.braces(inner, close, prev_end);
+        let braces = self.braces(&p.fields, close, |f| f.span, Walk::field);
         concat(vec![
             text(format!("principal {} ", self.src(p.name.span))),
             braces,
@@ -169,16 +159,8 @@ impl Walk<'_> {
 
     /// `prove Target { property ... }`, one property per line.
     fn prove(&mut self, p: &ProveDecl) -> Doc {
-        let mut inner = Vec::new();
-        let mut prev_end = None;
-        for prop in &p.properties {
-            let start = prop.span.start as usize;
-            inner.push(self.trivia.statement_separator(prev_end, start));
-            inner.push(self.property(prop));
-            prev_end = Some(prop.span.end as usize);
-        }
         let close = (p.span.end as usize).saturating_sub(1);
-        let braces = self.braces(inner, close, prev_end);
+        let braces = self.braces(&p.properties, close, |p| p.span, Walk::property);
         concat(vec![
             text(format!("prove {} ", self.src(p.target.span))),
             braces,

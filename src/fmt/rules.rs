@@ -28,28 +28,28 @@ enum Tail<'a> {
 impl Walk<'_> {
     /// `{ statements }` of a template or document; `close` is where the `}` is.
     pub(super) fn body(&mut self, stmts: &[Stmt], close: usize) -> Doc {
-        let mut inner = Vec::new();
-        let mut prev_end = None;
-        for s in stmts {
-            let span = s.span();
-            inner.push(
-                self.trivia
-                    .statement_separator(prev_end, span.start as usize),
-            );
-            inner.push(self.stmt(s));
-            prev_end = Some(span.end as usize);
-        }
-        self.braces(inner, close, prev_end)
+        self.braces(stmts, close, Stmt::span, Walk::stmt)
     }
 
-    /// `{`, the indented lines, the comments before `}`, and `}` on its own line; `{}` if
-    /// there is nothing inside.
-    pub(super) fn braces(
+    /// `{`, one line per item (statement, field, property) with the comments and blank
+    /// lines between them, the comments before `}` (at `close`), and `}` on its own line;
+    /// `{}` if there is nothing inside.
+    pub(super) fn braces<T>(
         &mut self,
-        mut inner: Vec<Doc>,
+        items: &[T],
         close: usize,
-        prev_end: Option<usize>,
+        span_of: fn(&T) -> Span,
+        doc_of: fn(&mut Self, &T) -> Doc,
     ) -> Doc {
+        let mut inner = Vec::new();
+        let mut prev_end = None;
+        for item in items {
+            let span = span_of(item);
+            let start = span.start as usize;
+            inner.push(self.trivia.statement_separator(prev_end, start));
+            inner.push(doc_of(self, item));
+            prev_end = Some(span.end as usize);
+        }
         inner.extend(self.trivia.closing(close, prev_end));
         if inner.is_empty() {
             return text("{}");

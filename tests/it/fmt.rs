@@ -7,6 +7,7 @@
 //! repository's files with comments and whitespace scattered through them, and random
 //! condition trees with random parentheses.
 
+use crate::support::{iamc_files, Rng};
 use iamc::source::{FileId, Origin, Sources};
 use iamc::syntax::comments::scan;
 use iamc::syntax::{parse, without_spans, CommentKind};
@@ -16,21 +17,6 @@ use std::process::Command;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn iamc_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            iamc_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "iamc") {
-            out.push(p);
-        }
-    }
 }
 
 /// Fixtures whose layout is their point, left as written.
@@ -163,28 +149,6 @@ fn the_repository_sources_are_formatted() {
 }
 
 // ---- generated sources ----------------------------------------------------------------------
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 /// How many cases to run and the seed: the defaults, or `IAMC_FMT_CASES` and
 /// `IAMC_FMT_SEED` for a longer run with other cases.

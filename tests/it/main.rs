@@ -20,4 +20,5 @@ mod frontend;
 mod frontend_props;
 mod golden;
 mod hardening;
+mod support;
 mod syntax;

@@ -92,23 +92,12 @@ fn project_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
                 root.display()
             ));
         }
-        collect(&root, &mut files).map_err(|e| format!("cannot list `{}`: {e}", root.display()))?;
+        super::build::collect(&root, &mut files)
+            .map_err(|e| format!("cannot list `{}`: {e}", root.display()))?;
     }
     files.sort();
     files.dedup();
     Ok(files)
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "iamc") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Formats one file; `Ok(true)` if it changed (or, with `check`, would change).

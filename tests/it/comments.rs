@@ -30,7 +30,7 @@ fn blank_line_comments(text: &str) -> String {
     let mut out = text.as_bytes().to_vec();
     for c in scan(text, FileId(0)) {
         if c.kind == CommentKind::Line {
-            for b in &mut out[c.span.range()] {
+            for b in out.get_mut(c.span.range()).into_iter().flatten() {
                 *b = b' ';
             }
         }

@@ -195,8 +195,10 @@ fn relayout(text: &str, rng: &mut Rng, changes: usize) -> String {
 }
 
 fn respace(text: &str, rng: &mut Rng, changes: usize, spacing: &[&str]) -> String {
+    const WHITE: [char; 4] = [' ', '\n', '\t', '\r'];
     let (reference, _) = parse(FileId(0), text);
     let reference = without_spans(&reference);
+    let layout_only = std::ptr::eq(spacing, LAYOUT_ONLY);
     let mut current = text.to_string();
     for _ in 0..changes {
         let spaces: Vec<usize> = current
@@ -204,29 +206,27 @@ fn respace(text: &str, rng: &mut Rng, changes: usize, spacing: &[&str]) -> Strin
             .filter(|(_, c)| *c == ' ' || *c == '\n')
             .map(|(i, _)| i)
             .collect();
-        if spaces.is_empty() {
+        let Some(&picked) = rng.pick(&spaces) else {
             break;
-        }
-        let mut at = spaces[rng.below(spaces.len())];
-        while at > 0 && current[..at].ends_with([' ', '\n', '\t', '\r']) {
-            at -= 1;
-        }
-        let mut end = at;
-        while current[end..].starts_with([' ', '\n', '\t', '\r']) {
-            end += 1;
-        }
-        let layout_only = std::ptr::eq(spacing, LAYOUT_ONLY);
-        let line_before = current[..at].rsplit('\n').next().unwrap_or("");
-        let run = &current[at..end];
-        if layout_only
-            && (line_before.contains("//")
-                || current[end..].starts_with("//")
-                || run.matches('\n').count() > 1)
-        {
+        };
+        // The whole run of whitespace around the picked character (all ASCII, so every
+        // offset below is a char boundary).
+        let before = current.get(..picked).unwrap_or("");
+        let at = before.trim_end_matches(WHITE).len();
+        let after = current.get(picked..).unwrap_or("");
+        let end = picked + (after.len() - after.trim_start_matches(WHITE).len());
+        let (head, run, tail) = (
+            current.get(..at).unwrap_or(""),
+            current.get(at..end).unwrap_or(""),
+            current.get(end..).unwrap_or(""),
+        );
+        let line_before = head.rsplit('\n').next().unwrap_or("");
+        let near_comment = line_before.contains("//") || tail.starts_with("//");
+        if layout_only && (near_comment || run.matches('\n').count() > 1) {
             continue;
         }
-        let with = spacing[rng.below(spacing.len())];
-        let candidate = format!("{}{}{}", &current[..at], with, &current[end..]);
+        let with = rng.pick(spacing).copied().unwrap_or(" ");
+        let candidate = format!("{head}{with}{tail}");
         let (m, diags) = parse(FileId(0), &candidate);
         if diags.is_empty() && without_spans(&m) == reference {
             current = candidate;
@@ -241,7 +241,9 @@ fn scattered_comments_and_whitespace_keep_their_meaning() {
     let (cases, seed) = stress(400, 0x1a2b_3c4d_5e6f_7081);
     let mut rng = Rng(seed);
     for case in 0..cases {
-        let (path, text) = &corpus[rng.below(corpus.len())];
+        let Some((path, text)) = rng.pick(&corpus) else {
+            panic!("empty corpus");
+        };
         // Long files get fewer rounds: every change is checked with a parse.
         let changes = if text.len() > 5000 {
             8
@@ -266,7 +268,7 @@ fn condition(rng: &mut Rng, depth: usize) -> String {
         "s3:max-keys >= 10",
     ];
     if depth == 0 || rng.below(4) == 0 {
-        return ATOMS[rng.below(ATOMS.len())].to_string();
+        return rng.pick(ATOMS).copied().unwrap_or("true").to_string();
     }
     let wrap = |s: String, rng: &mut Rng| {
         if rng.below(2) == 0 {

@@ -40,4 +40,9 @@ impl Rng {
             (self.next() % n as u64) as usize
         }
     }
+
+    /// One of `items`, or `None` if there are none.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        items.get(self.below(items.len()))
+    }
 }

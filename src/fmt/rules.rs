@@ -19,7 +19,7 @@ use crate::syntax::ast::{
     Stmt, UseStmt, Verdict,
 };
 
-/// A `from`/`on`/`except` clause, to print in source order.
+/// A `from` or `on` clause of a rule or property; they are printed in the order written.
 enum Tail<'a> {
     From(&'a Clause<PrincipalExpr>),
     On(&'a Clause<Expr>),

@@ -5,6 +5,8 @@
 //! still parses (the language server relies on this).
 
 pub mod ast;
+pub mod comments;
+mod erase;
 mod errors;
 mod pest_parser;
 mod recover;
@@ -12,6 +14,11 @@ mod to_ast;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
+
+pub use comments::{Comment, CommentKind};
+pub use erase::without_spans;
+/// The parser's limits, which the formatter must not push a file past.
+pub use to_ast::{MAX_CHAIN, MAX_DEPTH};
 
 /// Parses one file.
 pub fn parse(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {

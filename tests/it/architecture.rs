@@ -11,6 +11,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("stdlib", &["source"]),
     ("policy", &[]),
     ("syntax", &["source", "diagnostics"]),
+    ("fmt", &["source", "diagnostics", "syntax"]),
     ("catalog", &["source", "diagnostics"]),
     ("project", &["source", "diagnostics"]),
     ("resolve", &["source", "diagnostics", "syntax", "stdlib"]),

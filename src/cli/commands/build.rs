@@ -362,7 +362,7 @@ fn load(args: &SourceArgs, out: Option<&Path>, layout: Layout) -> Result<Loaded,
 }
 
 /// Every `.iamc` file under `dir`, recursively.
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+pub(crate) fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {

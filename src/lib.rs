@@ -13,6 +13,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod eval;
+pub mod fmt;
 pub mod lower;
 pub mod policy;
 pub mod project;

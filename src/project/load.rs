@@ -7,7 +7,7 @@
 
 use super::env::Environment;
 use super::fs::{FileSystem, FsError};
-use super::manifest;
+use super::manifest::{self, Project};
 use crate::diagnostics::Diagnostic;
 use crate::source::{Origin, Sources};
 use crate::stdlib;
@@ -172,17 +172,7 @@ pub fn load_project(
         .select_env(env, toml_id)
         .map_err(|d| manifest_error(&sources, d, env.is_some()))?
         .cloned();
-    let mut files = Vec::new();
-    for src in &proj.sources {
-        let root = dir.join(src);
-        if !fs.is_dir(&root) {
-            return Err(LoadError::NoSourceFolder { path: root });
-        }
-        collect(fs, &root, &mut files)?;
-    }
-    files.sort();
-    files.dedup();
-    for f in files {
+    for f in source_files(fs, dir, &proj)? {
         let rel = f.strip_prefix(dir).unwrap_or(&f);
         let rel_text = rel
             .components()
@@ -208,6 +198,26 @@ pub fn load_project(
         out_dir: Some(dir.join(&proj.out)),
         diagnostics: proj.env_warnings(),
     })
+}
+
+/// The `.iamc` files under the `sources` folders of the project in `dir`, sorted: what
+/// `iamc build` analyses and `iamc fmt` formats.
+pub fn source_files(
+    fs: &dyn FileSystem,
+    dir: &Path,
+    project: &Project,
+) -> Result<Vec<PathBuf>, LoadError> {
+    let mut files = Vec::new();
+    for src in &project.sources {
+        let root = dir.join(src);
+        if !fs.is_dir(&root) {
+            return Err(LoadError::NoSourceFolder { path: root });
+        }
+        collect(fs, &root, &mut files)?;
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
 }
 
 /// Reads a source or manifest; a folder is refused with words saying what to pass.

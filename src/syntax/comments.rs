@@ -260,26 +260,33 @@ mod tests {
         (CommentKind::Line, t.to_string())
     }
 
+    /// The source text of a comment's span.
+    fn raw<'s>(src: &'s str, c: &Comment) -> &'s str {
+        src.get(c.span.range()).unwrap_or("<out of bounds>")
+    }
+
     #[test]
     fn finds_line_and_doc_comments_with_spans() {
         let src = "/// Doc\npolicy P { // end\n  allow s3:GetObject //x\n}\n";
         let found = scan(src, FileId(3));
-        assert_eq!(found.len(), 3);
-        assert_eq!(found[0].kind, CommentKind::Doc);
-        assert_eq!(found[0].text, " Doc");
-        assert_eq!(&src[found[0].span.range()], "/// Doc");
-        assert_eq!(found[1].kind, CommentKind::Line);
-        assert_eq!(&src[found[1].span.range()], "// end");
-        assert_eq!(found[2].text, "x");
-        assert_eq!(found[2].span.file, FileId(3));
+        let [doc, end, x] = found.as_slice() else {
+            panic!("{found:?}");
+        };
+        assert_eq!((doc.kind, doc.text.as_str()), (CommentKind::Doc, " Doc"));
+        assert_eq!(raw(src, doc), "/// Doc");
+        assert_eq!((end.kind, raw(src, end)), (CommentKind::Line, "// end"));
+        assert_eq!((x.text.as_str(), x.span.file), ("x", FileId(3)));
     }
 
     #[test]
     fn crlf_is_not_part_of_the_comment() {
         let src = "// a\r\n//b\r\npolicy P {}\r\n";
         let found = scan(src, FileId(0));
-        assert_eq!(&src[found[0].span.range()], "// a");
-        assert_eq!(found[1].text, "b");
+        let [a, b] = found.as_slice() else {
+            panic!("{found:?}");
+        };
+        assert_eq!(raw(src, a), "// a");
+        assert_eq!(b.text, "b");
     }
 
     #[test]
@@ -353,10 +360,11 @@ mod tests {
     fn non_ascii_text_keeps_offsets_on_char_boundaries() {
         let src = "// é\nconst a = \"ü//\" // ñ\n";
         let found = scan(src, FileId(0));
-        assert_eq!(found.len(), 2);
-        assert_eq!(found[0].text, " é");
-        assert_eq!(found[1].text, " ñ");
-        assert_eq!(&src[found[1].span.range()], "// ñ");
+        let [e, n] = found.as_slice() else {
+            panic!("{found:?}");
+        };
+        assert_eq!((e.text.as_str(), n.text.as_str()), (" é", " ñ"));
+        assert_eq!(raw(src, n), "// ñ");
     }
 
     proptest! {
@@ -387,7 +395,7 @@ mod tests {
             let (s, e) = (c.span.start as usize, c.span.end as usize);
             assert!(last_end <= s && s < e && e <= src.len());
             assert!(src.is_char_boundary(s) && src.is_char_boundary(e));
-            let raw = &src[s..e];
+            let raw = raw(src, c);
             assert!(raw.starts_with("//"));
             assert!(!raw.contains('\n'));
             assert!(raw.ends_with(&c.text));

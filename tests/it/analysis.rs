@@ -33,7 +33,7 @@ fn analyze_files(files: &[(&str, &str, &str)]) -> Analysis {
 }
 
 fn seeds() -> Analysis {
-    crate::analyze_seeds()
+    crate::support::analyze_seeds()
 }
 
 /// The codes reported in one file, in order.
@@ -147,7 +147,7 @@ fn build_with_a_syntax_error_writes_nothing_and_reports_the_other_files() {
         "policy B {\n    allow s3:GetObjects on *\n}\n",
     )
     .unwrap();
-    let out = crate::iamc()
+    let out = crate::support::iamc()
         .args(["build", "--project"])
         .arg(&dir)
         .args(["--format", "json"])
@@ -797,7 +797,7 @@ fn small_catalog(dir: &Path) -> PathBuf {
         r#"{"ConditionKeys": [{"Name": "aws:SourceIp", "Types": ["IPAddress"]}]}"#,
     );
     let file = dir.join("catalog.bin");
-    let out = crate::iamc()
+    let out = crate::support::iamc()
         .args(["catalog", "update", "--from"])
         .arg(&reference)
         .arg("--out")
@@ -839,15 +839,15 @@ fn the_catalog_a_user_installed_decides_what_check_accepts() {
         (out.status.code(), codes)
     };
     // The embedded catalog knows both actions.
-    assert_eq!(codes(&mut crate::iamc()), (Some(0), vec![]));
+    assert_eq!(codes(&mut crate::support::iamc()), (Some(0), vec![]));
     // `IAMC_CATALOG` names the small one: `s3:PutObject` is unknown there.
-    let with_env = codes(crate::iamc().env("IAMC_CATALOG", &catalog));
+    let with_env = codes(crate::support::iamc().env("IAMC_CATALOG", &catalog));
     assert_eq!(with_env, (Some(1), vec!["E0341".to_string()]));
     // So does the user catalog file, which `iamc catalog update` writes by default.
     let data = dir.join("data");
     write(&data.join("iamc/catalog.bin"), "");
     std::fs::copy(&catalog, data.join("iamc/catalog.bin")).unwrap();
-    let with_file = codes(crate::iamc().env("XDG_DATA_HOME", &data));
+    let with_file = codes(crate::support::iamc().env("XDG_DATA_HOME", &data));
     assert_eq!(with_file, (Some(1), vec!["E0341".to_string()]));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -860,7 +860,7 @@ fn an_unusable_user_catalog_stops_check_with_an_io_error() {
     write(&bad, "IAMCCAT1garbage");
     let source = dir.join("p.iamc");
     write(&source, "policy P {\n    allow s3:GetObject on *\n}\n");
-    let out = crate::iamc()
+    let out = crate::support::iamc()
         .env("IAMC_CATALOG", &bad)
         .arg("check")
         .arg(&source)

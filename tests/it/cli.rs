@@ -4,7 +4,11 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 fn iamc(args: &[&str], cwd: &Path) -> Output {
-    crate::iamc().args(args).current_dir(cwd).output().unwrap()
+    crate::support::iamc()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
 }
 
 fn scratch(name: &str) -> PathBuf {

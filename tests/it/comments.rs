@@ -3,25 +3,11 @@
 //! and every doc comment the parser attached to a declaration is made of `///` comments the
 //! scanner found.
 
+use crate::support::iamc_files;
 use iamc::source::FileId;
 use iamc::syntax::comments::scan;
 use iamc::syntax::{ast::Item, parse, CommentKind};
 use std::path::{Path, PathBuf};
-
-fn iamc_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            iamc_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "iamc") {
-            out.push(p);
-        }
-    }
-}
 
 fn corpus() -> Vec<(PathBuf, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -44,7 +30,7 @@ fn blank_line_comments(text: &str) -> String {
     let mut out = text.as_bytes().to_vec();
     for c in scan(text, FileId(0)) {
         if c.kind == CommentKind::Line {
-            for b in &mut out[c.span.range()] {
+            for b in out.get_mut(c.span.range()).into_iter().flatten() {
                 *b = b' ';
             }
         }

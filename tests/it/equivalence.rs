@@ -29,7 +29,7 @@ fn root() -> PathBuf {
 
 /// Analyses `examples/seeds` through the library, as `iamc build --project` does.
 fn compile_seeds() -> Analysis {
-    crate::analyze_seeds()
+    crate::support::analyze_seeds()
 }
 
 fn compile_text(text: &str) -> Analysis {

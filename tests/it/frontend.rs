@@ -332,7 +332,7 @@ fn expectations(text: &str) -> Vec<(String, String)> {
 
 /// Runs `iamc check ... --format json` and returns (code, range) pairs, sorted.
 fn check_json(args: &[&std::ffi::OsStr]) -> Vec<(String, String)> {
-    let out = crate::iamc()
+    let out = crate::support::iamc()
         .arg("check")
         .args(args)
         .args(["--format", "json"])

@@ -7,50 +7,14 @@
 //! A small seeded generator keeps the run deterministic and fast in debug builds; a failure
 //! prints the case number and the mutated text. 250 cases by default (about 3 s in debug).
 
+use crate::support::{iamc_files, Rng};
 use iamc::project::Environment;
 use iamc::source::{Origin, Sources, Span};
 use iamc::{analyze, AnalyzeOptions};
 use std::path::Path;
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
-
 /// One compilation unit: `(file name, module, text, from the standard library)`.
 type Project = Vec<(String, String, String, bool)>;
-
-fn read_dir_iamc(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            read_dir_iamc(&p, out);
-        } else if p.extension().is_some_and(|e| e == "iamc") {
-            out.push(p);
-        }
-    }
-}
 
 fn projects() -> Vec<Project> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -63,7 +27,7 @@ fn projects() -> Vec<Project> {
     let mut out = Vec::new();
     // The seed project, all files together (they import each other).
     let mut seeds = Vec::new();
-    read_dir_iamc(&root.join("examples/seeds/iam"), &mut seeds);
+    iamc_files(&root.join("examples/seeds/iam"), &mut seeds);
     let mut seed_project = stdlib();
     for p in &seeds {
         let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
@@ -80,7 +44,7 @@ fn projects() -> Vec<Project> {
     out.push(stdlib());
     // Every valid corpus file on its own.
     let mut valid = Vec::new();
-    read_dir_iamc(&root.join("tests/valid"), &mut valid);
+    iamc_files(&root.join("tests/valid"), &mut valid);
     assert!(valid.len() > 10, "the valid corpus is missing");
     for p in valid {
         let mut proj = stdlib();

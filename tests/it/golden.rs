@@ -15,7 +15,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn build_seeds(out: &Path) {
-    let status = crate::iamc()
+    let status = crate::support::iamc()
         .args(["build", "--project"])
         .arg(root().join("examples/seeds"))
         .arg("--out")

@@ -14,7 +14,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn iamc(args: &[&str]) -> Output {
-    crate::iamc().args(args).output().unwrap()
+    crate::support::iamc().args(args).output().unwrap()
 }
 
 /// Writes `text` to `dir/name` and runs `iamc check --format json` on it.

@@ -15,6 +15,9 @@ pub fn without_spans(m: &Module) -> Module {
     for item in &mut m.items {
         self::item(item);
     }
+    for b in &mut m.broken {
+        erase(&mut b.span);
+    }
     m
 }
 

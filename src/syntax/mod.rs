@@ -8,6 +8,7 @@ pub mod ast;
 pub mod comments;
 mod erase;
 mod errors;
+pub mod keywords;
 mod pest_parser;
 mod recover;
 mod to_ast;

@@ -127,7 +127,7 @@ fn two_files_for_one_module_are_reported() {
         "policy B { allow s3:GetObject on * }\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"))
+    let out = crate::support::iamc()
         .arg("check")
         .arg(dir.join("x/a.iamc"))
         .arg(dir.join("y/a.iamc"))

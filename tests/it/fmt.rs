@@ -11,7 +11,7 @@ use crate::support::{iamc_files, Rng};
 use iamc::source::{FileId, Origin, Sources};
 use iamc::syntax::comments::scan;
 use iamc::syntax::{parse, without_spans, CommentKind};
-use iamc::{compile, CompileOptions};
+use iamc::{analyze, AnalyzeOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -100,16 +100,15 @@ fn the_repository_sources_keep_their_tree_comments_and_are_fixed_points() {
     }
 }
 
-/// JSON bytes of every document `compile` emits for `main` (with the standard library),
+/// JSON bytes of every document `iamc build` emits for `main` (with the standard library),
 /// and the diagnostic codes.
 fn compiled(text: &str) -> (Vec<String>, Vec<String>) {
     let mut sources = Sources::new();
     sources.add("main.iamc", "main", Origin::Memory("main".into()), text);
     iamc::stdlib::add_to(&mut sources);
-    let c = compile(&sources, &CompileOptions::default());
+    let c = analyze(&sources, &AnalyzeOptions::default());
     let docs = c
-        .documents
-        .iter()
+        .user_documents()
         .map(|d| iamc::emit::json(&d.document, false))
         .collect();
     let codes = c

@@ -8,6 +8,7 @@
     reason = "a test fails by panicking"
 )]
 
+mod analysis;
 mod architecture;
 mod catalog;
 mod cli;
@@ -23,3 +24,4 @@ mod hardening;
 mod lowering;
 mod support;
 mod syntax;
+mod values;

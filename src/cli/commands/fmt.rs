@@ -7,6 +7,7 @@
 //! reformat or a file cannot be formatted, 2 on usage or I/O errors.
 
 use crate::cli::commands::stderr_is_terminal;
+use crate::cli::disk::Disk;
 use crate::cli::write::write_atomic;
 use crate::cli::Exit;
 use crate::diagnostics::render;
@@ -62,7 +63,6 @@ fn targets(files: &[PathBuf], project: Option<&Path>) -> Result<Vec<PathBuf>, St
 
 /// The `.iamc` files of the project in `dir`, found as `iamc build` finds them: every file
 /// under the source folders `iamc.toml` names, sorted.
-// Kept in one function so that it can switch to the project loader's file-system trait.
 fn project_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let toml_path = dir.join("iamc.toml");
     let toml_text = std::fs::read_to_string(&toml_path).map_err(|e| {
@@ -83,21 +83,7 @@ fn project_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
             .trim_end()
             .to_string()
     })?;
-    let mut files = Vec::new();
-    for src in &proj.sources {
-        let root = dir.join(src);
-        if !root.is_dir() {
-            return Err(format!(
-                "source folder `{}` (from `iamc.toml`) does not exist",
-                root.display()
-            ));
-        }
-        super::build::collect(&root, &mut files)
-            .map_err(|e| format!("cannot list `{}`: {e}", root.display()))?;
-    }
-    files.sort();
-    files.dedup();
-    Ok(files)
+    crate::project::source_files(&Disk, dir, &proj).map_err(|e| e.to_string())
 }
 
 /// Formats one file; `Ok(true)` if it changed (or, with `check`, would change).

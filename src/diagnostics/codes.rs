@@ -113,6 +113,8 @@ codes! {
     E0110 => Syntax, Error, "reserved word used as a name";
     E0111 => Syntax, Error, "duplicate `on` or `from` clause";
     E0112 => Syntax, Error, "type takes no type argument";
+    // ---- E019x: the formatter (`iamc fmt`) ---------------------------------------------------
+    E0190 => Syntax, Error, "formatting would change the file";
 
     // ---- E02xx: resolve (owned by the resolve/check/lower work) ----------------------------
     E0201 => Resolve, Error, "unknown name";
@@ -156,7 +158,7 @@ codes! {
     E0327 => Types, Error, "proof target is not a principal or document";
     E0328 => Types, Error, "empty list of actions, resources or principals";
     E0329 => Types, Error, "wildcard in a principal";
-    W0330 => Types, Warning, "`all` in an allow without `exists`";
+    W0330 => Types, Warning, "`all` in an allow also holds with no values";
     W0331 => Types, Warning, "test in an allow holds when the key is absent";
     W0332 => Types, Warning, "deny on `== false` never fires when the key is absent";
     W0333 => Types, Warning, "set quantifier on a single-valued condition key";

@@ -4,10 +4,11 @@
 //! a negated operator is the complement of its positive form for single-valued keys,
 //! including absent keys; the complement of an `...IfExists` test adds `Null: false`;
 //! `ForAnyValue` and `ForAllValues` swap with the per-value complement. The result is
-//! expanded to DNF (one statement per conjunct), entries on the same operator and key are
-//! merged the way IAM reads them, and conjuncts that differ in one entry's values are
-//! joined again.
+//! expanded to DNF (one statement per conjunct); each conjunct's entries are merged key by
+//! key (`conjunct.rs`), conjuncts that can never hold are dropped, conjuncts implied by
+//! others are absorbed, and conjuncts that differ in one entry's values are joined again.
 
+use super::conjunct::{self, Conjunct};
 use crate::check::ir::{Atom, CondExpr};
 use crate::policy::{BaseOperator, Operator, SetQualifier};
 use crate::source::Span;
@@ -26,9 +27,11 @@ impl Lit {
         self.op == other.op && self.key.eq_ignore_ascii_case(&other.key)
     }
 
+    /// The entry as a comparable value: a list of values is a set.
     fn sort_key(&self) -> (String, String, Vec<String>) {
         let mut v = self.values.clone();
         v.sort();
+        v.dedup();
         (self.op.to_string(), self.key.to_lowercase(), v)
     }
 }
@@ -66,7 +69,7 @@ fn lit(op: Operator, key: &str, values: Vec<String>, span: Span) -> Nnf {
 }
 
 /// The positive/negated twin of a base operator, per value.
-fn twin(b: BaseOperator) -> Option<BaseOperator> {
+pub(super) fn twin(b: BaseOperator) -> Option<BaseOperator> {
     use BaseOperator::*;
     Some(match b {
         StringEquals => StringNotEquals,
@@ -256,32 +259,86 @@ fn nnf(e: &CondExpr, negated: bool) -> Result<Nnf, LowerError> {
             }
         }
         (CondExpr::Not(inner), n) => nnf(inner, !n)?,
-        (CondExpr::And(xs), false) | (CondExpr::Or(xs), true) => Nnf::And(
-            xs.iter()
-                .map(|x| nnf(x, negated))
-                .collect::<Result<_, _>>()?,
-        ),
-        (CondExpr::Or(xs), false) | (CondExpr::And(xs), true) => Nnf::Or(
-            xs.iter()
-                .map(|x| nnf(x, negated))
-                .collect::<Result<_, _>>()?,
-        ),
-        (CondExpr::Atom(a), n) => {
-            let l = atom_lit(a);
-            if n {
-                negate(&l)?
-            } else {
-                Nnf::Lit(l)
-            }
-        }
+        (CondExpr::And(xs), false) | (CondExpr::Or(xs), true) => and(xs
+            .iter()
+            .map(|x| nnf(x, negated))
+            .collect::<Result<_, _>>()?),
+        (CondExpr::Or(xs), false) | (CondExpr::And(xs), true) => or(xs
+            .iter()
+            .map(|x| nnf(x, negated))
+            .collect::<Result<_, _>>()?),
+        (CondExpr::Atom(a), true) => negate(&atom_lit(a))?,
+        (CondExpr::Atom(a), false) => positive(atom_lit(a)),
     })
 }
 
+/// An atom as IAM entries, without `IfExists` on a set operator. Whether `IfExists` turns
+/// `ForAnyValue` into "true when absent" is disputed (AWS users report denials where the
+/// general rule, IAM User Guide "Condition operators", says it holds; semantics-pitfalls.md
+/// point 5), so `any k? ...` is written as "absent, or any value matches" with `Null: true`
+/// in a statement of its own, which means the same under either reading. `ForAllValues`
+/// already holds on an absent key, so `IfExists` there changes nothing and is dropped.
+fn positive(mut l: Lit) -> Nnf {
+    match (l.op.set, l.op.if_exists) {
+        (Some(SetQualifier::ForAnyValue), true) => {
+            l.op.if_exists = false;
+            let absent = lit(
+                Operator::plain(BaseOperator::Null),
+                &l.key,
+                vec!["true".into()],
+                l.span,
+            );
+            Nnf::Or(vec![absent, Nnf::Lit(l)])
+        }
+        (Some(SetQualifier::ForAllValues), true) => {
+            l.op.if_exists = false;
+            Nnf::Lit(l)
+        }
+        _ => Nnf::Lit(l),
+    }
+}
+
+/// A conjunction with the constants folded away (so `false and ...` never expands).
+fn and(xs: Vec<Nnf>) -> Nnf {
+    if xs.iter().any(|x| matches!(x, Nnf::False)) {
+        return Nnf::False;
+    }
+    let xs: Vec<Nnf> = xs.into_iter().filter(|x| !matches!(x, Nnf::True)).collect();
+    if xs.is_empty() {
+        Nnf::True
+    } else {
+        Nnf::And(xs)
+    }
+}
+
+/// A disjunction with the constants folded away.
+fn or(xs: Vec<Nnf>) -> Nnf {
+    if xs.iter().any(|x| matches!(x, Nnf::True)) {
+        return Nnf::True;
+    }
+    let xs: Vec<Nnf> = xs
+        .into_iter()
+        .filter(|x| !matches!(x, Nnf::False))
+        .collect();
+    if xs.is_empty() {
+        Nnf::False
+    } else {
+        Nnf::Or(xs)
+    }
+}
+
+/// An atom's entry, each value once (the JSON lists a value once too).
 fn atom_lit(a: &Atom) -> Lit {
+    let mut values: Vec<String> = Vec::with_capacity(a.values.len());
+    for v in &a.values {
+        if !values.contains(&v.node) {
+            values.push(v.node.clone());
+        }
+    }
     Lit {
         op: a.operator,
         key: a.key.node.clone(),
-        values: a.values.iter().map(|v| v.node.clone()).collect(),
+        values,
         span: a.span,
     }
 }
@@ -327,132 +384,6 @@ fn dnf(f: &Nnf, limit: usize) -> Result<Vec<Vec<Lit>>, LowerError> {
     })
 }
 
-fn has_pattern_or_var(values: &[String]) -> bool {
-    values
-        .iter()
-        .any(|v| v.contains('*') || v.contains('?') || v.contains("${"))
-}
-
-/// Merges two entries on the same operator and key within one conjunct.
-/// `Ok(None)`: the conjunct can never hold.
-fn merge_pair(a: &Lit, b: &Lit) -> Result<Option<Lit>, LowerError> {
-    use BaseOperator as B;
-    let mut av = a.values.clone();
-    let mut bv = b.values.clone();
-    av.sort();
-    av.dedup();
-    bv.sort();
-    bv.dedup();
-    if av == bv {
-        return Ok(Some(a.clone()));
-    }
-    let op = a.op;
-    let union = || {
-        let mut v = a.values.clone();
-        for x in &b.values {
-            if !v.contains(x) {
-                v.push(x.clone());
-            }
-        }
-        Lit {
-            values: v,
-            ..a.clone()
-        }
-    };
-    // Negated operators combine values as NOR: "none of A" and "none of B" is "none of A+B".
-    if op.base.is_negated() && op.set != Some(SetQualifier::ForAnyValue) {
-        return Ok(Some(union()));
-    }
-    let exact_intersection = matches!(op.base, B::Null | B::Bool)
-        || (matches!(op.base, B::StringEquals)
-            && !has_pattern_or_var(&a.values)
-            && !has_pattern_or_var(&b.values));
-    if exact_intersection && op.set != Some(SetQualifier::ForAnyValue) {
-        let norm = |s: &String| {
-            if matches!(op.base, B::Null | B::Bool) {
-                s.to_lowercase()
-            } else {
-                s.clone()
-            }
-        };
-        let inter: Vec<String> = a
-            .values
-            .iter()
-            .filter(|x| b.values.iter().any(|y| norm(y) == norm(x)))
-            .cloned()
-            .collect();
-        if !inter.is_empty() {
-            return Ok(Some(Lit {
-                values: inter,
-                ..a.clone()
-            }));
-        }
-        return match (op.set, op.if_exists) {
-            (None, false) => Ok(None),
-            // absent, or a value in the empty set: the key is absent
-            (None, true) => Ok(Some(Lit {
-                op: Operator::plain(B::Null),
-                values: vec!["true".into()],
-                ..a.clone()
-            })),
-            _ => Err(inexpressible(
-                b.span,
-                format!(
-                    "`{}` is tested twice with `{op}` with no value in common",
-                    a.key
-                ),
-                "test the key once",
-            )),
-        };
-    }
-    Err(inexpressible(
-        b.span,
-        format!("`{}` is tested twice with `{op}` in one statement, which IAM cannot express", a.key),
-        "IAM allows one list of values per operator and key in a statement; combine the tests into one (`in [...]`) or move one into a separate rule",
-    ))
-}
-
-/// Merges entries per operator and key; `Ok(None)` if the conjunct is unsatisfiable.
-fn normalize_conjunct(c: Vec<Lit>) -> Result<Option<Vec<Lit>>, LowerError> {
-    let mut out: Vec<Lit> = Vec::new();
-    for l in c {
-        if let Some(i) = out.iter().position(|o| o.same_test(&l)) {
-            match merge_pair(&out[i], &l)? {
-                Some(m) => out[i] = m,
-                None => return Ok(None),
-            }
-        } else {
-            out.push(l);
-        }
-    }
-    // A key cannot be both absent and present.
-    let nulls: Vec<(&str, &str)> = out
-        .iter()
-        .filter(|l| l.op == Operator::plain(BaseOperator::Null))
-        .flat_map(|l| l.values.iter().map(move |v| (l.key.as_str(), v.as_str())))
-        .collect();
-    for l in &out {
-        let absent_required = nulls
-            .iter()
-            .any(|(k, v)| k.eq_ignore_ascii_case(&l.key) && v.eq_ignore_ascii_case("true"));
-        let needs_presence = l.op.set.is_none()
-            && !l.op.if_exists
-            && !l.op.base.is_negated()
-            && l.op.base != BaseOperator::Null;
-        if absent_required
-            && needs_presence
-            && nulls
-                .iter()
-                .filter(|(k, _)| k.eq_ignore_ascii_case(&l.key))
-                .count()
-                == 1
-        {
-            return Ok(None);
-        }
-    }
-    Ok(Some(out))
-}
-
 /// Whether two conjuncts differ only in the values of one positive entry; returns the
 /// index of that entry in `a`.
 fn joinable(a: &[Lit], b: &[Lit]) -> Option<usize> {
@@ -489,42 +420,68 @@ fn joinable(a: &[Lit], b: &[Lit]) -> Option<usize> {
 pub fn lower_condition(c: &CondExpr, limit: usize) -> Result<Vec<Vec<Lit>>, LowerError> {
     let f = nnf(c, false)?;
     let raw = dnf(&f, limit)?;
-    let mut conjuncts: Vec<Vec<Lit>> = Vec::new();
+    let mut merged: Vec<(Vec<Lit>, Option<LowerError>)> = Vec::new();
     for c in raw {
-        if let Some(c) = normalize_conjunct(c)? {
-            conjuncts.push(c);
+        match conjunct::normalize(c) {
+            Conjunct::Never => {}
+            Conjunct::Entries(v) => merged.push((v, None)),
+            Conjunct::Inexpressible(v, e) => merged.push((v, Some(e))),
         }
     }
-    // Absorption: a conjunct that contains another one's entries adds nothing.
-    let keys: Vec<Vec<_>> = conjuncts
+    let merged = absorb(merged);
+    // A conjunct IAM cannot write is an error only if it still matters.
+    if let Some(e) = merged.iter().find_map(|(_, e)| e.clone()) {
+        return Err(e);
+    }
+    let mut conjuncts: Vec<Vec<Lit>> = merged.into_iter().map(|(c, _)| c).collect();
+    join(&mut conjuncts);
+    Ok(conjuncts)
+}
+
+/// Absorption: a conjunct that contains every entry of another one implies it and adds
+/// nothing to the disjunction. Only conjuncts IAM can write absorb others; of equal ones the
+/// first stays. Every dropped conjunct implies a kept one (the relation is a strict order,
+/// whose minimal elements stay), so the outcome does not depend on the order of the checks.
+fn absorb(cs: Vec<(Vec<Lit>, Option<LowerError>)>) -> Vec<(Vec<Lit>, Option<LowerError>)> {
+    type Key = (String, String, Vec<String>);
+    let keys: Vec<(Vec<Key>, bool)> = cs
         .iter()
-        .map(|c| c.iter().map(Lit::sort_key).collect())
+        .map(|(c, e)| (c.iter().map(Lit::sort_key).collect(), e.is_none()))
         .collect();
-    let mut keep = vec![true; conjuncts.len()];
-    for i in 0..conjuncts.len() {
-        for j in 0..conjuncts.len() {
-            if i != j && keep[j] && keep[i] {
-                let sub = keys[j].iter().all(|k| keys[i].contains(k));
-                let equal = keys[i].len() == keys[j].len() && sub;
-                if sub && (!equal || j < i) {
-                    keep[i] = false;
-                }
-            }
-        }
-    }
-    let mut conjuncts: Vec<Vec<Lit>> = conjuncts
-        .into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
+    let absorbed = |i: usize, ki: &[Key]| {
+        keys.iter().enumerate().any(|(j, (kj, writable))| {
+            j != i
+                && *writable
+                && kj.iter().all(|k| ki.contains(k))
+                && (kj.len() < ki.len() || j < i)
+        })
+    };
+    let drop: Vec<bool> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, (ki, _))| absorbed(i, ki))
+        .collect();
+    cs.into_iter()
+        .zip(drop)
+        .filter(|(_, d)| !*d)
         .map(|(c, _)| c)
-        .collect();
-    // Join conjuncts that differ in one positive entry's values.
+        .collect()
+}
+
+/// Joins conjuncts that differ only in one positive entry's values (`k == "a" or k == "b"`
+/// is one `StringEquals: {k: [a, b]}`): values of a positive operator are alternatives.
+fn join(conjuncts: &mut Vec<Vec<Lit>>) {
     'again: loop {
         for i in 0..conjuncts.len() {
             for j in (i + 1)..conjuncts.len() {
-                if let Some(k) = joinable(&conjuncts[i], &conjuncts[j]) {
-                    let other = conjuncts.remove(j);
-                    let target = &mut conjuncts[i][k];
+                let (Some(a), Some(b)) = (conjuncts.get(i), conjuncts.get(j)) else {
+                    continue;
+                };
+                let Some(k) = joinable(a, b) else {
+                    continue;
+                };
+                let other = conjuncts.remove(j);
+                if let Some(target) = conjuncts.get_mut(i).and_then(|c| c.get_mut(k)) {
                     if let Some(lb) = other.iter().find(|l| l.same_test(target)) {
                         for v in &lb.values {
                             if !target.values.contains(v) {
@@ -532,11 +489,10 @@ pub fn lower_condition(c: &CondExpr, limit: usize) -> Result<Vec<Vec<Lit>>, Lowe
                             }
                         }
                     }
-                    continue 'again;
                 }
+                continue 'again;
             }
         }
         break;
     }
-    Ok(conjuncts)
 }

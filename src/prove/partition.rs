@@ -17,7 +17,7 @@ use super::points;
 use super::problem::{AtomDef, Domain, FieldId, KeyDef, Presence, Problem};
 use crate::eval::glob::{tokens, Tok};
 use crate::eval::template::Template;
-use crate::eval::values::{self, Cidr};
+use crate::policy::values::{self, Cidr};
 use crate::eval::{Context, ContextValue};
 use crate::policy::{BaseOperator, Condition, OperatorFamily};
 use std::collections::{HashMap, VecDeque};

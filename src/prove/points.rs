@@ -6,7 +6,7 @@
 //! them; for IP ranges, the stretches between range boundaries) on which every test
 //! answers alike. One value per piece covers the domain exactly.
 
-use crate::eval::values::Cidr;
+use crate::policy::values::Cidr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// One number per piece of the number line cut at `constants`, rendered as decimal text.
@@ -31,7 +31,7 @@ pub fn numbers(constants: &[f64]) -> Vec<String> {
     out.into_iter().map(render_number).collect()
 }
 
-/// Decimal text without an exponent, which `eval::values::number` reads back exactly.
+/// Decimal text without an exponent, which `policy::values::number` reads back exactly.
 pub fn render_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
@@ -183,7 +183,7 @@ pub fn binaries(constants: &[Vec<u8>]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::values;
+    use crate::policy::values;
 
     #[test]
     fn numbers_cover_every_piece_and_read_back() {

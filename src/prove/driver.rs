@@ -88,6 +88,9 @@ pub struct Report {
     pub decisions: Vec<Decision>,
     /// The subject's statements that decided the counterexample.
     pub deciding: Vec<Deciding>,
+    /// The condition keys the subject's documents and the property test (as spelled
+    /// there): what a reader of the counterexample needs to see, present or absent.
+    pub keys: Vec<String>,
 }
 
 impl Report {
@@ -313,12 +316,47 @@ pub fn run(
                 other_scenario: None,
                 decisions: Vec::new(),
                 deciding: Vec::new(),
+                keys: Vec::new(),
             };
+            report.keys = tested_keys(&subject, prop, property.as_ref());
             attach_scenarios(&mut report, &subject, property.as_ref(), inputs);
             reports.push(report);
         }
     }
     reports
+}
+
+/// Condition keys the subject's documents, the other side and the property test.
+fn tested_keys(subject: &Subject<'_>, prop: &ir::Property, property: Option<&Property<'_>>) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut add = |k: &str| {
+        if !keys.iter().any(|x| x.eq_ignore_ascii_case(k)) {
+            keys.push(k.to_string());
+        }
+    };
+    let mut docs: Vec<&Document> = slots_of(subject).placed().iter().map(|(_, p)| p.doc).collect();
+    if let Some(Property::Within(d, _) | Property::Equivalent(d, _)) = property {
+        docs.push(d.doc);
+    }
+    for d in docs {
+        for st in &d.statements {
+            for c in &st.conditions {
+                add(&c.key);
+            }
+        }
+    }
+    fn walk(c: &ir::CondExpr, add: &mut dyn FnMut(&str)) {
+        match c {
+            ir::CondExpr::Atom(a) => add(&a.key.node),
+            ir::CondExpr::Not(x) => walk(x, add),
+            ir::CondExpr::And(xs) | ir::CondExpr::Or(xs) => xs.iter().for_each(|x| walk(x, add)),
+            ir::CondExpr::Const(_) => {}
+        }
+    }
+    if let ir::Property::Request { condition: Some(c), .. } = prop {
+        walk(c, &mut add);
+    }
+    keys
 }
 
 fn slots_of<'d>(s: &Subject<'d>) -> Slots<'d> {

@@ -15,6 +15,7 @@ pub mod patterns;
 pub mod points;
 pub mod polish;
 pub mod problem;
+pub mod report;
 pub mod scenario;
 pub mod search;
 pub mod subject;
@@ -203,7 +204,10 @@ pub fn decide(
     // A found request, made readable and judged again.
     let polish = |search: &mut Search<'_, '_>, hit: Hit| -> Hit {
         let better = search.polish(&hit.request, catalog);
-        search.rejudge(&better, hit.path.clone()).unwrap_or(hit)
+        match search.rejudge(&better, hit.path.clone()) {
+            Some(h) if h.decisions.iter().map(|d| d.outcome).eq(hit.decisions.iter().map(|d| d.outcome)) => h,
+            _ => hit,
+        }
     };
     let verdict = match property {
         Property::Allows(_) | Property::Denies(_) => {

@@ -11,6 +11,12 @@ use super::search::Search;
 use crate::catalog::Catalog;
 use crate::eval::{ContextValue, Request};
 
+/// What a replacement must keep: every atom's answer and every side's outcome.
+struct Want {
+    answers: Vec<bool>,
+    outcomes: Vec<crate::eval::Outcome>,
+}
+
 /// Fills an ARN format's placeholders (`${Partition}`, `${Region}`, `${Account}`, ...).
 fn fill(format: &str, account: &str) -> String {
     let mut out = String::new();
@@ -50,9 +56,23 @@ impl Search<'_, '_> {
             .collect()
     }
 
-    /// Replaces `req` by `candidate` when every atom answers alike.
-    fn try_replace(&self, req: &mut Request, want: &[bool], candidate: Request) -> bool {
-        if self.answers(&candidate) == want {
+    /// The engine's outcome on each side.
+    fn outcomes(&mut self, req: &Request) -> Vec<crate::eval::Outcome> {
+        self.judges
+            .iter_mut()
+            .map(|j| {
+                let shaped = j.shape(req);
+                j.decide(&shaped).outcome
+            })
+            .collect()
+    }
+
+    /// Replaces `req` by `candidate` when it is of the request space, every atom answers
+    /// alike and the engine decides alike on every side.
+    fn try_replace(&mut self, req: &mut Request, want: &Want, candidate: Request) -> bool {
+        let in_space = self.in_caller_space(&candidate);
+        if in_space && self.answers(&candidate) == want.answers && self.outcomes(&candidate) == want.outcomes
+        {
             *req = candidate;
             true
         } else {
@@ -60,9 +80,19 @@ impl Search<'_, '_> {
         }
     }
 
-    /// A more readable request of the same class as `req`.
-    pub fn polish(&self, req: &Request, catalog: &Catalog) -> Request {
-        let want = self.answers(req);
+    fn in_caller_space(&self, req: &Request) -> bool {
+        let encoded = caller::encode(&req.caller, req.context.get("aws:PrincipalArn"));
+        let mut fam = super::automaton::Family::new(&self.part.callers.domain(), &[]);
+        encoded.is_some_and(|e| fam.classify(&e).is_some())
+    }
+
+    /// A more readable request of the same class as `req`, decided alike.
+    pub fn polish(&mut self, req: &Request, catalog: &Catalog) -> Request {
+        let want = Want {
+            answers: self.answers(req),
+            outcomes: self.outcomes(req),
+        };
+        let want = &want;
         let mut req = req.clone();
         self.polish_caller(&mut req, &want);
         self.polish_action(&mut req, &want, catalog);
@@ -71,7 +101,7 @@ impl Search<'_, '_> {
         req
     }
 
-    fn polish_action(&self, req: &mut Request, want: &[bool], catalog: &Catalog) {
+    fn polish_action(&mut self, req: &mut Request, want: &Want, catalog: &Catalog) {
         let service = req.action.split(':').next().unwrap_or_default().to_string();
         // The same action spelled as the catalog does.
         if let Some(a) = catalog.action(&req.action) {
@@ -79,6 +109,32 @@ impl Search<'_, '_> {
             c.action = a.full_name();
             if self.try_replace(req, want, c) {
                 return;
+            }
+        }
+        // Actions people know, then the witness's own service, then every other.
+        const FAMILIAR: [&str; 14] = [
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:ListBucket",
+            "ec2:RunInstances",
+            "ec2:DescribeInstances",
+            "iam:CreateUser",
+            "iam:PassRole",
+            "sts:AssumeRole",
+            "lambda:InvokeFunction",
+            "dynamodb:GetItem",
+            "kms:Decrypt",
+            "sqs:SendMessage",
+            "organizations:LeaveOrganization",
+            "cloudtrail:StopLogging",
+        ];
+        for name in FAMILIAR {
+            if name.split(':').next() == Some(service.as_str()) || catalog.service(&service).is_none() {
+                let mut c = req.clone();
+                c.action = name.to_string();
+                if self.try_replace(req, want, c) {
+                    return;
+                }
             }
         }
         let same_service = catalog.service(&service).into_iter().flat_map(|s| s.actions());
@@ -111,7 +167,7 @@ impl Search<'_, '_> {
         }
     }
 
-    fn polish_resource(&self, req: &mut Request, want: &[bool], catalog: &Catalog) {
+    fn polish_resource(&mut self, req: &mut Request, want: &Want, catalog: &Catalog) {
         let account = req
             .caller
             .account()
@@ -119,11 +175,14 @@ impl Search<'_, '_> {
             .to_string();
         let mut candidates: Vec<String> = Vec::new();
         if let Some(a) = catalog.action(&req.action) {
-            for (rt, _) in a.resource_types() {
-                for f in rt.arn_formats() {
-                    candidates.push(fill(f, &account));
-                }
-            }
+            // The plainest format first: fewest placeholders, then shortest.
+            let mut formats: Vec<&str> = a
+                .resource_types()
+                .iter()
+                .flat_map(|(rt, _)| rt.arn_formats())
+                .collect();
+            formats.sort_by_key(|f| (f.matches("${").count(), f.len()));
+            candidates.extend(formats.into_iter().map(|f| fill(f, &account)));
         }
         for atom in &self.problem.atoms {
             if let super::problem::AtomDef::Resource { entry, .. } = &atom.def {
@@ -145,7 +204,7 @@ impl Search<'_, '_> {
         }
     }
 
-    fn polish_caller(&self, req: &mut Request, want: &[bool]) {
+    fn polish_caller(&mut self, req: &mut Request, want: &Want) {
         let accounts: Vec<String> = match &self.part.callers {
             CallerSpace::Any {
                 account: Some(a), ..
@@ -153,6 +212,7 @@ impl Search<'_, '_> {
             CallerSpace::Any { .. } => vec!["111122223333".into(), "444455556666".into()],
             _ => return,
         };
+        let outside = matches!(self.part.callers, CallerSpace::Any { outside: true, .. });
         let mut encoded = Vec::new();
         for a in &accounts {
             for n in ["alice", "bob", "admin"] {
@@ -163,12 +223,14 @@ impl Search<'_, '_> {
             }
         }
         encoded.extend(
-            [
+            outside.then_some([
                 "svc:ec2.amazonaws.com",
                 "svc:lambda.amazonaws.com",
                 "idp:arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
                 "anonymous",
-            ]
+            ])
+            .into_iter()
+            .flatten()
             .map(String::from),
         );
         for e in encoded {
@@ -188,7 +250,9 @@ impl Search<'_, '_> {
             for (k, x) in &v.derived {
                 c.context.insert(k, x.clone());
             }
-            if c.context.get("aws:userid").is_some() {
+            if v.caller.is_outside_iam() {
+                c.context.remove("aws:userid");
+            } else if c.context.get("aws:userid").is_some() {
                 c.context
                     .insert("aws:userid", ContextValue::One(super::search::userid(&v)));
             }
@@ -199,7 +263,7 @@ impl Search<'_, '_> {
         }
     }
 
-    fn polish_keys(&self, req: &mut Request, want: &[bool]) {
+    fn polish_keys(&mut self, req: &mut Request, want: &Want) {
         let keys: Vec<(String, ContextValue)> = req
             .context
             .iter()

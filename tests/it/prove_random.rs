@@ -270,7 +270,15 @@ fn document(rng: &mut Rng, resource_like: bool, used: &mut [usize]) -> Document 
                 Matcher::Is(p)
             }
         });
-        let conditions = (0..rng.below(3)).map(|_| entry(rng, used)).collect();
+        // One entry per operator and key: JSON cannot hold two (a document's writer
+        // would join their values, turning AND into OR), and lowering never makes two.
+        let mut conditions: Vec<Condition> = Vec::new();
+        for _ in 0..rng.below(3) {
+            let c = entry(rng, used);
+            if !conditions.iter().any(|x| x.operator == c.operator && x.key == c.key) {
+                conditions.push(c);
+            }
+        }
         statements.push(Statement {
             sid: None,
             effect,

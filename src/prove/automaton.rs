@@ -419,6 +419,19 @@ impl Family {
     /// Every realizable signature, with its shortest witness (ties broken by nicer
     /// characters first). `max_states` bounds the product states explored.
     pub fn partition(&mut self, max_states: usize) -> Result<Vec<Class>, TooLarge> {
+        self.partition_where(max_states, &|_| true)
+    }
+
+    /// [`Family::partition`], keeping only what `keep` allows: `keep` is asked about
+    /// partial knowledge (`known(i)`: `Some(false)` when language `i` can no longer
+    /// match any continuation, `None` otherwise), and a `false` prunes every string with
+    /// that prefix. Exact as long as `keep` answers `false` only when no completion of the
+    /// unknown languages could satisfy it.
+    pub fn partition_where(
+        &mut self,
+        max_states: usize,
+        keep: &dyn Fn(&dyn Fn(usize) -> Option<bool>) -> bool,
+    ) -> Result<Vec<Class>, TooLarge> {
         let n = self.alphabet.len();
         // A product state: the domain's DFA state and the live languages' states.
         type Product = (u32, Vec<(u32, u32)>);
@@ -440,6 +453,17 @@ impl Family {
             let Some((d, live)) = order.get(at).cloned() else {
                 continue;
             };
+            // Languages not in `live` are dead: they match no continuation.
+            let partial = |i: usize| -> Option<bool> {
+                let idx = u32::try_from(i).unwrap_or(DEAD);
+                match live.binary_search_by_key(&idx, |&(j, _)| j) {
+                    Ok(_) => None,
+                    Err(_) => Some(false),
+                }
+            };
+            if !keep(&partial) {
+                continue;
+            }
             if self.domain.accepts(d) {
                 let mut sig = Signature::with_len(self.langs.len());
                 for &(i, s) in &live {
@@ -447,7 +471,8 @@ impl Family {
                         sig.set(i as usize);
                     }
                 }
-                if !found.contains_key(&sig) {
+                let exact = |i: usize| Some(sig.get(i));
+                if !found.contains_key(&sig) && keep(&exact) {
                     found.insert(sig.clone(), at);
                     found_order.push(sig);
                 }

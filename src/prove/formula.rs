@@ -56,6 +56,37 @@ impl Formula {
         }
     }
 
+    /// The value when `atom` says what each atom is known to be.
+    pub fn eval_with(&self, atom: &dyn Fn(AtomId) -> Option<bool>) -> Option<bool> {
+        match self {
+            Formula::Const(b) => Some(*b),
+            Formula::Atom(a) => atom(*a),
+            Formula::Not(f) => f.eval_with(atom).map(|b| !b),
+            Formula::And(fs) => {
+                let mut unknown = false;
+                for f in fs {
+                    match f.eval_with(atom) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                (!unknown).then_some(true)
+            }
+            Formula::Or(fs) => {
+                let mut unknown = false;
+                for f in fs {
+                    match f.eval_with(atom) {
+                        Some(true) => return Some(true),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                (!unknown).then_some(false)
+            }
+        }
+    }
+
     /// The value under a partial assignment of atoms (`None`: not known yet).
     pub fn eval(&self, atoms: &[Option<bool>]) -> Option<bool> {
         match self {

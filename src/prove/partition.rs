@@ -39,6 +39,10 @@ pub struct FieldClass {
     pub outcomes: Vec<(AtomId, bool)>,
 }
 
+/// A pruning condition over partial answers of the live atoms (see
+/// [`Partitioner::classes`]).
+pub type Keep<'a> = dyn Fn(&dyn Fn(usize) -> Option<bool>) -> bool + 'a;
+
 /// Why a field could not be partitioned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PartitionError {
@@ -124,16 +128,21 @@ impl<'p> Partitioner<'p> {
         self.problem.atoms.get(a).map(|x| &x.def)
     }
 
+    /// The classes of `field` over the `live` atoms. `keep` prunes classes (and, for the
+    /// action and the resource, whole prefixes while the automaton explores) on which
+    /// the caller's must-hold condition is already false: it is asked with the partial
+    /// answers of the live atoms, by position in `live`.
     pub fn classes(
         &self,
         field: FieldId,
         live: &[AtomId],
         ctx: &Context,
         splits: &[String],
+        keep: &Keep<'_>,
     ) -> Result<Vec<FieldClass>, PartitionError> {
         match field {
-            FieldId::Action => self.actions(live),
-            FieldId::Resource => self.resources(live, ctx),
+            FieldId::Action => self.actions(live, keep),
+            FieldId::Resource => self.resources(live, ctx, keep),
             FieldId::Caller => self.callers(live, ctx, splits),
             FieldId::Key(k) => match self.problem.keys.get(k) {
                 Some(key) => self.key(key, live, ctx, splits),
@@ -163,7 +172,7 @@ impl<'p> Partitioner<'p> {
             .collect()
     }
 
-    fn actions(&self, live: &[AtomId]) -> Result<Vec<FieldClass>, PartitionError> {
+    fn actions(&self, live: &[AtomId], keep: &Keep<'_>) -> Result<Vec<FieldClass>, PartitionError> {
         let langs: Vec<Re> = live
             .iter()
             .map(|&a| match self.def(a) {
@@ -173,14 +182,19 @@ impl<'p> Partitioner<'p> {
             .collect();
         let mut fam = Family::new(&patterns::action_domain(), &langs);
         let classes = fam
-            .partition(self.max_states)
+            .partition_where(self.max_states, keep)
             .map_err(|t| PartitionError::too_large("the action", t))?;
         Ok(Self::from_classes(classes, live, |w| {
             Some(FieldValue::Action(w))
         }))
     }
 
-    fn resources(&self, live: &[AtomId], ctx: &Context) -> Result<Vec<FieldClass>, PartitionError> {
+    fn resources(
+        &self,
+        live: &[AtomId],
+        ctx: &Context,
+        keep: &Keep<'_>,
+    ) -> Result<Vec<FieldClass>, PartitionError> {
         let langs: Vec<Re> = live
             .iter()
             .map(|&a| match self.def(a) {
@@ -196,15 +210,17 @@ impl<'p> Partitioner<'p> {
             .collect();
         let mut fam = Family::new(&patterns::resource_domain_without_star(), &langs);
         let classes = fam
-            .partition(self.max_states)
+            .partition_where(self.max_states, keep)
             .map_err(|t| PartitionError::too_large("the resource", t))?;
         let mut out = Self::from_classes(classes, live, |w| Some(FieldValue::Resource(w)));
         // The request resource `*` (actions without a resource type): only the entry `*`
         // matches it, and that entry is no atom.
-        out.push(FieldClass {
-            value: FieldValue::Resource("*".into()),
-            outcomes: live.iter().map(|a| (*a, false)).collect(),
-        });
+        if keep(&|_| Some(false)) {
+            out.push(FieldClass {
+                value: FieldValue::Resource("*".into()),
+                outcomes: live.iter().map(|a| (*a, false)).collect(),
+            });
+        }
         Ok(out)
     }
 

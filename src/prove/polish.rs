@@ -103,6 +103,25 @@ impl Search<'_, '_> {
 
     fn polish_action(&mut self, req: &mut Request, want: &Want, catalog: &Catalog) {
         let service = req.action.split(':').next().unwrap_or_default().to_string();
+        // A cheap first test on the action's own atoms, before the whole request's.
+        let action_atoms: Vec<usize> = (0..self.problem.atoms.len())
+            .filter(|&a| {
+                matches!(
+                    self.problem.atoms.get(a).map(|x| &x.def),
+                    Some(super::problem::AtomDef::Action(_))
+                )
+            })
+            .collect();
+        let same_actions = |name: &str| {
+            action_atoms.iter().all(|&a| {
+                let p = match self.problem.atoms.get(a).map(|x| &x.def) {
+                    Some(super::problem::AtomDef::Action(p)) => p,
+                    _ => return true,
+                };
+                crate::eval::glob::Glob::new(p, true).matches(name)
+                    == want.answers.get(a).copied().unwrap_or(false)
+            })
+        };
         // The same action spelled as the catalog does.
         if let Some(a) = catalog.action(&req.action) {
             let mut c = req.clone();
@@ -129,7 +148,9 @@ impl Search<'_, '_> {
             "cloudtrail:StopLogging",
         ];
         for name in FAMILIAR {
-            if name.split(':').next() == Some(service.as_str()) || catalog.service(&service).is_none() {
+            let fits = name.split(':').next() == Some(service.as_str())
+                || catalog.service(&service).is_none();
+            if fits && same_actions(name) {
                 let mut c = req.clone();
                 c.action = name.to_string();
                 if self.try_replace(req, want, c) {
@@ -138,23 +159,21 @@ impl Search<'_, '_> {
             }
         }
         let same_service = catalog.service(&service).into_iter().flat_map(|s| s.actions());
-        for a in same_service {
+        let others = catalog
+            .services()
+            .filter(|s| s.prefix() != service)
+            .flat_map(|s| s.actions());
+        let candidates: Vec<String> = same_service
+            .chain(others)
+            .map(|a| a.full_name())
+            .filter(|n| same_actions(n))
+            .take(16)
+            .collect();
+        for name in candidates {
             let mut c = req.clone();
-            c.action = a.full_name();
+            c.action = name;
             if self.try_replace(req, want, c) {
                 return;
-            }
-        }
-        for s in catalog.services() {
-            if s.prefix() == service {
-                continue;
-            }
-            for a in s.actions() {
-                let mut c = req.clone();
-                c.action = a.full_name();
-                if self.try_replace(req, want, c) {
-                    return;
-                }
             }
         }
         // No catalog action has the class: an invented one that reads as such.

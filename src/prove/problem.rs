@@ -113,6 +113,7 @@ pub struct StatementFormula {
     pub side: usize,
     pub policy: crate::eval::PolicyRef,
     pub index: usize,
+    pub effect: crate::policy::Effect,
     pub formula: Formula,
 }
 
@@ -418,6 +419,7 @@ impl Problem {
                     side,
                     policy,
                     index,
+                    effect: st.effect,
                     formula,
                 });
             }

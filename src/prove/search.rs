@@ -14,7 +14,7 @@
 //! disagreement is an internal inconsistency, reported, never a silent verdict.
 
 use super::caller::{self, CallerSpace, CallerValue};
-use super::formula::{AtomId, Formula};
+use super::formula::AtomId;
 use super::partition::{FieldClass, FieldValue, PartitionError, Partitioner};
 use super::problem::{AtomDef, FieldId, Presence, Problem, CALLER_KEYS};
 use super::subject::Judge;
@@ -145,18 +145,67 @@ impl<'a, 'd> Search<'a, 'd> {
         !matches!(self.goal, Goal::Beyond | Goal::Different)
     }
 
-    /// The statements whose matches decide the goal.
-    fn statements(&self) -> impl Iterator<Item = &'a Formula> + '_ {
-        let sides = match self.goal {
-            Goal::InRequestSet => 0,
-            Goal::NotAllowed | Goal::Allowed => 1,
-            Goal::Beyond | Goal::Different => 2,
+    /// Whether a side's decision is already certain not to be `allow`, by the engine's
+    /// documented rules on what is known of its statements (spec/eval-scenario.md, "The
+    /// decision"): a matching `Deny` applies (rule 1); an SCP level has no `Allow` that can
+    /// still match (rule 2); or no identity or resource `Allow` can still grant (rule 4).
+    /// Only certainty is used: an unknown statement keeps the side open.
+    fn not_allowed(&self, side: usize, vals: &[Option<bool>]) -> bool {
+        use crate::eval::PolicyRef;
+        use crate::policy::Effect;
+        let stmts = || {
+            self.problem
+                .statements
+                .iter()
+                .zip(vals)
+                .filter(move |(s, _)| s.side == side)
         };
-        self.problem
-            .statements
-            .iter()
-            .filter(move |s| s.side < sides)
-            .map(|s| &s.formula)
+        if stmts().any(|(s, v)| s.effect == Effect::Deny && *v == Some(true)) {
+            return true;
+        }
+        let Some(judge) = self.judges.get(side) else {
+            return false;
+        };
+        for level in 0..judge.slots.scps.len() {
+            let open = stmts().any(|(s, v)| {
+                s.effect == Effect::Allow
+                    && matches!(s.policy, PolicyRef::Scp(l, _) if l == level)
+                    && *v != Some(false)
+            });
+            if !open {
+                return true;
+            }
+        }
+        // A resource-based document's scenario grants on the identity side whatever
+        // happens (its identity policy allows everything), so there only the resource
+        // policy's `Allow`s can still grant.
+        let resource_side = judge.slots.side == Some(super::subject::Side::ResourceLike);
+        let can_grant = stmts().any(|(s, v)| {
+            s.effect == Effect::Allow
+                && *v != Some(false)
+                && match s.policy {
+                    PolicyRef::Resource => true,
+                    PolicyRef::Identity(_) => !resource_side,
+                    _ => false,
+                }
+        });
+        !can_grant
+    }
+
+    /// The sides whose statements can still change the goal's answer, given what is
+    /// known; `None` when the goal can no longer be met here.
+    fn live_sides(&self, vals: &[Option<bool>]) -> Option<[bool; 2]> {
+        let no = |side| self.not_allowed(side, vals);
+        match self.goal {
+            Goal::InRequestSet => Some([false, false]),
+            Goal::NotAllowed => Some([!no(0), false]),
+            Goal::Allowed => (!no(0)).then_some([true, false]),
+            Goal::Beyond => (!no(0)).then(|| [true, !no(1)]),
+            Goal::Different => match (no(0), no(1)) {
+                (true, true) => None,
+                (a, b) => Some([!a, !b]),
+            },
+        }
     }
 
     pub fn run(&mut self) -> Result<Option<Hit>, Stop> {
@@ -193,16 +242,25 @@ impl<'a, 'd> Search<'a, 'd> {
         if self.uses_request_set() && r.eval(&st.atoms) == Some(false) {
             return Ok(None);
         }
+        let vals: Vec<Option<bool>> = self
+            .problem
+            .statements
+            .iter()
+            .map(|s| s.formula.eval(&st.atoms))
+            .collect();
+        let Some(sides) = self.live_sides(&vals) else {
+            return Ok(None);
+        };
         let mut pending: Vec<AtomId> = Vec::new();
         if self.uses_request_set() {
             r.pending(&st.atoms, &mut pending);
         }
-        for f in self.statements() {
-            if f.eval(&st.atoms).is_none() {
-                f.pending(&st.atoms, &mut pending);
+        for (s, v) in self.problem.statements.iter().zip(&vals) {
+            if v.is_none() && sides.get(s.side).copied().unwrap_or(false) {
+                s.formula.pending(&st.atoms, &mut pending);
             }
         }
-        if self.goal != Goal::InRequestSet {
+        if sides.iter().any(|x| *x) {
             for f in &self.problem.hidden {
                 f.pending(&st.atoms, &mut pending);
             }
@@ -254,9 +312,18 @@ impl<'a, 'd> Search<'a, 'd> {
             .filter(|&a| self.problem.atoms.get(a).is_some_and(|x| x.field == field))
             .collect();
         let splits = self.splits(field, &pending);
+        // R must still be able to hold: prune the classes (and prefixes) where it cannot.
+        let uses_r = self.uses_request_set();
+        let keep = |known: &dyn Fn(usize) -> Option<bool>| -> bool {
+            !uses_r
+                || r.eval_with(&|a| match live.binary_search(&a) {
+                    Ok(i) => known(i),
+                    Err(_) => st.atoms.get(a).copied().flatten(),
+                }) != Some(false)
+        };
         let classes = self
             .part
-            .classes(field, &live, &st.ctx, &splits)
+            .classes(field, &live, &st.ctx, &splits, &keep)
             .map_err(Stop::Partition)?;
         for class in classes {
             let next = self.assign(&st, field, class);

@@ -22,6 +22,7 @@ mod frontend_props;
 mod golden;
 mod hardening;
 mod lowering;
+mod prove;
 mod prove_random;
 mod support;
 mod syntax;

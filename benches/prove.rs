@@ -97,6 +97,7 @@ fn project(n: usize, cat: &Catalog) -> String {
         src.push_str(&rule(&mut g, cat, "allow"));
     }
     src.push_str("}\n\nscp Level1 {\n    deny organizations:LeaveOrganization on *\n");
+    src.push_str("    deny * on * when aws:SecureTransport == false\n");
     for _ in 0..(n / 10).saturating_sub(1) {
         src.push_str(&rule(&mut g, cat, "deny"));
     }
@@ -115,7 +116,10 @@ fn project(n: usize, cat: &Catalog) -> String {
          \x20   denies organizations:LeaveOrganization on *\n\
          \x20   may allow s3:GetObject on arn\"arn:aws:s3:::bucket-1/*\"\n\
          \x20   allows s3:GetObject on arn\"arn:aws:s3:::bucket-1/*\" when aws:MultiFactorAuthPresent\n\
-         }\n",
+         \x20   denies * on * when not aws:SecureTransport\n\
+         \x20   within AllowAll\n\
+         }\n\n\
+         policy AllowAll {\n    allow * on *\n}\n",
     );
     src
 }

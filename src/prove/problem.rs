@@ -146,6 +146,8 @@ pub struct Problem {
     /// assumes a role; whether the resource is a service-linked role), so every request
     /// part they read is told apart by them.
     pub hidden: Vec<Formula>,
+    /// The hidden atom "the action is `sts:AssumeRole*`".
+    pub assume_role: Option<AtomId>,
     /// Whether the subject has a permissions boundary (a `NotPrincipal` deny then applies
     /// to every IAM caller).
     pub has_boundary: bool,
@@ -192,6 +194,7 @@ impl Problem {
             statements: Vec::new(),
             request_set: Formula::Const(true),
             hidden: Vec::new(),
+            assume_role: None,
             has_boundary,
         }
     }
@@ -393,6 +396,9 @@ impl Problem {
     /// with RCPs, service-linked roles (whose trust policies RCPs do not restrict).
     pub fn add_hidden_tests(&mut self, rcps: bool, catalog: &Catalog, ctx: &Builder<'_>) {
         let f = self.action_atom("sts:AssumeRole*");
+        if let Formula::Atom(a) = f {
+            self.assume_role = Some(a);
+        }
         self.hidden.push(f);
         if rcps {
             let f = self.resource_atom("arn:*:iam:*:*:role/aws-service-role/*", false, catalog, ctx);

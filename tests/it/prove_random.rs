@@ -332,6 +332,10 @@ struct Case {
     identity: usize,
     boundary: bool,
     scp_levels: usize,
+    /// A session policy (role principals only: users have no sessions).
+    session: bool,
+    /// One RCP level of `Deny` statements.
+    rcp: bool,
     resource: bool,
     kind: usize,
     r: RequestSet,
@@ -355,13 +359,28 @@ fn draw(rng: &mut Rng) -> Case {
     let identity = if principal.is_some() { 1 + rng.below(2) } else { 1 };
     let boundary = principal.is_some() && rng.chance(30);
     let scp_levels = if principal.is_some() && rng.chance(30) { 1 + rng.below(2) } else { 0 };
+    let session = principal.is_some_and(|(arn, _, _)| arn.is_some_and(|a| a.contains(":role/")))
+        && rng.chance(25);
+    let rcp = principal.is_some() && rng.chance(20);
     let resource = principal.is_some() && rng.chance(30);
     let mut docs = Vec::new();
     for _ in 0..identity {
         docs.push(document(rng, side == Side::ResourceLike, &mut used));
     }
-    for _ in 0..(usize::from(boundary) + scp_levels) {
+    for _ in 0..(usize::from(boundary) + scp_levels + usize::from(session)) {
         docs.push(document(rng, false, &mut used));
+    }
+    if rcp {
+        // Customer RCPs deny only (spec/eval-scenario.md, `rcps`).
+        let mut d = document(rng, true, &mut used);
+        for st in &mut d.statements {
+            st.effect = Effect::Deny;
+            st.principal = Some(Matcher::Is(Principals {
+                any: true,
+                ..Principals::default()
+            }));
+        }
+        docs.push(d);
     }
     if resource {
         docs.push(document(rng, true, &mut used));
@@ -386,7 +405,7 @@ fn draw(rng: &mut Rng) -> Case {
         docs.push(d);
     }
     let r = request_set(rng, &mut used);
-    Case { docs, principal, side, identity, boundary, scp_levels, resource, kind, r, used }
+    Case { docs, principal, side, identity, boundary, scp_levels, session, rcp, resource, kind, r, used }
 }
 
 fn subject(c: &Case) -> Subject<'_> {
@@ -405,6 +424,16 @@ fn subject(c: &Case) -> Subject<'_> {
                     vec![p(next - 1)]
                 })
                 .collect();
+            let session = c.session.then(|| {
+                next += 1;
+                p(next - 1)
+            });
+            let rcps = if c.rcp {
+                next += 1;
+                vec![vec![p(next - 1)]]
+            } else {
+                Vec::new()
+            };
             let resource = c.resource.then(|| p(next));
             Subject::Principal(PrincipalSpec {
                 arn: arn.map(str::to_string),
@@ -412,9 +441,9 @@ fn subject(c: &Case) -> Subject<'_> {
                 tags: tags.then(|| vec![("team".to_string(), "dev".to_string())]),
                 identity: (0..c.identity).map(p).collect(),
                 boundary,
-                session: None,
+                session,
                 scps,
-                rcps: Vec::new(),
+                rcps,
                 resource,
             })
         }
@@ -515,9 +544,9 @@ fn spec_scenario(slots: &Slots<'_>, req: &Request) -> Value {
         "identity": docs(&slots.identity),
         "resource": slots.resource.map(|p| to_value(p.doc)),
         "boundary": slots.boundary.map(|p| to_value(p.doc)),
-        "session": null,
+        "session": slots.session.map(|p| to_value(p.doc)),
         "scps": Value::Array(slots.scps.iter().map(|l| docs(l)).collect()),
-        "rcps": null,
+        "rcps": Value::Array(slots.rcps.iter().map(|l| docs(l)).collect()),
     });
     match slots.side {
         Some(Side::ResourceLike) => {

@@ -12,6 +12,7 @@ mod architecture;
 mod catalog;
 mod cli;
 mod codes;
+mod editors;
 mod equivalence;
 mod eval;
 mod frontend;

@@ -57,7 +57,9 @@ fn node_tools() -> Option<String> {
         std::env::var_os("IAMC_CI").is_none(),
         "IAMC_CI is set but {missing} is missing: .ci/run must install it"
     );
-    note(&format!("skipping the editor tests that need node: no {missing}"));
+    note(&format!(
+        "skipping the editor tests that need node: no {missing}"
+    ));
     None
 }
 
@@ -135,6 +137,14 @@ impl<'a> Tokens<'a> {
         }
     }
 
+    /// Whether `text[start..start + len]` is a whole word (no name character either side).
+    fn whole_word(&self, start: usize, len: usize) -> bool {
+        let bytes = self.text.as_bytes();
+        let before = start.checked_sub(1).and_then(|i| bytes.get(i));
+        !before.copied().is_some_and(is_ident_byte)
+            && !bytes.get(start + len).copied().is_some_and(is_ident_byte)
+    }
+
     /// The keyword `word` at `pos`, after any whitespace and comments.
     fn keyword_after(&mut self, mut pos: usize, word: &str) {
         let bytes = self.text.as_bytes();
@@ -142,15 +152,15 @@ impl<'a> Tokens<'a> {
             match bytes.get(pos) {
                 Some(b' ' | b'\t' | b'\r' | b'\n') => pos += 1,
                 Some(b'/') if bytes.get(pos + 1) == Some(&b'/') => {
-                    pos = self.text[pos..].find('\n').map_or(self.text.len(), |n| pos + n);
+                    let rest = self.text.get(pos..).unwrap_or("");
+                    pos = rest.find('\n').map_or(self.text.len(), |n| pos + n);
                 }
                 _ => break,
             }
         }
         let end = pos + word.len();
         assert!(
-            self.text.get(pos..end) == Some(word)
-                && !bytes.get(end).copied().is_some_and(is_ident_byte),
+            self.text.get(pos..end) == Some(word) && self.whole_word(pos, word.len()),
             "expected `{word}` at byte {pos}: {:?}",
             self.text.get(pos..end.min(self.text.len()))
         );
@@ -159,13 +169,16 @@ impl<'a> Tokens<'a> {
 
     /// The keyword `word` that ends right before `pos` (whitespace and `(` between them).
     fn keyword_before(&mut self, pos: usize, word: &str) {
-        let head = self.text[..pos].trim_end_matches([' ', '\t', '\r', '\n', '(']);
+        let head = self
+            .text
+            .get(..pos)
+            .unwrap_or("")
+            .trim_end_matches([' ', '\t', '\r', '\n', '(']);
         let start = head.len().saturating_sub(word.len());
         assert!(
-            head.ends_with(word)
-                && !(start > 0 && is_ident_byte(self.text.as_bytes()[start - 1])),
+            head.ends_with(word) && self.whole_word(start, word.len()),
             "expected `{word}` before byte {pos}: {:?}",
-            &head[head.len().saturating_sub(20)..]
+            head.get(head.len().saturating_sub(20)..)
         );
         self.add_range(start, head.len(), "keyword");
     }
@@ -174,24 +187,23 @@ impl<'a> Tokens<'a> {
     fn keyword_between(&mut self, from: usize, to: usize, word: &str) {
         let mut found = Vec::new();
         let mut line_start = from;
-        for line in self.text[from..to].split_inclusive('\n') {
+        for line in self.text.get(from..to).unwrap_or("").split_inclusive('\n') {
             let code = line.split("//").next().unwrap_or("");
-            let mut i = 0;
-            while let Some(n) = code[i..].find(word) {
-                let s = line_start + i + n;
-                let e = s + word.len();
-                let bytes = self.text.as_bytes();
-                if !(s > 0 && is_ident_byte(bytes[s - 1]))
-                    && !bytes.get(e).copied().is_some_and(is_ident_byte)
-                {
-                    found.push(s);
-                }
-                i += n + word.len();
-            }
+            found.extend(
+                code.match_indices(word)
+                    .map(|(i, _)| line_start + i)
+                    .filter(|&s| self.whole_word(s, word.len())),
+            );
             line_start += line.len();
         }
-        assert_eq!(found.len(), 1, "`{word}` between bytes {from} and {to}");
-        self.add_range(found[0], found[0] + word.len(), "keyword");
+        assert!(
+            found.len() <= 1,
+            "several `{word}` between bytes {from} and {to}"
+        );
+        let Some(&start) = found.first() else {
+            panic!("no `{word}` between bytes {from} and {to}");
+        };
+        self.add_range(start, start + word.len(), "keyword");
     }
 
     fn doc(&mut self, doc: &Option<Doc>) {
@@ -265,7 +277,11 @@ impl<'a> Tokens<'a> {
     fn cond(&mut self, c: &Cond) {
         match &c.kind {
             CondKind::And(l, r) | CondKind::Or(l, r) => {
-                let word = if matches!(c.kind, CondKind::And(..)) { "and" } else { "or" };
+                let word = if matches!(c.kind, CondKind::And(..)) {
+                    "and"
+                } else {
+                    "or"
+                };
                 self.cond(l);
                 self.keyword_between(l.span.end as usize, r.span.start as usize, word);
                 self.cond(r);
@@ -318,9 +334,10 @@ impl<'a> Tokens<'a> {
             }
             Stmt::Rule(r) => {
                 if let Some(sid) = &r.sid {
+                    // `@sid("...")`: the annotation, and the string inside.
                     let s = sid.span.start as usize;
                     self.add_range(s, s + 4, "sid");
-                    let inner = &self.text[s..sid.span.end as usize];
+                    let inner = self.text.get(s..sid.span.end as usize).unwrap_or("");
                     if let (Some(a), Some(b)) = (inner.find('"'), inner.rfind('"')) {
                         self.add_range(s + a, s + b + 1, "string");
                     }
@@ -474,10 +491,8 @@ fn parser_tokens(text: &str) -> Option<Vec<Value>> {
             let to = if line == l1 {
                 c1
             } else {
-                let (_, eol) = idx.utf16_position(
-                    text,
-                    idx.line_start(line as usize + 1).saturating_sub(1),
-                );
+                let (_, eol) =
+                    idx.utf16_position(text, idx.line_start(line as usize + 1).saturating_sub(1));
                 eol
             };
             out.push(json!({"line": line, "start": from, "end": to, "kind": kind}));
@@ -495,24 +510,39 @@ fn the_grammar_agrees_with_the_parser_and_its_fixtures() {
     let mut clean = 0usize;
     for path in iamc_files() {
         let text = std::fs::read_to_string(&path).unwrap();
-        let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let tokens = parser_tokens(&text);
         clean += usize::from(tokens.is_some());
         files.push(json!({"path": rel, "tokens": tokens}));
     }
-    assert!(files.len() >= 200 && clean >= 150, "{} files, {clean} parse", files.len());
+    assert!(
+        files.len() >= 200 && clean >= 150,
+        "{} files, {clean} parse",
+        files.len()
+    );
     let Some(node) = node_tools() else {
         return;
     };
     let oracle = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("iamc-parser-tokens.json");
-    std::fs::write(&oracle, serde_json::to_string(&json!({"files": files})).unwrap()).unwrap();
+    std::fs::write(
+        &oracle,
+        serde_json::to_string(&json!({"files": files})).unwrap(),
+    )
+    .unwrap();
     let out = run_node(
         &node,
         &["--test", "test/grammar.test.js"],
         &[("IAMC_PARSER_TOKENS", &oracle)],
     );
     // Every node test ran: the parser tokens were read, nothing was skipped.
-    assert!(out.contains("# fail 0") && out.contains("# skipped 0"), "{out}");
+    assert!(
+        out.contains("# fail 0") && out.contains("# skipped 0"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -526,7 +556,13 @@ fn the_vscode_extension_compiles_and_starts_a_server() {
     let out_arg = out_dir.to_string_lossy().into_owned();
     run_node(
         &node,
-        &["node_modules/typescript/bin/tsc", "-p", ".", "--outDir", &out_arg],
+        &[
+            "node_modules/typescript/bin/tsc",
+            "-p",
+            ".",
+            "--outDir",
+            &out_arg,
+        ],
         &[],
     );
     assert!(out_dir.join("extension.js").is_file());
@@ -546,5 +582,211 @@ fn the_vscode_extension_compiles_and_starts_a_server() {
     assert!(out.contains("# fail 0"), "{out}");
     if !out.contains("# skipped 0") {
         note("this iamc has no `lsp` command: the extension was not started against it");
+    }
+}
+
+// ---- the other editors ------------------------------------------------------------------
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(repo().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn read_json(rel: &str) -> Value {
+    serde_json::from_str(&read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn read_toml(rel: &str) -> toml::Value {
+    toml::from_str(&read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn every_editor_starts_iamc_lsp_for_iamc_files() {
+    // VS Code: the manifest names the compiled client, the grammar and the settings the
+    // client reads.
+    let pkg = read_json("editors/vscode/package.json");
+    assert_eq!(pkg["main"], "./out/extension.js");
+    let tsconfig = read_json("editors/vscode/tsconfig.json");
+    assert_eq!(tsconfig["compilerOptions"]["outDir"], "out");
+    assert_eq!(tsconfig["compilerOptions"]["strict"], true);
+    assert!(pkg["activationEvents"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("onLanguage:iamc")));
+    let c = &pkg["contributes"];
+    assert_eq!(c["languages"][0]["id"], "iamc");
+    assert_eq!(c["languages"][0]["extensions"], json!([".iamc"]));
+    let grammar_path = c["grammars"][0]["path"].as_str().unwrap();
+    let grammar = read_json(&format!("editors/vscode/{grammar_path}"));
+    assert_eq!(grammar["scopeName"], c["grammars"][0]["scopeName"]);
+    let lang_config = c["languages"][0]["configuration"].as_str().unwrap();
+    assert_eq!(
+        read_json(&format!("editors/vscode/{lang_config}"))["comments"]["lineComment"],
+        "//"
+    );
+    let props = &c["configuration"]["properties"];
+    assert_eq!(props["iamc.server.path"]["default"], "iamc");
+    assert_eq!(props["iamc.server.extraArgs"]["default"], json!([]));
+    assert_eq!(props["iamc.trace.server"]["default"], "off");
+    let client = read("editors/vscode/src/extension.ts");
+    assert!(
+        client.contains("const CLIENT_ID = 'iamc';"),
+        "the trace setting is `<id>.trace.server`"
+    );
+    assert!(read("editors/vscode/src/server.ts")
+        .contains("const args = ['lsp', ...settings.extraArgs];"));
+    for command in ["iamc.restartServer", "iamc.showOutput"] {
+        assert!(c["commands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["command"] == command));
+        assert!(
+            client.contains(&format!("'{command}'")),
+            "{command} is registered"
+        );
+    }
+
+    // Neovim: filetype, and the server for it with the project root.
+    let nvim = read("editors/neovim/lsp/iamc.lua");
+    assert!(nvim.contains("cmd = { 'iamc', 'lsp' }"), "{nvim}");
+    assert!(nvim.contains("filetypes = { 'iamc' }"), "{nvim}");
+    assert!(nvim.contains("root_markers = { 'iamc.toml'"), "{nvim}");
+    assert!(read("editors/neovim/ftdetect/iamc.lua").contains("extension = { iamc = 'iamc' }"));
+
+    // Helix.
+    let hx = read_toml("editors/helix/languages.toml");
+    assert_eq!(
+        hx["language-server"]["iamc"]["command"].as_str(),
+        Some("iamc")
+    );
+    assert_eq!(
+        hx["language-server"]["iamc"]["args"],
+        toml::Value::Array(vec!["lsp".into()])
+    );
+    let lang = &hx["language"][0];
+    assert_eq!(lang["name"].as_str(), Some("iamc"));
+    for (key, want) in [
+        ("file-types", "iamc"),
+        ("language-servers", "iamc"),
+        ("roots", "iamc.toml"),
+    ] {
+        assert!(
+            lang[key].as_array().unwrap().contains(&want.into()),
+            "helix {key}"
+        );
+    }
+
+    // Zed: the extension declares the language and its server; the code starts `iamc lsp`.
+    let ext = read_toml("editors/zed/extension.toml");
+    assert_eq!(ext["id"].as_str(), Some("iamc"));
+    assert_eq!(
+        ext["language_servers"]["iamc"]["languages"],
+        toml::Value::Array(vec!["iamc".into()])
+    );
+    let zlang = read_toml("editors/zed/languages/iamc/config.toml");
+    assert_eq!(zlang["name"].as_str(), Some("iamc"));
+    assert_eq!(
+        zlang["path_suffixes"],
+        toml::Value::Array(vec!["iamc".into()])
+    );
+    let zed = read("editors/zed/src/lib.rs");
+    assert!(zed.contains(r#"const SERVER: &str = "iamc";"#) && zed.contains(r#"which("iamc")"#));
+    assert!(zed.contains(r#"vec!["lsp".to_string()]"#));
+}
+
+/// Neovim 0.11 or later: `NVIM`, else `nvim` on PATH.
+fn nvim() -> Option<String> {
+    let nvim = std::env::var("NVIM").unwrap_or_else(|_| "nvim".to_string());
+    let out = Command::new(&nvim).arg("--version").output().ok()?;
+    let version = String::from_utf8_lossy(&out.stdout);
+    let minor: u32 = version
+        .strip_prefix("NVIM v0.")?
+        .split('.')
+        .next()?
+        .parse()
+        .ok()?;
+    (out.status.success() && minor >= 11).then_some(nvim)
+}
+
+#[test]
+fn neovim_starts_the_server_for_an_iamc_file() {
+    let Some(node) = node_tools() else {
+        return;
+    };
+    let Some(nvim) = nvim() else {
+        assert!(
+            std::env::var_os("IAMC_CI").is_none(),
+            "IAMC_CI is set but Neovim 0.11+ is missing: .ci/run must install it"
+        );
+        note("skipping the Neovim test: no Neovim 0.11+ (set NVIM or put nvim on PATH)");
+        return;
+    };
+    // A project with a file, and an `iamc` on PATH that is the fake server (the configuration
+    // names `iamc`, not a path).
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("iamc-neovim");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (bin, project) = (dir.join("bin"), dir.join("project"));
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::create_dir_all(project.join("iam")).unwrap();
+    std::fs::write(project.join("iamc.toml"), "").unwrap();
+    std::fs::write(
+        project.join("iam/a.iamc"),
+        "policy P {\n    allow s3:GetObject on *\n}\n",
+    )
+    .unwrap();
+    let fake = vscode().join("test/fake-server.js");
+    let script = format!("#!/bin/sh\nexec '{node}' '{}' \"$@\"\n", fake.display());
+    std::fs::write(bin.join("iamc"), script).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(bin.join("iamc"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let log = dir.join("server.log");
+    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
+    let runtime = repo().join("editors/neovim");
+    let report = "local c = vim.lsp.get_clients({ bufnr = 0 })[1]; \
+        io.stdout:write(vim.bo.filetype, ' ', vim.bo.commentstring, ' ', \
+        c and c.root_dir or '-', '\\n')";
+    let out = Command::new(&nvim)
+        .current_dir(&project)
+        .env("PATH", &path)
+        .env("IAMC_FAKE_SERVER_LOG", &log)
+        .args(["--headless", "--clean", "-n"])
+        .args(["--cmd", &format!("set rtp^={}", runtime.display())])
+        .args(["--cmd", "lua vim.lsp.enable('iamc')"])
+        .arg("iam/a.iamc")
+        .args([
+            "-c",
+            "lua vim.wait(10000, function() local c = vim.lsp.get_clients({ bufnr = 0 })[1] \
+             return c ~= nil and c.initialized end, 50)",
+        ])
+        .args(["-c", &format!("lua {report}"), "-c", "qa!"])
+        .output()
+        .expect("nvim runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let project_real = project.canonicalize().unwrap();
+    assert_eq!(
+        stdout.trim(),
+        format!("iamc // %s {}", project_real.display()),
+        "filetype, commentstring, root"
+    );
+    // The server was started as `iamc lsp` and told about the file.
+    let log = std::fs::read_to_string(&log).unwrap_or_default();
+    let first: Value = serde_json::from_str(log.lines().next().unwrap_or("{}")).unwrap();
+    assert_eq!(first["args"], json!(["lsp"]), "{log}");
+    for method in ["initialize", "initialized", "textDocument/didOpen"] {
+        assert!(
+            log.contains(&format!("\"method\":\"{method}\"")),
+            "{method} in {log}"
+        );
     }
 }

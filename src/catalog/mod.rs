@@ -13,8 +13,8 @@ pub mod pattern;
 mod stats;
 mod store;
 pub use stats::Stats;
-pub mod suggest;
 
+use crate::diagnostics::suggest;
 use format::{FormatError, Span32, Str};
 use pattern::Glob;
 use std::borrow::Cow;
@@ -348,7 +348,7 @@ impl Catalog {
 
     /// The closest service prefix to a misspelt one.
     pub fn suggest_service(&self, prefix: &str) -> Option<String> {
-        suggest::best(
+        suggest::closest(
             prefix,
             self.services().filter(|s| !s.retired()).map(|s| s.prefix()),
         )
@@ -359,7 +359,7 @@ impl Catalog {
     pub fn suggest_action(&self, full: &str) -> Option<String> {
         let (svc, name) = full.split_once(':')?;
         match self.service(svc) {
-            Some(s) => suggest::best(name, s.actions().map(|a| a.name()))
+            Some(s) => suggest::closest(name, s.actions().map(|a| a.name()))
                 .map(|n| format!("{}:{}", s.prefix(), n)),
             None => {
                 let s = self.service(&self.suggest_service(svc)?)?;
@@ -379,7 +379,7 @@ impl Catalog {
                 .map(|(p, _)| p.to_ascii_lowercase());
             prefix.is_none() || kp == prefix
         });
-        suggest::best(name, candidates.map(|k| k.name())).map(str::to_string)
+        suggest::closest(name, candidates.map(|k| k.name())).map(str::to_string)
     }
 
     fn str_of(&self, st: Str) -> &str {

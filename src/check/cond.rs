@@ -10,6 +10,7 @@ use super::types::{self, has_policy_variable, SVal, Ty, Val};
 use super::{Checker, Scope};
 use crate::catalog::{KeyType, ScalarType};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::policy::values;
 use crate::policy::{BaseOperator, Effect, Operator, SetQualifier};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, CompareOp, Quantifier};
@@ -235,14 +236,14 @@ fn value_text(s: ScalarType, v: &Val) -> Result<String, &'static str> {
         (ScalarType::Numeric, Val::Str(t)) if types::is_number(t) => t.clone(),
         (ScalarType::Numeric, _) => return Err(expected_text(s)),
         (ScalarType::Date, Val::Date(t)) => t.clone(),
-        (ScalarType::Date, Val::Str(t)) if types::is_date(t) => t.clone(),
-        (ScalarType::Date, Val::Num(t)) if t.bytes().all(|b| b.is_ascii_digit()) => t.clone(),
+        (ScalarType::Date, Val::Str(t)) if values::is_date(t) => t.clone(),
+        (ScalarType::Date, Val::Num(t)) if values::is_date(t) => t.clone(),
         (ScalarType::Date, _) => return Err(expected_text(s)),
         (ScalarType::Bool, Val::Bool(b)) => b.to_string(),
         (ScalarType::Bool, Val::Str(t)) if t == "true" || t == "false" => t.clone(),
         (ScalarType::Bool, _) => return Err(expected_text(s)),
         (ScalarType::IpAddress, Val::Ip(t) | Val::Cidr(t)) => t.clone(),
-        (ScalarType::IpAddress, Val::Str(t)) if types::is_cidr(t) => t.clone(),
+        (ScalarType::IpAddress, Val::Str(t)) if values::is_cidr(t) => t.clone(),
         (ScalarType::IpAddress, _) => return Err(expected_text(s)),
         (ScalarType::Binary, Val::Str(t)) => t.clone(),
         (ScalarType::Binary, _) => return Err(expected_text(s)),
@@ -375,23 +376,30 @@ impl Checker<'_, '_> {
                 }))
             }
             ast::CondKind::Compare { key, op, value } => {
-                self.compare(c.span, None, key, op, value, scope, walk, positive)
+                let cmp = Comparison {
+                    span: c.span,
+                    quantifier: None,
+                    key,
+                    op,
+                    value,
+                };
+                self.compare(&cmp, scope, walk, positive)
             }
             ast::CondKind::Quantified {
                 quantifier,
                 key,
                 op,
                 value,
-            } => self.compare(
-                c.span,
-                Some(quantifier),
-                key,
-                op,
-                value,
-                scope,
-                walk,
-                positive,
-            ),
+            } => {
+                let cmp = Comparison {
+                    span: c.span,
+                    quantifier: Some(quantifier),
+                    key,
+                    op,
+                    value,
+                };
+                self.compare(&cmp, scope, walk, positive)
+            }
         }
     }
 
@@ -522,47 +530,54 @@ impl Checker<'_, '_> {
         }
     }
 
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one call site per comparison form; a struct would only rename them"
-    )]
+    /// `key OP value` (or `any`/`all key OP value`) -> an atom whose operator is chosen
+    /// from the key's type, or `None` after an error.
     fn compare(
         &mut self,
-        span: Span,
-        quantifier: Option<&Spanned<Quantifier>>,
-        key: &ast::KeyRef,
-        op: &Spanned<CompareOp>,
-        value: &ast::Expr,
+        cmp: &Comparison<'_>,
         scope: Scope<'_>,
         walk: &Walk,
         positive: bool,
     ) -> Option<CondExpr> {
-        let (name, key_types) = self.key_info(&key.name);
+        let (name, key_types) = self.key_info(&cmp.key.name);
         self.in_condition = true;
-        let v = self.eval_expr(value, scope, None);
+        let v = self.eval_expr(cmp.value, scope, None);
         self.in_condition = false;
         let v = v?;
         let values: Vec<SVal> = v.flatten();
-        let is_list = v.val.is_list();
-        // The key's scalar type: from the catalog, or from the literal.
-        let scalar = match key_types.as_slice() {
-            [] => values
-                .first()
-                .map(|v| scalar_of_value(&v.val))
-                .unwrap_or(ScalarType::String),
-            [only] => only.scalar,
-            several => {
-                let hint = values.first().map(|v| scalar_of_value(&v.val));
-                several
-                    .iter()
-                    .find(|t| Some(t.scalar) == hint)
-                    .or(several.first())
-                    .map(|t| t.scalar)
-                    .unwrap_or(ScalarType::String)
-            }
-        };
+        let scalar = comparison_scalar(&key_types, &values);
+        self.reject_ip_values(cmp.key, scalar, &values)?;
+        let (base, negate) = self.select_operator(cmp, scalar)?;
         let multivalued = key_types.iter().any(|t| t.multivalued);
-        // `in cidr"..."` asks for an IP range test, which only an IP key takes.
+        self.check_quantifier(cmp, multivalued, !key_types.is_empty())?;
+        self.check_arity(cmp, v.val.is_list(), values.len())?;
+        let texts = self.value_texts(cmp.key, scalar, base, &values)?;
+        let operator = self.operator(cmp, base, negate, walk, positive);
+        if cmp.quantifier.is_none() {
+            self.absent_and_literal_warnings(cmp, base, negate, &texts, walk, positive);
+        }
+        let atom = CondExpr::Atom(Atom {
+            operator,
+            key: name,
+            values: texts,
+            span: cmp.span,
+        });
+        Some(if negate {
+            CondExpr::Not(Box::new(atom))
+        } else {
+            atom
+        })
+    }
+
+    /// `in cidr"..."` asks for an IP range test, which only an IP key takes: an IP literal
+    /// against another key is what is wrong, not the operator (`aws:SourceVpce ==
+    /// cidr"10.0.0.0/8"`).
+    fn reject_ip_values(
+        &mut self,
+        key: &ast::KeyRef,
+        scalar: ScalarType,
+        values: &[SVal],
+    ) -> Option<()> {
         let ip_values = !values.is_empty()
             && values.iter().all(|v| {
                 matches!(
@@ -570,38 +585,16 @@ impl Checker<'_, '_> {
                     Val::Ip(_) | Val::Cidr(_) | Val::Sym(Ty::Ip | Ty::Cidr)
                 )
             });
-        if ip_values && scalar != ScalarType::IpAddress {
-            // An IP literal against a non-IP key: the literal is what is wrong, not the
-            // operator (`aws:SourceVpce == cidr"10.0.0.0/8"`).
-            for v in &values {
-                self.err(
-                    Diagnostic::new(
-                        Code::E0321,
-                        v.span,
-                        format!(
-                            "`{}` is a `{}` key, but this is an IP address or range",
-                            key.name.node,
-                            scalar_name(scalar)
-                        ),
-                    )
-                    .with_label(
-                        key.name.span,
-                        format!("this key is a `{}`", scalar_name(scalar)),
-                    )
-                    .with_help(ip_help(scalar)),
-                );
-            }
-            return None;
+        if !ip_values || scalar == ScalarType::IpAddress {
+            return Some(());
         }
-        let selected = select(scalar, op.node);
-        let Some((base, negate)) = selected else {
+        for v in values {
             self.err(
                 Diagnostic::new(
-                    Code::E0320,
-                    op.span,
+                    Code::E0321,
+                    v.span,
                     format!(
-                        "`{}` does not fit `{}`, a `{}` key",
-                        op.node.as_str(),
+                        "`{}` is a `{}` key, but this is an IP address or range",
                         key.name.node,
                         scalar_name(scalar)
                     ),
@@ -610,29 +603,74 @@ impl Checker<'_, '_> {
                     key.name.span,
                     format!("this key is a `{}`", scalar_name(scalar)),
                 )
+                .with_help(ip_help(scalar)),
+            );
+        }
+        None
+    }
+
+    /// The base operator for the comparison on a key of type `scalar` (see [`select`]),
+    /// or E0320.
+    fn select_operator(
+        &mut self,
+        cmp: &Comparison<'_>,
+        scalar: ScalarType,
+    ) -> Option<(BaseOperator, bool)> {
+        let selected = select(scalar, cmp.op.node);
+        if selected.is_none() {
+            let key = &cmp.key.name;
+            self.err(
+                Diagnostic::new(
+                    Code::E0320,
+                    cmp.op.span,
+                    format!(
+                        "`{}` does not fit `{}`, a `{}` key",
+                        cmp.op.node.as_str(),
+                        key.node,
+                        scalar_name(scalar)
+                    ),
+                )
+                .with_label(key.span, format!("this key is a `{}`", scalar_name(scalar)))
                 .with_help(format!(
                     "a `{}` key takes {}",
                     scalar_name(scalar),
                     fitting_ops(scalar)
                 )),
             );
-            return None;
-        };
-        match (quantifier, multivalued) {
+        }
+        selected
+    }
+
+    /// A multivalued key needs `any`/`all` (E0322); a single-valued one known to the
+    /// catalog should not have one (W0333).
+    fn check_quantifier(
+        &mut self,
+        cmp: &Comparison<'_>,
+        multivalued: bool,
+        known_key: bool,
+    ) -> Option<()> {
+        match (cmp.quantifier, multivalued) {
             (None, true) => {
-                self.multivalued_needs_quantifier(&key.name);
+                self.multivalued_needs_quantifier(&cmp.key.name);
                 return None;
             }
-            (Some(q), false) if !key_types.is_empty() => {
+            (Some(q), false) if known_key => {
                 self.err(
-                    Diagnostic::new(Code::W0333, q.span, format!("`{}` carries a single value; `any`/`all` are for multivalued keys", key.name.node))
+                    Diagnostic::new(Code::W0333, q.span, format!("`{}` carries a single value; `any`/`all` are for multivalued keys", cmp.key.name.node))
                         .with_help("drop the quantifier (AWS Access Analyzer flags `ForAllValues` on single-valued keys as a security risk)"),
                 );
             }
             _ => {}
         }
+        Some(())
+    }
+
+    /// `==`, `!=` and the orderings take exactly one value; every comparison at least one
+    /// (E0325).
+    fn check_arity(&mut self, cmp: &Comparison<'_>, is_list: bool, count: usize) -> Option<()> {
+        let op = cmp.op.node;
         let single_only = matches!(
-            op.node,
+            op,
             CompareOp::Eq
                 | CompareOp::Ne
                 | CompareOp::Lt
@@ -640,52 +678,66 @@ impl Checker<'_, '_> {
                 | CompareOp::Gt
                 | CompareOp::Ge
         );
-        if (single_only && (is_list && values.len() != 1)) || values.is_empty() {
-            let help = if values.is_empty() {
-                "give at least one value".to_string()
-            } else if matches!(op.node, CompareOp::Eq | CompareOp::Ne) {
-                format!(
-                    "to test against several values write `{}`",
-                    if op.node == CompareOp::Eq {
-                        "in [...]"
-                    } else {
-                        "not in [...]"
-                    }
-                )
-            } else {
-                "an ordering compares with one value".to_string()
-            };
-            self.err(
-                Diagnostic::new(
-                    Code::E0325,
-                    value.span,
-                    format!("`{}` needs exactly one value", op.node.as_str()),
-                )
-                .with_help(help),
-            );
-            return None;
+        if !(single_only && is_list && count != 1) && count != 0 {
+            return Some(());
         }
+        let help = if count == 0 {
+            "give at least one value".to_string()
+        } else if matches!(op, CompareOp::Eq | CompareOp::Ne) {
+            format!(
+                "to test against several values write `{}`",
+                if op == CompareOp::Eq {
+                    "in [...]"
+                } else {
+                    "not in [...]"
+                }
+            )
+        } else {
+            "an ordering compares with one value".to_string()
+        };
+        self.err(
+            Diagnostic::new(
+                Code::E0325,
+                cmp.value.span,
+                format!("`{}` needs exactly one value", op.as_str()),
+            )
+            .with_help(help),
+        );
+        None
+    }
+
+    /// The values' texts as the key type wants them (E0321 otherwise), without policy
+    /// variables where the operator does not expand them (E0324); their provenance goes
+    /// to the rule being checked.
+    fn value_texts(
+        &mut self,
+        key: &ast::KeyRef,
+        scalar: ScalarType,
+        base: BaseOperator,
+        values: &[SVal],
+    ) -> Option<Vec<Spanned<String>>> {
         let mut texts = Vec::with_capacity(values.len());
         let mut ok = true;
-        for v in &values {
+        let no_variables = |this: &mut Self, span: Span| {
+            this.err(
+                Diagnostic::new(Code::E0324, span, format!("IAM does not expand policy variables in `{}` values", base.as_str()))
+                    .with_help("policy variables work only with string and ARN operators; write the value itself"),
+            );
+        };
+        for v in values {
             let variable = v.val.text().is_some_and(|t| has_policy_variable(&t));
             if variable && !base.takes_variables() {
-                self.err(
-                    Diagnostic::new(Code::E0324, v.span, format!("IAM does not expand policy variables in `{}` values", base.as_str()))
-                        .with_help("policy variables work only with string and ARN operators; write the value itself"),
-                );
+                no_variables(self, v.span);
                 ok = false;
                 continue;
             }
             match value_text(scalar, &v.val) {
                 Ok(t) => {
                     if has_policy_variable(&t) && !base.takes_variables() {
-                        self.err(
-                            Diagnostic::new(Code::E0324, v.span, format!("IAM does not expand policy variables in `{}` values", base.as_str()))
-                                .with_help("policy variables work only with string and ARN operators; write the value itself"),
-                        );
+                        no_variables(self, v.span);
                         ok = false;
                     }
+                    self.note_provenance(&t, &v.pieces_in(&t));
                     texts.push(Spanned::new(t, v.span));
                 }
                 Err(expected) => {
@@ -709,11 +761,23 @@ impl Checker<'_, '_> {
                 }
             }
         }
-        if !ok {
-            return None;
-        }
+        ok.then_some(texts)
+    }
+
+    /// The full operator: the quantifier's set qualifier (warning that `all` holds on an
+    /// absent key in an allow, W0330) and `IfExists` (not on the inner test of a negated
+    /// one, `negate`).
+    fn operator(
+        &mut self,
+        cmp: &Comparison<'_>,
+        base: BaseOperator,
+        negate: bool,
+        walk: &Walk,
+        positive: bool,
+    ) -> Operator {
+        let key = &cmp.key.name;
         let mut operator = Operator::plain(base);
-        if let Some(q) = quantifier {
+        if let Some(q) = cmp.quantifier {
             operator = operator.with_set(match q.node {
                 Quantifier::Any => SetQualifier::ForAnyValue,
                 Quantifier::All => SetQualifier::ForAllValues,
@@ -721,11 +785,11 @@ impl Checker<'_, '_> {
             if q.node == Quantifier::All
                 && walk.effect == Some(Effect::Allow)
                 && positive
-                && !walk.exists.contains(&key.name.node.to_lowercase())
+                && !walk.exists.contains(&key.node.to_lowercase())
             {
                 self.err(
-                    Diagnostic::new(Code::W0330, q.span, format!("`all` also holds when `{}` is absent or empty", key.name.node))
-                        .with_help(format!("IAM's `ForAllValues` is vacuously true, also for `[]` and `[\"\"]`, which `exists({0})` lets through; repeat the test under `any` (`any {0} ... and all {0} ...`) to require at least one value", key.name.node)),
+                    Diagnostic::new(Code::W0330, q.span, format!("`all` also holds when `{}` is absent or empty", key.node))
+                        .with_help(format!("IAM's `ForAllValues` is vacuously true, also for `[]` and `[\"\"]`, which `exists({0})` lets through; repeat the test under `any` (`any {0} ... and all {0} ...`) to require at least one value", key.node)),
                 );
             }
         }
@@ -734,69 +798,97 @@ impl Checker<'_, '_> {
         // "Condition operators", `...IfExists`), so it must not go on the inner `==`: that
         // would make it `not (absent or k == v)`, "present and different", and drop the
         // requests without the key (the MFA trap of W0332).
-        if key.if_exists.is_some() && !negate {
+        if cmp.key.if_exists.is_some() && !negate {
             operator = operator.if_exists();
         }
-        // Warnings about absent keys.
+        operator
+    }
+
+    /// Warnings on a comparison without quantifier: tests that also hold, or do not fire,
+    /// when the key is absent (W0331, W0332), literal wildcards (W0334) and misspelt
+    /// regions (W0335).
+    fn absent_and_literal_warnings(
+        &mut self,
+        cmp: &Comparison<'_>,
+        base: BaseOperator,
+        negate: bool,
+        texts: &[Spanned<String>],
+        walk: &Walk,
+        positive: bool,
+    ) {
+        let key = &cmp.key;
         let negated_op = matches!(
-            op.node,
+            cmp.op.node,
             CompareOp::Ne | CompareOp::NotLike | CompareOp::NotIn
         );
-        if quantifier.is_none() {
-            if negated_op && key.if_exists.is_none() {
-                self.warn_absent_allow(
-                    walk,
-                    positive,
-                    &key.name,
-                    "a negated comparison is true when the key is missing",
-                );
-            }
-            // An explicit `?` / `if exists` already says "or absent": no warning.
-            if walk.effect == Some(Effect::Deny)
-                && positive
-                && base == BaseOperator::Bool
-                && !negate
-                && key.if_exists.is_none()
-                && texts.iter().all(|t| t.node == "false")
-                && !self.always_present(&key.name.node)
+        if negated_op && key.if_exists.is_none() {
+            self.warn_absent_allow(
+                walk,
+                positive,
+                &key.name,
+                "a negated comparison is true when the key is missing",
+            );
+        }
+        // An explicit `?` / `if exists` already says "or absent": no warning.
+        if walk.effect == Some(Effect::Deny)
+            && positive
+            && base == BaseOperator::Bool
+            && !negate
+            && key.if_exists.is_none()
+            && texts.iter().all(|t| t.node == "false")
+            && !self.always_present(&key.name.node)
+        {
+            let when = self.absent_when(&key.name.node);
+            self.err(
+                Diagnostic::new(
+                    Code::W0332,
+                    cmp.span,
+                    format!("this deny does not fire when `{}` is absent", key.name.node),
+                )
+                .with_help(format!(
+                    "{when}; write `not {0}` to deny those requests too",
+                    key.name.node
+                )),
+            );
+        }
+        if matches!(
+            base,
+            BaseOperator::StringEquals | BaseOperator::StringNotEquals
+        ) {
+            self.warn_literal_wildcard(cmp.op, texts, &key.name.node);
+            if REGION_KEYS
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&key.name.node))
             {
-                let when = self.absent_when(&key.name.node);
-                self.err(
-                    Diagnostic::new(
-                        Code::W0332,
-                        span,
-                        format!("this deny does not fire when `{}` is absent", key.name.node),
-                    )
-                    .with_help(format!(
-                        "{when}; write `not {0}` to deny those requests too",
-                        key.name.node
-                    )),
-                );
-            }
-            if matches!(
-                base,
-                BaseOperator::StringEquals | BaseOperator::StringNotEquals
-            ) {
-                self.warn_literal_wildcard(op, &texts, &key.name.node);
-                if REGION_KEYS
-                    .iter()
-                    .any(|k| k.eq_ignore_ascii_case(&key.name.node))
-                {
-                    self.warn_region_names(&texts, &key.name.node);
-                }
+                self.warn_region_names(texts, &key.name.node);
             }
         }
-        let atom = CondExpr::Atom(Atom {
-            operator,
-            key: name,
-            values: texts,
-            span,
-        });
-        Some(if negate {
-            CondExpr::Not(Box::new(atom))
-        } else {
-            atom
-        })
+    }
+}
+
+/// One comparison as written: `key OP value`, possibly under `any`/`all`.
+struct Comparison<'c> {
+    /// The whole comparison.
+    span: Span,
+    quantifier: Option<&'c Spanned<Quantifier>>,
+    key: &'c ast::KeyRef,
+    op: &'c Spanned<CompareOp>,
+    value: &'c ast::Expr,
+}
+
+/// The key's scalar type: from the catalog, or (for a key it does not know) from the
+/// literal; a key of several types takes the one the literal suggests.
+fn comparison_scalar(key_types: &[KeyType], values: &[SVal]) -> ScalarType {
+    let hint = values.first().map(|v| scalar_of_value(&v.val));
+    match key_types {
+        [] => hint.unwrap_or(ScalarType::String),
+        [only] => only.scalar,
+        several => several
+            .iter()
+            .find(|t| Some(t.scalar) == hint)
+            .or(several.first())
+            .map(|t| t.scalar)
+            .unwrap_or(ScalarType::String),
     }
 }
 

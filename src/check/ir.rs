@@ -5,7 +5,9 @@
 //! wrote (for template statements, at the template's text, with the `use` site kept too).
 
 use crate::policy::{DocumentKind, Effect, Matcher, Operator};
+use crate::resolve::names::DefId;
 use crate::source::{Span, Spanned};
+use std::collections::BTreeMap;
 
 /// A whole checked compilation.
 #[derive(Clone, Debug, Default)]
@@ -54,7 +56,60 @@ pub struct Rule {
     /// `None`: unconditional.
     pub condition: Option<CondExpr>,
     pub origin: RuleOrigin,
+    /// Which parts of the rule's values came from constants, parameters and environment
+    /// constants.
+    pub provenance: Provenance,
     pub span: Span,
+}
+
+/// Bytes `start..end` of a value's text came from the named value `def` (a constant, a
+/// template parameter or an environment constant; see `NameTable::definition` for its
+/// name, declared type and definition).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Piece {
+    pub start: u32,
+    pub end: u32,
+    pub def: DefId,
+}
+
+/// The provenance of a rule's values: for each value text that holds interpolated or
+/// named parts (an action, a resource, a principal, a condition value, exactly as the
+/// lowered statements carry it), the pieces it is made of.
+///
+/// Keyed by the text itself, because lowering copies value texts verbatim into the
+/// statements (de-duplicating, splitting `or`s into several statements, moving condition
+/// values between operators): whatever statement a text ends up in, looking the text up
+/// here finds its pieces. Pieces nest: the outermost first (`app_roles` covering the whole
+/// ARN), then those inside it by position (`account` inside `app_roles`), so a
+/// CloudFormation emitter can replace the innermost `AccountId` by `${AWS::AccountId}`.
+/// Should one text occur twice in a rule with different origins, the first one checked
+/// is kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Provenance {
+    values: BTreeMap<String, Vec<Piece>>,
+}
+
+impl Provenance {
+    /// The pieces of a value text (empty when nothing named went into it).
+    pub fn pieces(&self, text: &str) -> &[Piece] {
+        self.values.get(text).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Every value text with pieces, in text order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[Piece])> + '_ {
+        self.values.iter().map(|(t, p)| (t.as_str(), p.as_slice()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Records a text's pieces, unless the text is already recorded or has none.
+    pub fn add(&mut self, text: &str, pieces: &[Piece]) {
+        if !pieces.is_empty() && !self.values.contains_key(text) {
+            self.values.insert(text.to_string(), pieces.to_vec());
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

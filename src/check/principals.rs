@@ -3,7 +3,7 @@
 use super::ir;
 use super::types::{conform, Ty, Val};
 use super::{Checker, Scope};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{suggest, Code, Diagnostic};
 use crate::policy::Matcher;
 use crate::resolve::ItemRef;
 use crate::source::{Span, Spanned};
@@ -25,6 +25,11 @@ impl Checker<'_, '_> {
             return None;
         };
         let b = self.res.lookup_path(scope.module, path);
+        if let Some(b) = b {
+            self.refer_binding(path.span, b);
+        } else if self.res.excused(scope.module, &path.dotted()) {
+            return None;
+        }
         match b.and_then(|b| self.doc_index.get(&b.target).copied()) {
             Some(i) => Some(i),
             None => {
@@ -44,7 +49,7 @@ impl Checker<'_, '_> {
                 let docs = self
                     .res
                     .names_in_scope_where(scope.module, |b| self.doc_index.contains_key(&b.target));
-                if let Some(s) = crate::resolve::suggest::did_you_mean(&path.dotted(), docs) {
+                if let Some(s) = suggest::closest(&path.dotted(), docs) {
                     d = d
                         .with_help(format!("did you mean `{s}`?"))
                         .with_fix(path.span, s);
@@ -79,10 +84,7 @@ impl Checker<'_, '_> {
         module: usize,
         p: &ast::PrincipalDecl,
     ) -> ir::Principal {
-        let scope = Scope {
-            module,
-            params: None,
-        };
+        let scope = Scope::of(module);
         let mut out = ir::Principal {
             name: p.name.clone(),
             module: self
@@ -186,7 +188,7 @@ impl Checker<'_, '_> {
                         f.name.span,
                         format!("a principal has no field `{other}`"),
                     );
-                    d = match crate::resolve::suggest::did_you_mean(other, FIELDS.iter().copied()) {
+                    d = match suggest::closest(other, FIELDS.iter().copied()) {
                         Some(s) => d
                             .with_help(format!("did you mean `{s}`?"))
                             .with_fix(f.name.span, s),
@@ -205,12 +207,13 @@ impl Checker<'_, '_> {
         p: &ast::ProveDecl,
         principals: &[(ItemRef, usize)],
     ) -> Option<ir::Proof> {
-        let scope = Scope {
-            module,
-            params: None,
-        };
+        let scope = Scope::of(module);
         let b = self.res.lookup_path(module, &p.target);
+        if let Some(b) = b {
+            self.refer_binding(p.target.span, b);
+        }
         let target = match b {
+            None if self.res.excused(module, &p.target.dotted()) => return None,
             Some(b) => match (
                 self.doc_index.get(&b.target),
                 principals.iter().find(|(r, _)| *r == b.target),

@@ -17,7 +17,22 @@ pub(super) struct DocCtx {
 }
 
 impl Checker<'_, '_> {
+    /// Checks one rule; with a document kind, builds its IR (with the provenance of its
+    /// values).
     pub(super) fn check_rule(
+        &mut self,
+        rule: &ast::Rule,
+        scope: Scope<'_>,
+        ctx: &DocCtx,
+        origin: ir::RuleOrigin,
+    ) -> Option<ir::Rule> {
+        let outer = self.provenance.replace(ir::Provenance::default());
+        let checked = self.rule_ir(rule, scope, ctx, origin);
+        let provenance = std::mem::replace(&mut self.provenance, outer).unwrap_or_default();
+        checked.map(|r| ir::Rule { provenance, ..r })
+    }
+
+    fn rule_ir(
         &mut self,
         rule: &ast::Rule,
         scope: Scope<'_>,
@@ -122,6 +137,7 @@ impl Checker<'_, '_> {
             resources,
             condition,
             origin,
+            provenance: ir::Provenance::default(),
             span: rule.span,
         })
     }
@@ -225,6 +241,11 @@ impl Checker<'_, '_> {
         what: &str,
     ) -> Option<Matcher<Vec<Spanned<String>>>> {
         let vals = self.clause_values(&clause.items, scope, ty, clause.span, what)?;
+        for v in &vals {
+            if let Some(t) = v.val.text() {
+                self.note_provenance(&t, &v.pieces);
+            }
+        }
         let list = texts(vals);
         Some(if clause.is_negated() {
             Matcher::Not(list)
@@ -276,7 +297,10 @@ impl Checker<'_, '_> {
                     (Ty::String, Val::Arn(a))
                         if matches!(p.kind, ast::PrincipalKind::Federated(_)) =>
                     {
-                        SVal::new(Val::Str(a.clone()), v.span)
+                        SVal {
+                            pieces: v.pieces.clone(),
+                            ..SVal::new(Val::Str(a.clone()), v.span)
+                        }
                     }
                     _ => v,
                 };
@@ -284,8 +308,14 @@ impl Checker<'_, '_> {
                     Ok(SVal {
                         val: Val::Principal(pv),
                         span,
-                    }) => out.push(Spanned::new(pv, span)),
-                    Ok(SVal { val, span }) => match val.text() {
+                        ..
+                    }) => {
+                        if let Some(t) = principal_text(&pv) {
+                            self.note_provenance(t, &v.pieces_in(t));
+                        }
+                        out.push(Spanned::new(pv, span))
+                    }
+                    Ok(conformed) => match conformed.val.text() {
                         Some(t)
                             if matches!(p.kind, ast::PrincipalKind::Service(_))
                                 && !is_service_principal(&t) =>
@@ -293,14 +323,20 @@ impl Checker<'_, '_> {
                             self.err(
                                 Diagnostic::new(
                                     Code::E0302,
-                                    span,
+                                    conformed.span,
                                     format!("`{t}` is not an AWS service principal"),
                                 )
                                 .with_help("a service principal is the service's DNS name, like `ec2.amazonaws.com`; name accounts with `account(...)` and roles or users by their ARN"),
                             );
                             ok = false;
                         }
-                        Some(t) => out.push(Spanned::new(wrap(t), span)),
+                        Some(t) => {
+                            let pv = wrap(t);
+                            if let Some(t) = principal_text(&pv) {
+                                self.note_provenance(t, &conformed.pieces_in(t));
+                            }
+                            out.push(Spanned::new(pv, conformed.span))
+                        }
                         None => ok = false,
                     },
                     Err(e) => {
@@ -357,6 +393,17 @@ impl Checker<'_, '_> {
         } else {
             Matcher::Is(out)
         })
+    }
+}
+
+/// The text a principal value is written as in a statement.
+fn principal_text(pv: &ir::PrincipalValue) -> Option<&str> {
+    match pv {
+        ir::PrincipalValue::Any => None,
+        ir::PrincipalValue::Aws(t)
+        | ir::PrincipalValue::Service(t)
+        | ir::PrincipalValue::Federated(t)
+        | ir::PrincipalValue::CanonicalUser(t) => Some(t),
     }
 }
 

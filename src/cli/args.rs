@@ -78,6 +78,17 @@ pub enum Command {
     },
     /// The long explanation of a diagnostic code (`iamc explain E0201`).
     Explain { code: String },
+    /// Rewrite `.iamc` files in the canonical layout (see docs/fmt.md).
+    Fmt {
+        /// The files to format (default: the project's sources).
+        files: Vec<PathBuf>,
+        /// The project folder (holding `iamc.toml`); defaults to the current folder.
+        #[arg(long, short = 'p')]
+        project: Option<PathBuf>,
+        /// Write nothing; list the files that would change and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -20,6 +20,7 @@ macro_rules! out {
 
 pub mod args;
 pub mod commands;
+pub mod disk;
 pub mod exit;
 pub mod write;
 

@@ -113,6 +113,8 @@ codes! {
     E0110 => Syntax, Error, "reserved word used as a name";
     E0111 => Syntax, Error, "duplicate `on` or `from` clause";
     E0112 => Syntax, Error, "type takes no type argument";
+    // ---- E019x: the formatter (`iamc fmt`) ---------------------------------------------------
+    E0190 => Syntax, Error, "formatting would change the file";
 
     // ---- E02xx: resolve (owned by the resolve/check/lower work) ----------------------------
     E0201 => Resolve, Error, "unknown name";

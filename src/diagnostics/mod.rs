@@ -6,6 +6,7 @@
 
 pub mod codes;
 pub mod render;
+pub mod suggest;
 
 pub use codes::Code;
 
@@ -99,22 +100,54 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }
 
-/// Sorts diagnostics by file, position and code so output is deterministic.
-pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        (
-            a.primary.file,
-            a.primary.start,
-            a.primary.end,
-            a.code.as_str(),
-            &a.message,
-        )
-            .cmp(&(
-                b.primary.file,
-                b.primary.start,
-                b.primary.end,
-                b.code.as_str(),
-                &b.message,
-            ))
+/// The one way diagnostics are put in reporting order: sorted by file, position, code and
+/// message, and without repeats. Of several diagnostics with the same code, span and
+/// message (a template body is checked at its definition and again at each use), the
+/// first reported is kept, with its labels and help.
+pub fn finish(diags: &mut Vec<Diagnostic>) {
+    // A stable sort keeps equal diagnostics in the order they were reported.
+    diags.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+    diags.dedup_by(|later, first| {
+        later.code == first.code && later.primary == first.primary && later.message == first.message
     });
+}
+
+fn order_key(d: &Diagnostic) -> (crate::source::FileId, u32, u32, &'static str, &str) {
+    (
+        d.primary.file,
+        d.primary.start,
+        d.primary.end,
+        d.code.as_str(),
+        &d.message,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    #[test]
+    fn finish_sorts_and_keeps_the_first_of_repeats() {
+        let at = |start| Span::new(FileId(0), start, start + 1);
+        let mut diags = vec![
+            Diagnostic::new(Code::E0201, at(9), "b"),
+            Diagnostic::new(Code::E0201, at(1), "a").with_help("first"),
+            Diagnostic::new(Code::E0201, at(1), "a").with_help("second"),
+            Diagnostic::new(Code::E0101, at(1), "a"),
+        ];
+        finish(&mut diags);
+        let got: Vec<(u32, &str, Option<&str>)> = diags
+            .iter()
+            .map(|d| (d.primary.start, d.code.as_str(), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, "E0101", None),
+                (1, "E0201", Some("first")),
+                (9, "E0201", None)
+            ]
+        );
+    }
 }

@@ -21,7 +21,7 @@ use super::arn::{self, ArnPattern};
 use super::context::Context;
 use super::glob::{Glob, Tok};
 use super::template::Template;
-use super::values::{self, Cidr};
+use crate::policy::values::{self, Cidr};
 use crate::policy::{BaseOperator, Condition, SetQualifier};
 use std::cmp::Ordering;
 

@@ -47,7 +47,6 @@ pub mod glob;
 pub mod principal;
 pub mod scenario;
 pub mod template;
-pub mod values;
 
 pub use compile::{CompileError, CompiledDocument};
 pub use context::{Context, ContextValue};

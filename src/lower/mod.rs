@@ -9,7 +9,7 @@ use crate::check::ir;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::policy::json::{self, Layout};
 use crate::policy::{self, Condition, DocumentKind, Matcher, Principals, Statement, Version};
-use crate::source::Spanned;
+use crate::source::{Span, Spanned};
 use cond::{lower_condition, LowerError};
 
 /// How many statements one rule may expand to before we call it an explosion.
@@ -19,9 +19,37 @@ pub const MAX_STATEMENTS_PER_RULE: usize = 64;
 #[derive(Clone, Debug)]
 pub struct Lowered {
     pub document: policy::Document,
+    /// One per statement of `document`, in the same order.
+    pub origins: Vec<StatementOrigin>,
     /// Characters AWS counts against the budget.
     pub size: usize,
     pub budget: usize,
+}
+
+/// Where one emitted statement came from: the prover underlines these rules and `use`s
+/// in a counterexample, the editor links a statement back to its source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatementOrigin {
+    /// The index of the rule among the IR document's `rules`.
+    pub rule_index: usize,
+    /// The rule's span: in the document, or in the template a `use` expanded.
+    pub rule: Span,
+    /// The `use`s that pulled the rule in, outermost first; empty for a rule written in
+    /// the document itself.
+    pub use_sites: Vec<Span>,
+}
+
+impl StatementOrigin {
+    fn of(rule_index: usize, rule: &ir::Rule) -> StatementOrigin {
+        StatementOrigin {
+            rule_index,
+            rule: rule.span,
+            use_sites: match &rule.origin {
+                ir::RuleOrigin::Direct => Vec::new(),
+                ir::RuleOrigin::Template { use_sites, .. } => use_sites.clone(),
+            },
+        }
+    }
 }
 
 /// The size budget of a document kind, in characters (semantics-pitfalls.md point 12).
@@ -50,7 +78,8 @@ pub fn counted_size(doc: &policy::Document, kind: DocumentKind, layout: Layout) 
 /// the rules that lowered) so callers can report sizes.
 pub fn lower_document(d: &ir::Document, layout: Layout, diags: &mut Vec<Diagnostic>) -> Lowered {
     let mut statements: Vec<(Statement, Option<Spanned<String>>, usize)> = Vec::new();
-    for rule in &d.rules {
+    let mut origins: Vec<StatementOrigin> = Vec::new();
+    for (rule_index, rule) in d.rules.iter().enumerate() {
         let conjuncts = match &rule.condition {
             None => vec![Vec::new()],
             Some(c) => match lower_condition(c, MAX_STATEMENTS_PER_RULE) {
@@ -112,6 +141,7 @@ pub fn lower_document(d: &ir::Document, layout: Layout, diags: &mut Vec<Diagnost
                     .collect(),
             };
             statements.push((st, rule.sid.clone(), i));
+            origins.push(StatementOrigin::of(rule_index, rule));
         }
     }
     sid::assign(&mut statements, diags);
@@ -151,6 +181,7 @@ pub fn lower_document(d: &ir::Document, layout: Layout, diags: &mut Vec<Diagnost
     }
     Lowered {
         document,
+        origins,
         size,
         budget,
     }

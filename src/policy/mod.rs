@@ -10,6 +10,7 @@
 
 pub mod json;
 pub mod parse;
+pub mod values;
 
 use std::fmt;
 

@@ -4,14 +4,24 @@
 //! module gets a scope: its own declarations plus what it imports. Imports name declared
 //! items only (no re-exports), and the import graph must be acyclic. Names inside
 //! expressions (constants, template parameters, `env.NAME`) are looked up by `check`
-//! through [`Resolved::lookup`].
+//! through [`Resolved::lookup`]; every definition and every use goes into the
+//! [`names::NameTable`].
+//!
+//! Broken declarations (left out for a syntax error) follow one rule, so that a syntax
+//! error is not followed by errors that only repeat it: a name a broken declaration would
+//! have defined is *broken* in its module and in every module importing it, and a use of
+//! a broken name is silently an error value. A broken declaration whose name cannot be
+//! read (or a broken `import`) could have defined any name: in its module, and in imports
+//! from that module, no name is reported unknown. See [`Resolved::excused`].
 
-pub mod suggest;
+pub mod names;
 
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{suggest, Code, Diagnostic};
+use crate::project::Environment;
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::ast;
-use std::collections::{BTreeMap, HashMap};
+use names::{type_text, DefKind, Definition, NameTable, Target};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A declaration: the module it lives in and its index among that module's items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,6 +36,8 @@ pub struct Binding {
     pub target: ItemRef,
     /// The declaration's name or the import's local name.
     pub span: Span,
+    /// Bound by an import (the declaration lives in another module).
+    pub imported: bool,
 }
 
 /// One module with its scope.
@@ -34,9 +46,15 @@ pub struct ModuleInfo<'a> {
     pub path: String,
     pub file: FileId,
     pub ast: &'a ast::Module,
+    /// The module's definition in the name table.
+    pub def: names::DefId,
     /// A module of the embedded standard library (`std.*`).
     pub is_std: bool,
     pub scope: BTreeMap<String, Binding>,
+    /// Names of broken declarations, its own and imported ones (see the module docs).
+    pub broken: BTreeSet<String>,
+    /// A broken declaration here could have defined any name (see the module docs).
+    pub hides_names: bool,
 }
 
 /// Every module and its scope.
@@ -44,6 +62,8 @@ pub struct ModuleInfo<'a> {
 pub struct Resolved<'a> {
     pub modules: Vec<ModuleInfo<'a>>,
     by_path: HashMap<String, usize>,
+    /// Every definition, and the imports' name uses (`check` adds the rest).
+    pub names: NameTable,
 }
 
 impl<'a> Resolved<'a> {
@@ -73,6 +93,20 @@ impl<'a> Resolved<'a> {
         }
     }
 
+    /// Whether a name that is not in a module's scope goes unreported there: it names a
+    /// broken declaration, or a broken declaration there could have defined it.
+    pub fn excused(&self, module: usize, name: &str) -> bool {
+        self.modules
+            .get(module)
+            .is_some_and(|m| m.hides_names || m.broken.contains(name))
+    }
+
+    /// The target and import (if any) to record for a name bound in a scope.
+    pub fn target_of(&self, b: Binding) -> Option<(Target, Option<Span>)> {
+        let def = self.names.item_def(b.target)?;
+        Some((Target::Def(def), b.imported.then_some(b.span)))
+    }
+
     /// The names visible in a module, for "did you mean".
     pub fn names_in_scope(&self, module: usize) -> Vec<&str> {
         self.names_in_scope_where(module, |_| true)
@@ -94,10 +128,13 @@ impl<'a> Resolved<'a> {
     }
 }
 
-/// Builds the module table and scopes; reports bad imports, duplicates and cycles.
+/// Builds the module table, the scopes and the definitions; reports bad imports,
+/// duplicates and cycles. `env` is the selected environment, whose constants are defined
+/// here too.
 pub fn resolve<'a>(
     sources: &Sources,
     modules: &'a [ast::Module],
+    env: Option<&Environment>,
 ) -> (Resolved<'a>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut res = Resolved::default();
@@ -118,14 +155,29 @@ pub fn resolve<'a>(
             continue;
         }
         res.by_path.insert(path.clone(), res.modules.len());
+        let def = res.names.define(Definition {
+            kind: DefKind::Module,
+            name: path.clone(),
+            span: Span::new(m.file, 0, 0),
+            module: path.clone(),
+            ty: None,
+        });
         res.modules.push(ModuleInfo {
+            def,
             is_std: path == "std" || path.starts_with("std."),
+            broken: m
+                .broken
+                .iter()
+                .filter_map(|b| b.name.as_ref().map(|n| n.node.clone()))
+                .collect(),
+            hides_names: m.broken.iter().any(ast::BrokenItem::hides_names),
             path,
             file: m.file,
             ast: m,
             scope: BTreeMap::new(),
         });
     }
+    define_env(&mut res.names, env);
     declare_items(&mut res, &mut diags);
     let edges = bind_imports(&mut res, &mut diags);
     report_cycles(&res, &edges, &mut diags);
@@ -149,17 +201,69 @@ fn declare_items(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) {
                 );
                 continue;
             }
+            let r = ItemRef {
+                module: mi,
+                item: ii,
+            };
             m.scope.insert(
                 name.node.clone(),
                 Binding {
-                    target: ItemRef {
-                        module: mi,
-                        item: ii,
-                    },
+                    target: r,
                     span: name.span,
+                    imported: false,
+                },
+            );
+            define_item(&mut res.names, r, item, &m.path);
+        }
+    }
+}
+
+/// The definition of a declaration (and of a template's parameters).
+fn define_item(names: &mut NameTable, r: ItemRef, item: &ast::Item, module: &str) {
+    let Some(name) = item.name() else { return };
+    let (kind, ty) = match item {
+        ast::Item::Const(c) => (DefKind::Const, c.ty.as_ref().map(type_text)),
+        ast::Item::Template(_) => (DefKind::Template, None),
+        ast::Item::Document(_) => (DefKind::Document, None),
+        ast::Item::Principal(_) => (DefKind::Principal, None),
+        ast::Item::Import(_) | ast::Item::Prove(_) => return,
+    };
+    names.define_item(
+        r,
+        Definition {
+            kind,
+            name: name.node.clone(),
+            span: name.span,
+            module: module.to_string(),
+            ty,
+        },
+    );
+    if let ast::Item::Template(t) = item {
+        for p in &t.params {
+            names.define_param(
+                r,
+                Definition {
+                    kind: DefKind::Param,
+                    name: p.name.node.clone(),
+                    span: p.name.span,
+                    module: module.to_string(),
+                    ty: Some(type_text(&p.ty)),
                 },
             );
         }
+    }
+}
+
+/// The selected environment's constants, defined where `iamc.toml` writes them.
+fn define_env(names: &mut NameTable, env: Option<&Environment>) {
+    for (name, c) in env.iter().flat_map(|e| &e.constants) {
+        names.define_env(Definition {
+            kind: DefKind::EnvConstant,
+            name: name.clone(),
+            span: c.span,
+            module: String::new(),
+            ty: None,
+        });
     }
 }
 
@@ -170,6 +274,9 @@ type Edge = (usize, usize, Span);
 fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge> {
     let mut edges = Vec::new();
     let mut additions: Vec<(usize, String, Binding)> = Vec::new();
+    // Imports of broken names, and the name uses of every import.
+    let mut broken: Vec<(usize, String)> = Vec::new();
+    let mut uses: Vec<(Span, Target)> = Vec::new();
     let module_paths: Vec<String> = res.modules.iter().map(|m| m.path.clone()).collect();
     for (mi, m) in res.modules.iter().enumerate() {
         for item in &m.ast.items {
@@ -184,7 +291,7 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
                     format!("unknown module `{target_path}`"),
                 );
                 if let Some(s) =
-                    suggest::did_you_mean(&target_path, module_paths.iter().map(String::as_str))
+                    suggest::closest(&target_path, module_paths.iter().map(String::as_str))
                 {
                     d = d
                         .with_help(format!("did you mean `{s}`?"))
@@ -198,13 +305,20 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
                 continue;
             };
             edges.push((mi, ti, imp.span));
-            let target = &res.modules[ti];
+            let Some(target) = res.modules.get(ti) else {
+                continue;
+            };
+            uses.push((imp.module.span, Target::Def(target.def)));
             for name in &imp.names {
                 let Some(b) = target
                     .scope
                     .get(&name.name.node)
                     .filter(|b| b.target.module == ti)
                 else {
+                    if target.hides_names || target.broken.contains(&name.name.node) {
+                        broken.push((mi, name.local().node.clone()));
+                        continue;
+                    }
                     let declared: Vec<&str> = target
                         .scope
                         .iter()
@@ -219,9 +333,7 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
                             name.name.node
                         ),
                     );
-                    if let Some(s) =
-                        suggest::did_you_mean(&name.name.node, declared.iter().copied())
-                    {
+                    if let Some(s) = suggest::closest(&name.name.node, declared.iter().copied()) {
                         d = d
                             .with_help(format!("did you mean `{s}`?"))
                             .with_fix(name.name.span, s);
@@ -231,6 +343,12 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
                     diags.push(d);
                     continue;
                 };
+                if let Some(def) = res.names.item_def(b.target) {
+                    uses.push((name.name.span, Target::Def(def)));
+                    if let Some(alias) = &name.alias {
+                        uses.push((alias.span, Target::Def(def)));
+                    }
+                }
                 let local = name.local();
                 additions.push((
                     mi,
@@ -238,6 +356,7 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
                     Binding {
                         target: b.target,
                         span: local.span,
+                        imported: true,
                     },
                 ));
             }
@@ -264,6 +383,14 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
         }
         m.scope.insert(name, binding);
     }
+    for (mi, name) in broken {
+        if let Some(m) = res.modules.get_mut(mi) {
+            m.broken.insert(name);
+        }
+    }
+    for (span, target) in uses {
+        res.names.refer(span, target, None);
+    }
     edges
 }
 
@@ -278,36 +405,46 @@ fn report_cycles(res: &Resolved<'_>, edges: &[Edge], diags: &mut Vec<Diagnostic>
             }
         }
     }
-    // 0 = unvisited, 1 = on the stack, 2 = done.
-    let mut state = vec![0u8; n];
+    let mut state = vec![Visit::New; n];
     let mut stack: Vec<usize> = Vec::new();
     for start in 0..n {
-        if state[start] == 0 {
+        if state.get(start) == Some(&Visit::New) {
             visit(start, &adj, &mut state, &mut stack, res, diags);
         }
     }
 }
 
+/// Where the depth-first walk of the import graph stands with a module.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    New,
+    OnStack,
+    Done,
+}
+
 fn visit(
     node: usize,
     adj: &[Vec<(usize, Span)>],
-    state: &mut [u8],
+    state: &mut [Visit],
     stack: &mut Vec<usize>,
     res: &Resolved<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    state[node] = 1;
+    let set = |state: &mut [Visit], v| {
+        if let Some(s) = state.get_mut(node) {
+            *s = v;
+        }
+    };
+    set(state, Visit::OnStack);
     stack.push(node);
-    for &(next, span) in &adj[node] {
-        match state[next] {
-            0 => visit(next, adj, state, stack, res, diags),
-            1 => {
+    for &(next, span) in adj.get(node).into_iter().flatten() {
+        match state.get(next) {
+            Some(Visit::New) => visit(next, adj, state, stack, res, diags),
+            Some(Visit::OnStack) => {
                 let from = stack.iter().position(|&m| m == next).unwrap_or(0);
-                let mut names: Vec<&str> = stack[from..]
-                    .iter()
-                    .map(|&m| res.modules[m].path.as_str())
-                    .collect();
-                names.push(res.modules[next].path.as_str());
+                let path = |m: usize| res.modules.get(m).map_or("", |m| m.path.as_str());
+                let mut names: Vec<&str> = stack.iter().skip(from).map(|&m| path(m)).collect();
+                names.push(path(next));
                 diags.push(
                     Diagnostic::new(
                         Code::E0205,
@@ -321,5 +458,5 @@ fn visit(
         }
     }
     stack.pop();
-    state[node] = 2;
+    set(state, Visit::Done);
 }

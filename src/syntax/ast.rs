@@ -30,7 +30,33 @@ impl Path {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Module {
     pub file: FileId,
+    /// The declarations that parsed without a syntax error.
     pub items: Vec<Item>,
+    /// The declarations left out for a syntax error, in source order.
+    pub broken: Vec<BrokenItem>,
+}
+
+/// A top-level declaration left out because of a syntax error (reported), as far as its
+/// text shows what it was. `resolve` uses it so that the error is not followed by
+/// "unknown name" errors for what the declaration would have defined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokenItem {
+    /// The declaration's keyword (`const`, `policy`, `import`, ...), when the text starts
+    /// with one.
+    pub keyword: Option<String>,
+    /// The declared name, when the keyword declares one and a name follows it.
+    pub name: Option<Ident>,
+    /// From the start of the declaration to where parsing resumed.
+    pub span: Span,
+}
+
+impl BrokenItem {
+    /// Whether the declaration might have bound names that are not known: a broken
+    /// `import`, a declaration whose name could not be read, or text that starts with no
+    /// keyword at all. (A broken `prove` declares nothing.)
+    pub fn hides_names(&self) -> bool {
+        self.name.is_none() && self.keyword.as_deref() != Some("prove")
+    }
 }
 
 /// A `///` doc comment: its lines with the `///` and one following space removed.

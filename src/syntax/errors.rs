@@ -1,6 +1,7 @@
 //! Syntax errors: a typed enum of what went wrong, and its conversion to `Diagnostic`s with
 //! stable E01xx codes. pest's "expected rules" are translated into words users know.
 
+use super::keywords::{RESERVED, TOP_LEVEL};
 use super::pest_parser::Rule;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
@@ -195,50 +196,6 @@ pub fn rule_words(r: Rule) -> Option<&'static str> {
         _ => return None,
     })
 }
-
-/// The words a reserved word is checked against when a name was expected.
-const RESERVED: &[&str] = &[
-    "import",
-    "const",
-    "template",
-    "policy",
-    "boundary",
-    "trust",
-    "scp",
-    "rcp",
-    "principal",
-    "prove",
-    "allow",
-    "deny",
-    "use",
-    "not",
-    "on",
-    "from",
-    "when",
-    "and",
-    "or",
-    "like",
-    "in",
-    "exists",
-    "true",
-    "false",
-    "as",
-];
-
-/// Words that start a top-level declaration.
-pub const TOP_LEVEL: &[&str] = &[
-    "import",
-    "const",
-    "template",
-    "policy",
-    "boundary",
-    "trust",
-    "scp",
-    "rcp",
-    "resource",
-    "principal",
-    "prove",
-];
 
 /// The byte range of the token at `pos` in `text` (after any whitespace), for "found ...".
 pub fn token_at(text: &str, pos: usize) -> (usize, usize) {

@@ -5,13 +5,21 @@
 //! still parses (the language server relies on this).
 
 pub mod ast;
+pub mod comments;
+mod erase;
 mod errors;
+pub mod keywords;
 mod pest_parser;
 mod recover;
 mod to_ast;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
+
+pub use comments::{Comment, CommentKind};
+pub use erase::without_spans;
+/// The parser's limits, which the formatter must not push a file past.
+pub use to_ast::{MAX_CHAIN, MAX_DEPTH};
 
 /// Parses one file.
 pub fn parse(file: FileId, text: &str) -> (ast::Module, Vec<Diagnostic>) {

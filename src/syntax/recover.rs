@@ -5,10 +5,11 @@
 //! and parsing resumes at the next line that starts with a top-level keyword (or `///`), so
 //! the rest of the file still yields items for the checker and the editor.
 
-use super::ast::{Doc, Item, Module};
-use super::errors::{self, SyntaxError, TOP_LEVEL};
+use super::ast::{BrokenItem, Doc, Item, Module};
+use super::errors::{self, SyntaxError};
+use super::keywords::TOP_LEVEL;
 use super::pest_parser::{install_call_limit, IamcParser, Rule};
-use super::to_ast::{Lowerer, MAX_DEPTH};
+use super::to_ast::{AstBuilder, MAX_DEPTH};
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span, Spanned};
 use pest::Parser;
@@ -18,6 +19,7 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
     install_call_limit();
     let deep = too_deep_offsets(text);
     let mut items: Vec<Item> = Vec::new();
+    let mut broken: Vec<BrokenItem> = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
     // A byte order mark (some Windows editors write one) is not part of the text.
     let mut pos = if text.starts_with('\u{feff}') {
@@ -42,10 +44,17 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
                     continue;
                 };
                 let consumed = pair.as_span().end();
-                let mut lowerer = Lowerer::new(file, pos, &mut diags);
-                match lowerer.item(pair, doc) {
-                    Ok(item) => items.push(item),
-                    Err(d) => diags.push(*d),
+                let errors_before = error_count(&diags);
+                let mut builder = AstBuilder::new(file, pos, &mut diags);
+                match builder.item(pair, doc) {
+                    // A declaration with a syntax error inside is left out like one that
+                    // did not parse: later stages would only repeat the error.
+                    Ok(item) if error_count(&diags) == errors_before => items.push(item),
+                    Ok(_) => broken.push(broken_item(file, text, pos, pos + consumed)),
+                    Err(d) => {
+                        diags.push(*d);
+                        broken.push(broken_item(file, text, pos, pos + consumed));
+                    }
                 }
                 pos += consumed.max(1);
                 // Keep `pos` on a char boundary whatever happened.
@@ -78,11 +87,55 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
                         diags.push(errors::diagnostic(e, Span::new(file, s, en)));
                     }
                 }
+                let start = pos;
                 pos = next_item_start(text, resume_from);
+                broken.push(broken_item(file, text, start, pos));
             }
         }
     }
-    (Module { file, items }, diags)
+    (
+        Module {
+            file,
+            items,
+            broken,
+        },
+        diags,
+    )
+}
+
+fn error_count(diags: &[Diagnostic]) -> usize {
+    diags.iter().filter(|d| d.is_error()).count()
+}
+
+/// What the text of a broken declaration at `start..end` shows: its keyword, and the name
+/// after it when the keyword declares one.
+fn broken_item(file: FileId, text: &str, start: usize, end: usize) -> BrokenItem {
+    let word_at = |from: usize| -> Option<(usize, &str)> {
+        let rest = text.get(from..end)?;
+        let skipped = rest.len() - rest.trim_start().len();
+        let at = from + skipped;
+        let word = rest.trim_start();
+        let len = word
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(word.len());
+        let word = word.get(..len).filter(|w| !w.is_empty())?;
+        Some((at, word))
+    };
+    let keyword = word_at(start).filter(|(_, w)| TOP_LEVEL.contains(w));
+    let declares_name = keyword.is_some_and(|(_, w)| !matches!(w, "import" | "prove"));
+    let name = keyword
+        .filter(|_| declares_name)
+        .and_then(|(at, kw)| word_at(at + kw.len()))
+        .filter(|(_, w)| {
+            w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && !super::keywords::RESERVED.contains(w)
+        })
+        .map(|(at, w)| Spanned::new(w.to_string(), Span::new(file, at, at + w.len())));
+    BrokenItem {
+        keyword: keyword.map(|(_, w)| w.to_string()),
+        name,
+        span: Span::new(file, start, end.max(start)),
+    }
 }
 
 /// Skips whitespace and comments from `pos`; returns where the next item starts and the doc

@@ -20,7 +20,7 @@ pub const MAX_CHAIN: usize = 256;
 type P<'i> = Pair<'i, Rule>;
 
 /// Builds AST nodes for one item parsed from `text[offset..]`.
-pub struct Lowerer<'d> {
+pub struct AstBuilder<'d> {
     file: FileId,
     offset: usize,
     /// Problems that do not stop the item from being built.
@@ -35,9 +35,9 @@ fn fatal(e: SyntaxError, span: Span) -> Fatal {
 }
 type R<T> = Result<T, Fatal>;
 
-impl<'d> Lowerer<'d> {
-    pub fn new(file: FileId, offset: usize, diags: &'d mut Vec<Diagnostic>) -> Lowerer<'d> {
-        Lowerer {
+impl<'d> AstBuilder<'d> {
+    pub fn new(file: FileId, offset: usize, diags: &'d mut Vec<Diagnostic>) -> AstBuilder<'d> {
+        AstBuilder {
             file,
             offset,
             diags,

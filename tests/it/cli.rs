@@ -1,10 +1,10 @@
 //! Integration tests: `iamc build` and `iamc check` driving the real binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn iamc(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamc"))
+    crate::support::iamc()
         .args(args)
         .current_dir(cwd)
         .output()

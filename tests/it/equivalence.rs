@@ -13,9 +13,9 @@ use iamc::catalog::Catalog;
 use iamc::eval::{evaluate, Context, Outcome, PolicySet, Request};
 use iamc::policy::{Document, DocumentKind, Effect, Matcher, Statement, Version};
 use iamc::source::{Origin, Sources};
-use iamc::{compile, Compilation, CompileOptions};
+use iamc::{analyze, Analysis, AnalyzeOptions};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const ACCOUNT: &str = "123412341234";
 const OTHER: &str = "999988887777";
@@ -27,55 +27,12 @@ fn root() -> PathBuf {
 
 // ---- compiling ------------------------------------------------------------------------
 
-fn collect_iamc(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            collect_iamc(&p, out);
-        } else if p.extension().is_some_and(|x| x == "iamc") {
-            out.push(p);
-        }
-    }
+/// Analyses `examples/seeds` through the library, as `iamc build --project` does.
+fn compile_seeds() -> Analysis {
+    crate::support::analyze_seeds()
 }
 
-/// Compiles `examples/seeds` through the library, as `iamc build --project` does.
-fn compile_seeds() -> Compilation {
-    let dir = root().join("examples/seeds");
-    let toml_text = std::fs::read_to_string(dir.join("iamc.toml")).unwrap();
-    let mut sources = Sources::new();
-    let toml_id = sources.add(
-        "iamc.toml",
-        "",
-        Origin::Memory("iamc.toml".into()),
-        toml_text.clone(),
-    );
-    let proj = iamc::project::parse(toml_id, &toml_text).unwrap();
-    let env = proj.select_env(None, toml_id).unwrap().unwrap().clone();
-    let mut files = Vec::new();
-    for src in &proj.sources {
-        collect_iamc(&dir.join(src), &mut files);
-    }
-    files.sort();
-    for f in files {
-        let rel = f
-            .strip_prefix(&dir)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let module = iamc::project::module_path(&rel).unwrap();
-        let text = std::fs::read_to_string(&f).unwrap();
-        sources.add(rel.clone(), module, Origin::Memory(rel), text);
-    }
-    iamc::stdlib::add_to(&mut sources);
-    let mut options = CompileOptions::default();
-    options.env.name = Some(env.name.clone());
-    options.env.constants = env.constants.clone();
-    let c = compile(&sources, &options);
-    assert!(!c.has_errors(), "{:#?}", c.diagnostics);
-    c
-}
-
-fn compile_text(text: &str) -> Compilation {
+fn compile_text(text: &str) -> Analysis {
     let mut sources = Sources::new();
     sources.add(
         "main.iamc",
@@ -84,12 +41,12 @@ fn compile_text(text: &str) -> Compilation {
         text,
     );
     iamc::stdlib::add_to(&mut sources);
-    let c = compile(&sources, &CompileOptions::default());
+    let c = analyze(&sources, &AnalyzeOptions::default());
     assert!(!c.has_errors(), "{:#?}", c.diagnostics);
     c
 }
 
-fn output<'c>(c: &'c Compilation, name: &str) -> &'c iamc::Output {
+fn output<'c>(c: &'c Analysis, name: &str) -> &'c iamc::LoweredDocument {
     c.documents
         .iter()
         .find(|o| o.name == name)
@@ -383,7 +340,7 @@ fn published(name: &str, kind: DocumentKind) -> Document {
 #[test]
 fn seed_outputs_decide_like_the_published_policies() {
     let c = compile_seeds();
-    let mut names: Vec<&str> = c.documents.iter().map(|o| o.name.as_str()).collect();
+    let mut names: Vec<&str> = c.user_documents().map(|o| o.name.as_str()).collect();
     names.sort();
     assert_eq!(
         names,
@@ -399,7 +356,7 @@ fn seed_outputs_decide_like_the_published_policies() {
     );
     let mut total = 0;
     let mut report = Vec::new();
-    for o in &c.documents {
+    for o in c.user_documents() {
         let want = published(&o.name, o.kind);
         let (n, bad) = compare(o.kind, &o.document, &want);
         // Enough requests per document that the comparison cannot be vacuous.
@@ -424,7 +381,7 @@ fn seed_outputs_decide_like_the_published_policies() {
 fn the_comparison_sees_every_flipped_statement() {
     let c = compile_seeds();
     let mut flips = 0;
-    for o in &c.documents {
+    for o in c.user_documents() {
         let want = published(&o.name, o.kind);
         for i in 0..want.statements.len() {
             let mut changed = want.clone();
@@ -924,16 +881,8 @@ const STDLIB_TABLE: &[Row] = {
 #[test]
 fn stdlib_templates_behave_as_they_promise() {
     let c = compile_text(STDLIB_PROGRAM);
-    let ir = c
-        .program
-        .documents
-        .iter()
-        .find(|d| d.name.node == "FullAWSAccess")
-        .unwrap();
-    let mut diags = Vec::new();
-    let full =
-        iamc::lower::lower_document(ir, iamc::policy::json::Layout::Pretty, &mut diags).document;
-    assert!(diags.is_empty(), "{diags:?}");
+    // The standard library's own documents are lowered too.
+    let full = output(&c, "FullAWSAccess").document.clone();
     let mut used = BTreeSet::new();
     for (i, (name, slot, caller, action, resource, ctx, want)) in STDLIB_TABLE.iter().enumerate() {
         let doc = &output(&c, name).document;
@@ -968,7 +917,7 @@ fn stdlib_templates_behave_as_they_promise() {
         );
     }
     // Every document of the program is exercised.
-    let declared: BTreeSet<&str> = c.documents.iter().map(|o| o.name.as_str()).collect();
+    let declared: BTreeSet<&str> = c.user_documents().map(|o| o.name.as_str()).collect();
     assert_eq!(used, declared);
     // FullAWSAccess alone lets everything through one SCP level.
     let mut set = PolicySet::new();

@@ -4,47 +4,45 @@
 
 use iamc::check::ir::CondExpr;
 use iamc::diagnostics::{Code, Diagnostic};
+use iamc::project::Environment;
 use iamc::source::{Origin, Sources};
-use iamc::{compile, Compilation, CompileOptions};
+use iamc::{analyze, Analysis, AnalyzeOptions};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 // ---- helpers ----------------------------------------------------------------------------
 
-fn compile_text(text: &str) -> (Compilation, Sources) {
+fn compile_text(text: &str) -> (Analysis, Sources) {
     compile_files(&[("main.iamc", "main", text)])
 }
 
-fn compile_files(files: &[(&str, &str, &str)]) -> (Compilation, Sources) {
+fn compile_files(files: &[(&str, &str, &str)]) -> (Analysis, Sources) {
     let mut sources = Sources::new();
     for (name, module, text) in files {
         sources.add(*name, *module, Origin::Memory((*name).into()), *text);
     }
     iamc::stdlib::add_to(&mut sources);
-    let mut opts = CompileOptions::default();
-    opts.env.name = Some("dev".into());
-    opts.env
-        .constants
-        .insert("account".into(), "111122223333".into());
-    (compile(&sources, &opts), sources)
+    let opts = AnalyzeOptions {
+        env: Some(Environment::new("dev", [("account", "111122223333")])),
+        ..AnalyzeOptions::default()
+    };
+    (analyze(&sources, &opts), sources)
 }
 
-fn codes(c: &Compilation) -> Vec<&'static str> {
+fn codes(c: &Analysis) -> Vec<&'static str> {
     c.diagnostics.iter().map(|d| d.code.as_str()).collect()
 }
 
-fn first(c: &Compilation, code: Code) -> &Diagnostic {
+fn first(c: &Analysis, code: Code) -> &Diagnostic {
     c.diagnostics
         .iter()
         .find(|d| d.code == code)
         .unwrap_or_else(|| panic!("no {code} in {:?}", c.diagnostics))
 }
 
-fn json_of(c: &Compilation, name: &str) -> String {
+fn json_of(c: &Analysis, name: &str) -> String {
     let o = c
-        .documents
-        .iter()
+        .user_documents()
         .find(|o| o.name == name)
         .unwrap_or_else(|| panic!("no output {name}"));
     iamc::policy::json::to_string(&o.document, iamc::policy::json::Layout::Minified)
@@ -334,7 +332,7 @@ fn expectations(text: &str) -> Vec<(String, String)> {
 
 /// Runs `iamc check ... --format json` and returns (code, range) pairs, sorted.
 fn check_json(args: &[&std::ffi::OsStr]) -> Vec<(String, String)> {
-    let out = Command::new(env!("CARGO_BIN_EXE_iamc"))
+    let out = crate::support::iamc()
         .arg("check")
         .args(args)
         .args(["--format", "json"])

@@ -1,4 +1,4 @@
-//! Property test of the whole front end (`iamc::compile`): valid sources (the seed project,
+//! Property test of the whole front end (`iamc::analyze`): valid sources (the seed project,
 //! the standard library, `tests/valid/**`, the DESIGN example in
 //! `tests/valid/syntax/design.iamc`) under random mutations never make it panic, every
 //! diagnostic points into an existing file on char boundaries, and compiling twice gives
@@ -7,49 +7,14 @@
 //! A small seeded generator keeps the run deterministic and fast in debug builds; a failure
 //! prints the case number and the mutated text. 250 cases by default (about 3 s in debug).
 
+use crate::support::{iamc_files, Rng};
+use iamc::project::Environment;
 use iamc::source::{Origin, Sources, Span};
-use iamc::{compile, CompileOptions};
+use iamc::{analyze, AnalyzeOptions};
 use std::path::Path;
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 /// One compilation unit: `(file name, module, text, from the standard library)`.
 type Project = Vec<(String, String, String, bool)>;
-
-fn read_dir_iamc(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            read_dir_iamc(&p, out);
-        } else if p.extension().is_some_and(|e| e == "iamc") {
-            out.push(p);
-        }
-    }
-}
 
 fn projects() -> Vec<Project> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -62,7 +27,7 @@ fn projects() -> Vec<Project> {
     let mut out = Vec::new();
     // The seed project, all files together (they import each other).
     let mut seeds = Vec::new();
-    read_dir_iamc(&root.join("examples/seeds/iam"), &mut seeds);
+    iamc_files(&root.join("examples/seeds/iam"), &mut seeds);
     let mut seed_project = stdlib();
     for p in &seeds {
         let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
@@ -79,7 +44,7 @@ fn projects() -> Vec<Project> {
     out.push(stdlib());
     // Every valid corpus file on its own.
     let mut valid = Vec::new();
-    read_dir_iamc(&root.join("tests/valid"), &mut valid);
+    iamc_files(&root.join("tests/valid"), &mut valid);
     assert!(valid.len() > 10, "the valid corpus is missing");
     for p in valid {
         let mut proj = stdlib();
@@ -189,16 +154,14 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
     t
 }
 
-fn options() -> CompileOptions {
-    let mut opts = CompileOptions::default();
-    opts.env.name = Some("dev".into());
-    opts.env
-        .constants
-        .insert("account".into(), "123412341234".into());
-    opts.env
-        .constants
-        .insert("external_id".into(), "testtest".into());
-    opts
+fn options() -> AnalyzeOptions {
+    AnalyzeOptions {
+        env: Some(Environment::new(
+            "dev",
+            [("account", "123412341234"), ("external_id", "testtest")],
+        )),
+        ..AnalyzeOptions::default()
+    }
 }
 
 fn sources_of(project: &Project) -> Sources {
@@ -232,10 +195,38 @@ fn span_ok(sources: &Sources, s: Span) -> Result<(), String> {
     Ok(())
 }
 
+/// What docs/architecture.md promises of every snapshot, whatever the sources: name uses
+/// and definitions point into the sources, uses do not overlap, documents line up with
+/// the IR and every statement has its origin.
+fn snapshot_invariants(sources: &Sources, a: &iamc::Analysis) -> Result<(), String> {
+    let mut last: Option<Span> = None;
+    for r in a.names.references() {
+        span_ok(sources, r.span).map_err(|e| format!("name use: {e}"))?;
+        if let Some(prev) = last.filter(|p| p.file == r.span.file && p.end > r.span.start) {
+            return Err(format!("name uses {prev:?} and {:?} overlap", r.span));
+        }
+        last = Some(r.span);
+    }
+    for (_, d) in a.names.definitions() {
+        if d.span != Span::default() {
+            span_ok(sources, d.span).map_err(|e| format!("definition `{}`: {e}", d.name))?;
+        }
+    }
+    if a.documents.len() != a.program.documents.len() {
+        return Err("documents do not line up with the IR".into());
+    }
+    for d in &a.documents {
+        if d.origins.len() != d.document.statements.len() {
+            return Err(format!("{}: not one origin per statement", d.name));
+        }
+    }
+    Ok(())
+}
+
 fn check_case(project: &Project) -> Result<(), String> {
     let sources = sources_of(project);
     let opts = options();
-    let first = compile(&sources, &opts);
+    let first = analyze(&sources, &opts);
     for d in &first.diagnostics {
         let spans = std::iter::once(d.primary)
             .chain(d.labels.iter().map(|l| l.span))
@@ -244,11 +235,12 @@ fn check_case(project: &Project) -> Result<(), String> {
             span_ok(&sources, s).map_err(|e| format!("{} `{}`: {e}", d.code, d.message))?;
         }
     }
-    let second = compile(&sources, &opts);
+    snapshot_invariants(&sources, &first)?;
+    let second = analyze(&sources, &opts);
     if first.diagnostics != second.diagnostics {
         return Err("diagnostics differ between two runs".into());
     }
-    let json = |c: &iamc::Compilation| -> Vec<String> {
+    let json = |c: &iamc::Analysis| -> Vec<String> {
         c.documents
             .iter()
             .map(|o| iamc::policy::json::to_string(&o.document, iamc::policy::json::Layout::Pretty))
@@ -263,9 +255,9 @@ fn check_case(project: &Project) -> Result<(), String> {
 #[test]
 fn mutated_sources_never_break_the_front_end() {
     let projects = projects();
-    // The unmutated sources compile (the seed project and stdlib without errors).
+    // The unmutated sources analyse (the seed project and stdlib without errors).
     for p in projects.iter().take(2) {
-        let c = compile(&sources_of(p), &options());
+        let c = analyze(&sources_of(p), &options());
         assert!(!c.has_errors(), "{:?}", c.diagnostics);
     }
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);

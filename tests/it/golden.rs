@@ -3,7 +3,6 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -16,7 +15,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn build_seeds(out: &Path) {
-    let status = Command::new(env!("CARGO_BIN_EXE_iamc"))
+    let status = crate::support::iamc()
         .args(["build", "--project"])
         .arg(root().join("examples/seeds"))
         .arg("--out")

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("iamc-harden-{}-{name}", std::process::id()));
@@ -14,10 +14,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn iamc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamc"))
-        .args(args)
-        .output()
-        .unwrap()
+    crate::support::iamc().args(args).output().unwrap()
 }
 
 /// Writes `text` to `dir/name` and runs `iamc check --format json` on it.

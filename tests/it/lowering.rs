@@ -52,7 +52,7 @@ struct CompiledDoc {
 }
 
 /// Compiles one source text with the standard library. The only place this module calls
-/// the library's entry point (`compile` today), so adapting to another is one edit.
+/// the library's entry point (`analyze`), so adapting to another is one edit.
 fn compile_source(text: &str) -> Compiled {
     let mut sources = Sources::new();
     let file = sources.add(
@@ -62,9 +62,9 @@ fn compile_source(text: &str) -> Compiled {
         text,
     );
     iamc::stdlib::add_to(&mut sources);
-    let c = iamc::compile(&sources, &iamc::CompileOptions::default());
+    let c = iamc::analyze(&sources, &iamc::AnalyzeOptions::default());
     let mut documents = Vec::new();
-    for out in &c.documents {
+    for out in c.user_documents() {
         let Some(ir) = c
             .program
             .documents

@@ -8,16 +8,21 @@
     reason = "a test fails by panicking"
 )]
 
+mod analysis;
 mod architecture;
 mod catalog;
 mod cli;
 mod codes;
+mod comments;
 mod editors;
 mod equivalence;
 mod eval;
+mod fmt;
 mod frontend;
 mod frontend_props;
 mod golden;
 mod hardening;
 mod lowering;
+mod support;
 mod syntax;
+mod values;

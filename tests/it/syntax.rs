@@ -95,7 +95,10 @@ fn every_syntax_code_is_exercised_by_the_corpus() {
         .collect();
     for code in iamc::diagnostics::Code::ALL {
         // E0109 needs a declaration of hundreds of kilobytes: see `huge_input_is_too_complex`.
-        if code.stage() == iamc::diagnostics::codes::Stage::Syntax && code.as_str() != "E0109" {
+        // E0190 comes only from a formatter bug: see the tests in `src/fmt/verify.rs`.
+        if code.stage() == iamc::diagnostics::codes::Stage::Syntax
+            && !matches!(code.as_str(), "E0109" | "E0190")
+        {
             assert!(
                 all.contains(&format!("// expect: {code} ")),
                 "{code} has no corpus file"

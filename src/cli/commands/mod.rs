@@ -4,6 +4,7 @@ pub mod build;
 pub mod catalog;
 pub mod eval;
 pub mod explain;
+pub mod fmt;
 
 use super::args::{Cli, Command};
 use super::Exit;
@@ -24,6 +25,11 @@ pub fn dispatch(cli: Cli) -> Exit {
         Command::Catalog { command } => catalog::run(command),
         Command::Expand { pattern, format } => catalog::expand(&pattern, format),
         Command::Explain { code } => explain::run(&code),
+        Command::Fmt {
+            files,
+            project,
+            check,
+        } => fmt::run(&files, project.as_deref(), check),
     }
 }
 

@@ -7,10 +7,10 @@
 
 use crate::catalog::{Action, Catalog, ResourceType};
 use crate::check::ir::{CondExpr, Program, Property, Rule};
-use crate::diagnostics::{self, Code, Diagnostic};
+use crate::diagnostics::{self, suggest, Code, Diagnostic};
 use crate::policy::Matcher;
 use crate::source::{Span, Spanned};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 /// Runs every catalog check; diagnostics come back sorted and without duplicates (rules
 /// expanded from one template several times report once).
@@ -18,7 +18,7 @@ pub fn check_program(program: &Program, catalog: &Catalog) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for doc in &program.documents {
         for rule in &doc.rules {
-            check_rule(rule, catalog, &mut out);
+            rule_against_catalog(rule, catalog, &mut out);
         }
     }
     for proof in &program.proofs {
@@ -41,9 +41,7 @@ pub fn check_program(program: &Program, catalog: &Catalog) -> Vec<Diagnostic> {
             }
         }
     }
-    let mut seen = HashSet::new();
-    out.retain(|d| seen.insert((d.code, d.primary, d.message.clone())));
-    diagnostics::sort(&mut out);
+    diagnostics::finish(&mut out);
     out
 }
 
@@ -227,7 +225,7 @@ fn oidc_claim(key: &Spanned<String>, prefix: &str, catalog: &Catalog, out: &mut 
         format!("`{claim}` is not a condition key of the identity provider `{prefix}`"),
     );
     let candidates = OIDC_CLAIMS.iter().copied().chain(listed.iter().copied());
-    match crate::resolve::suggest::did_you_mean(claim, candidates) {
+    match suggest::closest(claim, candidates) {
         Some(s) => {
             d = d.with_help(format!("did you mean `{prefix}:{s}`?"));
             d = replace_fix(d, key, format!("{prefix}:{s}"));
@@ -261,7 +259,7 @@ fn names(actions: &[Action<'_>], limit: usize) -> String {
     list.join(", ")
 }
 
-fn check_rule(rule: &Rule, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+fn rule_against_catalog(rule: &Rule, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     let mut everything = matches!(rule.actions, Matcher::Not(_));
     let mut literal: Vec<(Action<'_>, Span)> = Vec::new();
     let mut all: Vec<Action<'_>> = Vec::new();
@@ -441,6 +439,7 @@ mod tests {
             resources: Some(Matcher::Is(res)),
             condition: (!atoms.is_empty()).then_some(CondExpr::And(atoms)),
             origin: RuleOrigin::Direct,
+            provenance: Default::default(),
             span: Span::default(),
         }
     }

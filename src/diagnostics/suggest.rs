@@ -1,6 +1,10 @@
-//! The one fuzzy matcher behind every "did you mean" (actions, services, condition keys):
-//! case-insensitive optimal-string-alignment edit distance, with a cut-off that grows with
-//! the length of what was written.
+//! The one fuzzy matcher behind every "did you mean": misspelt names, modules, template
+//! parameters, types, environment constants, services, actions and condition keys.
+//!
+//! It lives beside `Diagnostic` because suggestions are part of what a diagnostic says, and
+//! because every stage that reports one (`resolve`, `check`, `catalog`) may use this module.
+//! The measure is the case-insensitive optimal-string-alignment distance (an adjacent swap
+//! costs one, as in `GetObjcet`), with a cut-off that grows with the length of the input.
 
 /// Edit distance between two strings, ignoring ASCII case; adjacent swaps cost one.
 pub fn distance(a: &str, b: &str) -> usize {
@@ -37,26 +41,27 @@ pub fn distance(a: &str, b: &str) -> usize {
     d.get(at(a.len(), b.len())).copied().unwrap_or(usize::MAX)
 }
 
-/// The largest distance still worth suggesting for an input of this length.
+/// The largest distance still worth suggesting for an input of this length: a third of
+/// it, at least one.
 pub fn cutoff(input: &str) -> usize {
     (input.chars().count() / 3).max(1)
 }
 
-/// The candidate closest to `input`, if within [`cutoff`]. Ties go to the candidate that
-/// sorts first, so the answer does not depend on the order of `candidates`.
-pub fn best<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+/// The candidate closest to `input`, if within [`cutoff`]. A candidate equal to the input
+/// is never suggested (it is what the user wrote). Ties go to the candidate that sorts
+/// first, so the answer does not depend on the order of `candidates`.
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = cutoff(input);
+    let len = input.chars().count();
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {
-        // Length difference is a lower bound on the distance: skip far candidates cheaply.
-        if c.chars().count().abs_diff(input.chars().count()) > limit {
+        // The length difference is a lower bound on the distance: skip far candidates
+        // cheaply (the catalog offers thousands).
+        if c == input || c.chars().count().abs_diff(len) > limit {
             continue;
         }
         let d = distance(input, c);
-        if d > limit || d == 0 && c == input {
-            if d == 0 && c == input {
-                return None;
-            }
+        if d > limit {
             continue;
         }
         let better = match best {
@@ -84,12 +89,21 @@ mod tests {
     }
 
     #[test]
-    fn best_is_deterministic() {
+    fn closest_is_deterministic_and_close_only() {
         let c = ["GetObject", "GetObjectAcl", "PutObject"];
-        assert_eq!(best("GetObjects", c.iter().copied()), Some("GetObject"));
-        assert_eq!(best("PutObjec", c.iter().copied()), Some("PutObject"));
-        assert_eq!(best("Zzzzzz", c.iter().copied()), None);
-        let rev = ["b1", "a1"];
-        assert_eq!(best("c1", rev.iter().copied()), Some("a1"));
+        assert_eq!(closest("GetObjects", c), Some("GetObject"));
+        assert_eq!(closest("PutObjec", c), Some("PutObject"));
+        assert_eq!(closest("Zzzzzz", c), None);
+        assert_eq!(closest("c1", ["b1", "a1"]), Some("a1"));
+        assert_eq!(closest("acount", ["account", "app_roles"]), Some("account"));
+        assert_eq!(closest("zzz", ["account"]), None);
+    }
+
+    #[test]
+    fn the_input_itself_is_never_suggested() {
+        assert_eq!(closest("account", ["account", "acount"]), Some("acount"));
+        assert_eq!(closest("account", ["account"]), None);
+        // Another spelling of the same name is worth suggesting.
+        assert_eq!(closest("Account", ["account"]), Some("account"));
     }
 }

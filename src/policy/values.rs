@@ -1,5 +1,10 @@
 //! Typed condition values (IAM User Guide, "Condition operators"): numbers, dates
-//! (ISO 8601 or epoch seconds), booleans and IPv4/IPv6 CIDR blocks.
+//! (ISO 8601 or epoch seconds), booleans, base64 and IPv4/IPv6 addresses and CIDR blocks.
+//!
+//! The one grammar of each: the checker accepts a `date"..."`, `cidr"..."` or `ip"..."`
+//! literal (and a string where a `Date` or an IP is wanted) exactly when the evaluation
+//! engine can read it, so nothing the compiler emits is a value the engine refuses.
+//! `tests/it/values.rs` holds the shared table of cases both are tested against.
 
 use std::net::IpAddr;
 
@@ -44,7 +49,7 @@ pub fn date(text: &str) -> Option<i128> {
     if !t.is_empty()
         && t.bytes()
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
-        && !t[1..].contains('-')
+        && !t.get(1..).unwrap_or("").contains('-')
     {
         // epoch seconds (a leading minus allowed)
         let (int, frac) = match t.split_once('.') {
@@ -133,6 +138,12 @@ pub fn date(text: &str) -> Option<i128> {
         }
     }
     Some(i128::from(secs) * 1_000_000_000 + nanos)
+}
+
+/// Whether [`date`] reads `text`: the checker's test for `date"..."` literals and for
+/// strings where a `Date` is wanted.
+pub fn is_date(text: &str) -> bool {
+    date(text).is_some()
 }
 
 /// Decodes base64 (RFC 4648 standard alphabet, `=` padding optional) into bytes.
@@ -233,7 +244,7 @@ impl Cidr {
     pub fn parse(text: &str) -> Option<Cidr> {
         let t = text.trim();
         let (addr, prefix) = match t.split_once('/') {
-            Some((a, p)) => (a, Some(p.parse::<u32>().ok()?)),
+            Some((a, p)) => (a, Some(prefix_length(p)?)),
             None => (t, None),
         };
         match addr.parse::<IpAddr>().ok()? {
@@ -269,6 +280,26 @@ impl Cidr {
             _ => false,
         }
     }
+}
+
+/// A prefix length: one to three decimal digits (Rust's integer parser would also take a
+/// sign, `10.0.0.0/+8`, which is no CIDR notation).
+fn prefix_length(text: &str) -> Option<u32> {
+    if text.is_empty() || text.len() > 3 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Whether `text` is an address or a CIDR block ([`Cidr::parse`]): the checker's test for
+/// `cidr"..."` literals and for strings compared with an IP key.
+pub fn is_cidr(text: &str) -> bool {
+    Cidr::parse(text).is_some()
+}
+
+/// Whether `text` is a single address ([`address`]): the checker's test for `ip"..."`.
+pub fn is_ip(text: &str) -> bool {
+    address(text).is_some()
 }
 
 /// A request address (`aws:SourceIp` carries a bare address).
@@ -338,6 +369,32 @@ mod tests {
             date("2020-01-01T00:00:00.25+00:00"),
             Some(1_577_836_800 * S + S / 4)
         );
+    }
+
+    #[test]
+    fn dates_exist_in_the_calendar() {
+        assert!(is_date("2024-02-29T00:00:00Z"));
+        assert!(is_date("2000-02-29"));
+        assert!(!is_date("2026-02-29T00:00:00Z"));
+        assert!(!is_date("1900-02-29"));
+        assert!(!is_date("2026-04-31"));
+        assert!(!is_date("2026-02-30T00:00:00Z"));
+        assert!(is_date("2026-12-31T23:59:59Z"));
+        assert!(!is_date("2026-13-01"));
+        assert!(is_date("2026-01-01T10:00:00.5+09:00"));
+        assert!(!is_date("yesterday"));
+    }
+
+    #[test]
+    fn cidr_shapes() {
+        assert!(is_cidr("10.0.0.0/8"));
+        assert!(is_cidr("2001:db8::/32"));
+        assert!(!is_cidr("10.0.0.0/33"));
+        assert!(!is_cidr("10.0.0/8"));
+        assert!(!is_cidr("10.0.0.0/+8"));
+        assert!(!is_cidr("10.0.0.0/"));
+        assert!(is_ip("10.1.2.3"));
+        assert!(!is_ip("10.1.2.3/32"));
     }
 
     #[test]

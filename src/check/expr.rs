@@ -1,0 +1,230 @@
+//! Expressions -> compile-time values: literals, lists, and names (`env.NAME`, template
+//! parameters, constants in scope, service prefixes where a service is expected).
+
+use super::arn::ArnText;
+use super::types::{SVal, Ty, Val};
+use super::{item_kind_name, Checker, Scope};
+use crate::diagnostics::{suggest, Code, Diagnostic};
+use crate::policy::values;
+use crate::resolve::names::Target;
+use crate::source::{Span, Spanned};
+use crate::syntax::ast;
+
+impl Checker<'_, '_> {
+    /// Evaluates an expression. `want` is the type the context expects, if known; it only
+    /// decides whether an unbound name may stand for a service prefix.
+    pub(super) fn eval_expr(
+        &mut self,
+        e: &ast::Expr,
+        scope: Scope<'_>,
+        want: Option<&Ty>,
+    ) -> Option<SVal> {
+        let val = match &e.kind {
+            ast::ExprKind::String(s) => Val::Str(s.clone()),
+            ast::ExprKind::Number(n) => Val::Num(n.clone()),
+            ast::ExprKind::Bool(b) => Val::Bool(*b),
+            ast::ExprKind::Wildcard => Val::Wildcard,
+            ast::ExprKind::Action(a) => Val::Action(format!("{}:{}", a.service.node, a.name.node)),
+            ast::ExprKind::Arn(lit) => match self.interpolate(lit, e.span, scope)? {
+                ArnText::Known(text, pieces) => {
+                    return Some(SVal {
+                        pieces,
+                        ..SVal::new(Val::Arn(text), e.span)
+                    })
+                }
+                ArnText::Sym(ty) => Val::Sym(ty),
+            },
+            ast::ExprKind::Tagged(tag, text) => self.tagged(tag, text, e.span)?,
+            ast::ExprKind::List(items) => {
+                let inner = match want {
+                    Some(Ty::List(t)) => Some(t.as_ref()),
+                    other => other,
+                };
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for i in items {
+                    match self.eval_expr(i, scope, inner) {
+                        Some(v) => out.push(v),
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                Val::List(out)
+            }
+            ast::ExprKind::Name(path) => return self.eval_name(path, scope, want),
+        };
+        Some(SVal::new(val, e.span))
+    }
+
+    fn tagged(&mut self, tag: &Spanned<ast::LiteralTag>, text: &str, span: Span) -> Option<Val> {
+        let (ok, val, what) = match tag.node {
+            ast::LiteralTag::Cidr => (
+                values::is_cidr(text),
+                Val::Cidr(text.into()),
+                "a CIDR range like `10.0.0.0/8`",
+            ),
+            ast::LiteralTag::Ip => (
+                values::is_ip(text),
+                Val::Ip(text.into()),
+                "an IP address like `10.1.2.3`",
+            ),
+            ast::LiteralTag::Date => (
+                values::is_date(text),
+                Val::Date(text.into()),
+                "a valid ISO 8601 date like `2026-01-01T00:00:00Z` (a day that exists)",
+            ),
+        };
+        if ok {
+            Some(val)
+        } else {
+            let code = if self.in_condition {
+                Code::E0321
+            } else {
+                Code::E0318
+            };
+            self.err(
+                Diagnostic::new(code, span, format!("`{text}` is not {what}"))
+                    .with_help(format!("write {what}")),
+            );
+            None
+        }
+    }
+
+    /// `env.NAME`: the selected environment's constant, or E0905.
+    fn env_value(&mut self, path: &ast::Path, name: &str) -> Option<SVal> {
+        if let (Some(v), Some(def)) = (
+            self.env.and_then(|e| e.value(name)),
+            self.res.names.env_def(name),
+        ) {
+            self.refer(path.span, Target::Def(def), None);
+            return Some(SVal::new(Val::Str(v.to_string()), path.span).attributed(def));
+        }
+        let mut d = Diagnostic::new(
+            Code::E0905,
+            path.span,
+            match self.env {
+                Some(env) => format!("environment `{}` defines no constant `{name}`", env.name),
+                None => format!("no environment is selected, so `env.{name}` has no value"),
+            },
+        );
+        let defined = self
+            .env
+            .into_iter()
+            .flat_map(|e| e.constants.keys().map(String::as_str));
+        d = match suggest::closest(name, defined) {
+            Some(s) => d.with_help(format!("did you mean `env.{s}`?")),
+            None => d.with_help(format!(
+                "add `{name} = \"...\"` to the environment's table in `iamc.toml`"
+            )),
+        };
+        // An environment built in code (tests, tools) has no table to point at.
+        if let Some(env) = self.env.filter(|e| !e.span.is_empty()) {
+            d = d.with_label(env.span, "the environment is defined here");
+        }
+        self.err(d);
+        None
+    }
+
+    /// Looks a dotted name up: `env.NAME`, a template parameter, a constant in scope, or
+    /// (where a service is expected) a service prefix.
+    pub(super) fn eval_name(
+        &mut self,
+        path: &ast::Path,
+        scope: Scope<'_>,
+        want: Option<&Ty>,
+    ) -> Option<SVal> {
+        let segs = &path.segments;
+        if let [first, name] = segs.as_slice() {
+            if first.node == "env" {
+                return self.env_value(path, &name.node);
+            }
+        }
+        let [one] = segs.as_slice() else {
+            self.err(
+                Diagnostic::new(
+                    Code::E0209,
+                    path.span,
+                    format!("`{}` is not a name in scope", path.dotted()),
+                )
+                .with_help("import the declaration (`import module.name`) and refer to it by its name; only `env.NAME` is dotted"),
+            );
+            return None;
+        };
+        let name = one.node.as_str();
+        if let Some((v, template)) = scope.param(name) {
+            let v = respan(v.clone(), path.span);
+            return Some(match self.res.names.param_def(template, name) {
+                Some(def) => {
+                    self.refer(path.span, Target::Def(def), None);
+                    v.attributed(def)
+                }
+                None => v,
+            });
+        }
+        if let Some(b) = self.res.lookup(scope.module, name) {
+            self.refer_binding(path.span, b);
+            let def = self.res.names.item_def(b.target);
+            return match self.res.item(b.target) {
+                Some(ast::Item::Const(_)) => self
+                    .eval_const_at(b.target, Some(path.span))
+                    .map(|v| respan(v, path.span))
+                    .map(|v| match def {
+                        Some(def) => v.attributed(def),
+                        None => v,
+                    }),
+                Some(item) => {
+                    let what = item_kind_name(item);
+                    self.err(
+                        Diagnostic::new(
+                            Code::E0207,
+                            path.span,
+                            format!("`{name}` is a {what}, not a value"),
+                        )
+                        .with_label(b.span, "declared here"),
+                    );
+                    None
+                }
+                None => None,
+            };
+        }
+        // A name a broken declaration would have defined: its syntax error says it all.
+        if self
+            .res
+            .modules
+            .get(scope.module)
+            .is_some_and(|m| m.broken.contains(name))
+        {
+            return None;
+        }
+        if want.is_some_and(Ty::accepts_service_names) && super::types::is_service_name(name) {
+            self.refer(path.span, Target::Service(name.to_string()), None);
+            return Some(SVal::new(Val::Service(name.to_string()), path.span));
+        }
+        if self.res.excused(scope.module, name) {
+            return None;
+        }
+        let mut candidates: Vec<&str> = self.res.names_in_scope(scope.module);
+        if let Some(p) = scope.params {
+            candidates.extend(p.values.keys().map(String::as_str));
+        }
+        let mut d = Diagnostic::new(Code::E0201, path.span, format!("unknown name `{name}`"));
+        if let Some(s) = suggest::closest(name, candidates) {
+            d = d
+                .with_help(format!("did you mean `{s}`?"))
+                .with_fix(path.span, s);
+        } else {
+            d = d.with_help(
+                "declare it with `const`, import it, or pass it as a template parameter",
+            );
+        }
+        self.err(d);
+        None
+    }
+}
+
+/// The value, now at the span of the name that produced it (pieces kept).
+fn respan(v: SVal, span: Span) -> SVal {
+    SVal { span, ..v }
+}

@@ -1,0 +1,74 @@
+//! Helpers shared by the test modules: the `iamc` binary with the embedded catalog, the
+//! analysed seed project, the repository's `.iamc` files and a seeded random generator.
+
+use std::path::{Path, PathBuf};
+
+/// Every `.iamc` file under `dir`, recursively, in a stable order.
+pub fn iamc_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            iamc_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "iamc") {
+            out.push(p);
+        }
+    }
+}
+
+/// xorshift64*: deterministic, no dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// One of `items`, or `None` if there are none.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        items.get(self.below(items.len()))
+    }
+}
+
+/// The `iamc` binary, with the embedded catalog: a catalog the user installed
+/// (`IAMC_CATALOG`, or the user catalog file under `XDG_DATA_HOME`) must not change what
+/// the corpora expect.
+pub fn iamc() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"));
+    c.env_remove("IAMC_CATALOG").env(
+        "XDG_DATA_HOME",
+        std::env::temp_dir().join("iamc-it-no-user-catalog"),
+    );
+    c
+}
+
+/// The seed project, loaded as `iamc build --project examples/seeds` loads it, analysed;
+/// it must have no error.
+pub fn analyze_seeds() -> iamc::Analysis {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/seeds");
+    let loaded = iamc::project::load_project(&iamc::cli::disk::Disk, &dir, None).unwrap();
+    let options = iamc::AnalyzeOptions {
+        env: loaded.env,
+        ..iamc::AnalyzeOptions::default()
+    };
+    let a = iamc::analyze(&loaded.sources, &options);
+    assert!(!a.has_errors(), "{:#?}", a.diagnostics);
+    a
+}

@@ -3,10 +3,10 @@
 //! - The TextMate grammar (`editors/vscode/syntaxes/iamc.tmLanguage.json`) against the real
 //!   parser: this module parses every `.iamc` file of the repository, walks the AST and writes
 //!   the place and kind of every token the parser knows (keywords, names, actions, condition
-//!   keys, literals and their parts); `editors/vscode/test/grammar.test.js` tokenizes the same
-//!   files with the engine VS Code uses (vscode-textmate on vscode-oniguruma) and checks that
-//!   each of those tokens has the matching scope and that no other text has one of those
-//!   scopes. The same node run checks the caret-annotated fixtures and sweeps every file for
+//!   keys, literals and their parts) and of every comment the compiler's comment scanner
+//!   finds; `editors/vscode/test/grammar.test.js` tokenizes the same files with the engine VS
+//!   Code uses (vscode-textmate on vscode-oniguruma) and checks that each of those tokens has
+//!   the matching scope and that no other text has one of those scopes. The same node run checks the caret-annotated fixtures and sweeps every file for
 //!   `invalid` scopes and strings or comments that run past their line.
 //! - The VS Code extension compiles with `tsc` (strict); its path resolution is unit-tested,
 //!   and the compiled extension runs in node on a stand-in for the `vscode` module: it starts
@@ -481,6 +481,10 @@ fn parser_tokens(text: &str) -> Option<Vec<Value>> {
         out: Vec::new(),
     };
     module.items.iter().for_each(|i| t.item(i));
+    // Comments, from the compiler's own comment scanner (the formatter's).
+    for c in iamc::syntax::comments::scan(text, FileId(0)) {
+        t.add(c.span, "comment");
+    }
     let idx = LineIndex::new(text);
     let mut out = Vec::new();
     for (start, end, kind) in t.out {

@@ -78,8 +78,14 @@ const KINDS = {
   key: 'support.variable.condition-key.iamc',
 };
 
+/** Comments are claimed as a family: `comment.line.double-slash` or `.documentation`. */
+const COMMENT = 'comment';
+
 /** The scope a parser token of `kind` whose text is `text` must carry, or throws. */
 function expectedScope(kind, text) {
+  if (kind === 'comment') {
+    return COMMENT;
+  }
   if (kind === 'keyword') {
     const scope = KEYWORDS[text.trim().replace(/\s+/g, ' ')];
     if (scope === undefined) {
@@ -112,4 +118,15 @@ const CLAIMED = new Set(
   ),
 );
 
-module.exports = { expectedScope, CLAIMED, KEYWORDS };
+/** Whether `scopes` (of one character) carry `expected` (exactly, or as the comment family). */
+function carries(scopes, expected) {
+  return expected === COMMENT ? scopes.some((s) => s.startsWith('comment.')) : scopes.includes(expected);
+}
+
+/** What the grammar claims a character with `scopes` is: scopes of CLAIMED, and comments. */
+function claims(scopes) {
+  const out = scopes.filter((s) => CLAIMED.has(s));
+  return scopes.some((s) => s.startsWith('comment.')) ? [...out, COMMENT] : out;
+}
+
+module.exports = { expectedScope, carries, claims, KEYWORDS };

@@ -18,6 +18,7 @@
 //! The node parts need `npm ci --prefix editors/vscode`. Without it they fail when `IAMC_CI`
 //! is set (`.ci/run` sets it) and are skipped with a note otherwise.
 
+use crate::support::iamc_files;
 use iamc::source::{FileId, LineIndex, Span};
 use iamc::syntax::{ast::*, parse};
 use serde_json::{json, Value};
@@ -88,27 +89,15 @@ fn run_node(node: &str, args: &[&str], env: &[(&str, &Path)]) -> String {
     stdout
 }
 
-/// Every `.iamc` file of the repository (build output and node_modules aside), sorted.
-fn iamc_files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if p.is_dir() {
-                if !matches!(name.as_ref(), "target" | "node_modules" | ".git" | "out") {
-                    walk(&p, out);
-                }
-            } else if p.extension().is_some_and(|x| x == "iamc") {
-                out.push(p);
-            }
+/// Every `.iamc` file of the repository (build output aside), sorted.
+fn repository_iamc_files() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(repo()).unwrap().flatten() {
+        let name = entry.file_name();
+        if entry.path().is_dir() && !matches!(name.to_str(), Some("target" | ".git")) {
+            iamc_files(&entry.path(), &mut out);
         }
     }
-    let mut out = Vec::new();
-    walk(&repo(), &mut out);
     out.sort();
     out
 }
@@ -512,7 +501,7 @@ fn the_grammar_agrees_with_the_parser_and_its_fixtures() {
     let root = repo();
     let mut files = Vec::new();
     let mut clean = 0usize;
-    for path in iamc_files() {
+    for path in repository_iamc_files() {
         let text = std::fs::read_to_string(&path).unwrap();
         let rel = path
             .strip_prefix(&root)

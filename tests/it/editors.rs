@@ -752,10 +752,14 @@ fn neovim_starts_the_server_for_an_iamc_file() {
         .args(["--cmd", &format!("set rtp^={}", runtime.display())])
         .args(["--cmd", "lua vim.lsp.enable('iamc')"])
         .arg("iam/a.iamc")
+        // Wait (10 s at most) until the server has seen the file opened: quitting sooner
+        // would stop it before it logs that.
         .args([
             "-c",
-            "lua vim.wait(10000, function() local c = vim.lsp.get_clients({ bufnr = 0 })[1] \
-             return c ~= nil and c.initialized end, 50)",
+            "lua vim.wait(10000, function() \
+             local f = io.open(os.getenv('IAMC_FAKE_SERVER_LOG') or '') \
+             local log = f and f:read('*a') or '' if f then f:close() end \
+             return log:find('textDocument/didOpen', 1, true) ~= nil end, 50)",
         ])
         .args(["-c", &format!("lua {report}"), "-c", "qa!"])
         .output()

@@ -126,7 +126,11 @@ test('the real `iamc lsp` starts and stops', async (t) => {
     t.skip(`${bin} has no \`lsp\` command yet`);
     return;
   }
+  // A small project, as a user would open one.
   const folder = tempDir(t);
+  fs.writeFileSync(path.join(folder, 'iamc.toml'), '[project]\nname = "t"\nsources = ["iam"]\n');
+  fs.mkdirSync(path.join(folder, 'iam'));
+  fs.writeFileSync(path.join(folder, 'iam', 'a.iamc'), 'policy P {\n    allow s3:GetObject on *\n}\n');
   const record = scene({ settings: { 'iamc.server.path': bin }, workspaceFolder: folder });
   const extension = loadExtension();
   await extension.activate({ subscriptions: [] });

@@ -34,6 +34,37 @@ class EventEmitter {
   dispose() {}
 }
 
+/** Code action kinds are values the client builds with `append` (`quickfix`, `refactor.x`). */
+class CodeActionKind {
+  constructor(value) {
+    this.value = value;
+  }
+  append(part) {
+    return new CodeActionKind(this.value === '' ? part : `${this.value}.${part}`);
+  }
+  contains(other) {
+    return this.value === '' || other.value === this.value || other.value.startsWith(`${this.value}.`);
+  }
+  intersects(other) {
+    return this.contains(other) || other.contains(this);
+  }
+}
+CodeActionKind.Empty = new CodeActionKind('');
+for (const [name, value] of Object.entries({
+  QuickFix: 'quickfix',
+  Refactor: 'refactor',
+  RefactorExtract: 'refactor.extract',
+  RefactorInline: 'refactor.inline',
+  RefactorMove: 'refactor.move',
+  RefactorRewrite: 'refactor.rewrite',
+  Source: 'source',
+  SourceOrganizeImports: 'source.organizeImports',
+  SourceFixAll: 'source.fixAll',
+  Notebook: 'notebook',
+})) {
+  CodeActionKind[name] = new CodeActionKind(value);
+}
+
 /** `target`, where any other property is a function returning a disposable. */
 const registrations = (target) =>
   new Proxy(target, { get: (t, p) => (p in t ? t[p] : () => disposable()) });
@@ -56,6 +87,7 @@ function scene({ settings, workspaceFolder }) {
 const vscode = {
   Disposable,
   EventEmitter,
+  CodeActionKind,
   CancellationTokenSource: class {
     constructor() {
       this.token = { isCancellationRequested: false, onCancellationRequested: () => disposable() };

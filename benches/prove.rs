@@ -18,15 +18,32 @@ use std::fmt::Write;
 use std::time::Instant;
 
 const SERVICES: [&str; 16] = [
-    "s3", "ec2", "iam", "lambda", "dynamodb", "sqs", "sns", "kms", "logs", "cloudwatch", "rds",
-    "ecr", "ecs", "sts", "secretsmanager", "ssm",
+    "s3",
+    "ec2",
+    "iam",
+    "lambda",
+    "dynamodb",
+    "sqs",
+    "sns",
+    "kms",
+    "logs",
+    "cloudwatch",
+    "rds",
+    "ecr",
+    "ecs",
+    "sts",
+    "secretsmanager",
+    "ssm",
 ];
 
 struct Gen(u64);
 
 impl Gen {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: usize) -> usize {
@@ -55,10 +72,19 @@ fn condition(g: &mut Gen) -> String {
         0 => "aws:MultiFactorAuthPresent".into(),
         1 => "not aws:MultiFactorAuthPresent".into(),
         2 => format!("aws:SourceIp in cidr\"10.{}.0.0/16\"", g.below(4)),
-        3 => format!("aws:RequestedRegion in [\"eu-west-{}\", \"us-east-1\"]", 1 + g.below(3)),
+        3 => format!(
+            "aws:RequestedRegion in [\"eu-west-{}\", \"us-east-1\"]",
+            1 + g.below(3)
+        ),
         4 => format!("aws:PrincipalTag/team == \"team{}\"", g.below(5)),
-        5 => format!("aws:CurrentTime < date\"202{}-01-01T00:00:00Z\"", 6 + g.below(3)),
-        6 => format!("aws:SourceIp in cidr\"10.{}.0.0/16\" and aws:MultiFactorAuthPresent", g.below(4)),
+        5 => format!(
+            "aws:CurrentTime < date\"202{}-01-01T00:00:00Z\"",
+            6 + g.below(3)
+        ),
+        6 => format!(
+            "aws:SourceIp in cidr\"10.{}.0.0/16\" and aws:MultiFactorAuthPresent",
+            g.below(4)
+        ),
         _ => String::new(),
     }
 }
@@ -67,7 +93,10 @@ fn rule(g: &mut Gen, cat: &Catalog, effect: &str) -> String {
     let acts: Vec<String> = (0..1 + g.below(3)).map(|_| action(g, cat)).collect();
     let res = match g.below(4) {
         0 => format!("arn\"arn:aws:s3:::bucket-{}/*\"", g.below(20)),
-        1 => format!("arn\"arn:aws:dynamodb:*:123412341234:table/t{}\"", g.below(20)),
+        1 => format!(
+            "arn\"arn:aws:dynamodb:*:123412341234:table/t{}\"",
+            g.below(20)
+        ),
         _ => "*".into(),
     };
     let cond = condition(g);
@@ -165,7 +194,13 @@ fn run(label: &str, sources: &Sources, cat: &'static Catalog) {
     for round in 0..3 {
         let start = Instant::now();
         let now = || start.elapsed().as_secs_f64() * 1000.0;
-        let reports = driver::run(&report::inputs(&a), &a.sources, cat, Settings::default(), &now);
+        let reports = driver::run(
+            &report::inputs(&a),
+            &a.sources,
+            cat,
+            Settings::default(),
+            &now,
+        );
         for (i, r) in reports.iter().enumerate() {
             let cases = r.result.as_ref().map_or(0, |d| d.cases);
             let entry = (
@@ -196,7 +231,12 @@ fn main() {
         .unwrap_or_else(|| vec![10, 100, 1000]);
     for n in sizes {
         let mut sources = Sources::new();
-        sources.add("bench.iamc", "bench", Origin::Memory("bench".into()), project(n, cat));
+        sources.add(
+            "bench.iamc",
+            "bench",
+            Origin::Memory("bench".into()),
+            project(n, cat),
+        );
         iamc::stdlib::add_to(&mut sources);
         run(&format!("principal with N = {n}"), &sources, cat);
     }

@@ -113,10 +113,7 @@ impl Re {
 
     /// One or more characters of `set`.
     pub fn plus(set: CharSet) -> Re {
-        Re::Cat(vec![
-            Re::Set(set.clone()),
-            Re::Star(Box::new(Re::Set(set))),
-        ])
+        Re::Cat(vec![Re::Set(set.clone()), Re::Star(Box::new(Re::Set(set)))])
     }
 
     pub fn opt(re: Re) -> Re {
@@ -266,7 +263,11 @@ impl LazyDfa {
             return *n;
         }
         let mut set: Vec<u32> = Vec::new();
-        for &s in self.states.get(state as usize).map_or(&[][..], Vec::as_slice) {
+        for &s in self
+            .states
+            .get(state as usize)
+            .map_or(&[][..], Vec::as_slice)
+        {
             for (cs, to) in self.nfa.sets.get(s as usize).map_or(&[][..], Vec::as_slice) {
                 if cs.contains(c) && !set.contains(to) {
                     set.push(*to);
@@ -289,6 +290,9 @@ impl LazyDfa {
         state != DEAD && self.accepting.get(state as usize).copied().unwrap_or(false)
     }
 }
+
+/// A pruning condition, asked with partial answers (`known(i)`) of the languages.
+pub type Keep<'a> = dyn Fn(&dyn Fn(usize) -> Option<bool>) -> bool + 'a;
 
 /// Which of the partition's languages a string belongs to, as a bit set.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -381,7 +385,10 @@ impl Family {
 
     fn symbol_of(&self, c: char) -> (usize, char) {
         // An unmentioned character behaves like the representative of all of them.
-        match self.alphabet.binary_search_by_key(&niceness(c), |&a| niceness(a)) {
+        match self
+            .alphabet
+            .binary_search_by_key(&niceness(c), |&a| niceness(a))
+        {
             Ok(i) => (i, c),
             Err(_) => (self.other, c),
         }
@@ -430,7 +437,7 @@ impl Family {
     pub fn partition_where(
         &mut self,
         max_states: usize,
-        keep: &dyn Fn(&dyn Fn(usize) -> Option<bool>) -> bool,
+        keep: &Keep<'_>,
     ) -> Result<Vec<Class>, TooLarge> {
         let n = self.alphabet.len();
         // A product state: the domain's DFA state and the live languages' states.
@@ -602,7 +609,12 @@ mod tests {
             brute.sort();
             assert_eq!(got, brute, "{pats:?}");
             for c in &classes {
-                assert_eq!(sig_of(&globs, &c.witness), c.signature, "witness {}", c.witness);
+                assert_eq!(
+                    sig_of(&globs, &c.witness),
+                    c.signature,
+                    "witness {}",
+                    c.witness
+                );
             }
         }
     }
@@ -634,7 +646,9 @@ mod tests {
 
     #[test]
     fn budget_is_reported() {
-        let langs: Vec<Re> = (0..8).map(|i| glob_re(&format!("*{i}*{i}*"), false)).collect();
+        let langs: Vec<Re> = (0..8)
+            .map(|i| glob_re(&format!("*{i}*{i}*"), false))
+            .collect();
         let mut fam = Family::new(&Re::any_run(), &langs);
         assert!(fam.partition(50).is_err());
     }

@@ -66,7 +66,10 @@ fn outside_domain() -> Re {
             twelve_digits(),
             lit(":saml-provider/"),
             Re::plus(CharSet::only(
-                ('a'..='z').chain('A'..='Z').chain('0'..='9').chain(['_', '.', '-']),
+                ('a'..='z')
+                    .chain('A'..='Z')
+                    .chain('0'..='9')
+                    .chain(['_', '.', '-']),
             )),
         ]),
     ];
@@ -115,7 +118,11 @@ fn any_suffix() -> Re {
 
 /// `arn:PARTITION:iam::` with any partition.
 fn iam_prefix() -> Re {
-    Re::Cat(vec![lit("arn:"), Re::run_except(&[':', '#']), lit(":iam::")])
+    Re::Cat(vec![
+        lit("arn:"),
+        Re::run_except(&[':', '#']),
+        lit(":iam::"),
+    ])
 }
 
 impl CallerSpace {
@@ -380,10 +387,7 @@ fn value_re(toks: &[Tok], test: ValueTest, stop: &[char]) -> Re {
 /// `toks`: the policy value as glob tokens (literal for `Exact`/`IgnoreCase`).
 pub fn derived_language(key: &str, toks: &[Tok], test: ValueTest) -> Option<Re> {
     match key {
-        "aws:principalarn" => Some(Re::Cat(vec![
-            value_re(toks, test, &['#']),
-            any_suffix(),
-        ])),
+        "aws:principalarn" => Some(Re::Cat(vec![value_re(toks, test, &['#']), any_suffix()])),
         "aws:principalaccount" => Some(Re::Cat(vec![
             iam_prefix(),
             value_re(toks, test, &[':', '#']),
@@ -482,11 +486,8 @@ mod tests {
             v.caller.as_str(),
             "arn:aws:sts::111122223333:assumed-role/Deployer/ci"
         );
-        assert!(v
-            .derived
-            .iter()
-            .any(|(k, x)| *k == "aws:PrincipalArn"
-                && *x == ContextValue::One("arn:aws:iam::111122223333:role/app/Deployer".into())));
+        assert!(v.derived.iter().any(|(k, x)| *k == "aws:PrincipalArn"
+            && *x == ContextValue::One("arn:aws:iam::111122223333:role/app/Deployer".into())));
         let u = decode("arn:aws:iam::111122223333:user/dev/alice").unwrap();
         assert!(u.caller.is_user());
         assert!(u

@@ -53,7 +53,10 @@ pub enum Kind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
     /// `within`/`equivalent` between an identity-side and a resource-side subject.
-    Sides { subject: &'static str, other: &'static str },
+    Sides {
+        subject: &'static str,
+        other: &'static str,
+    },
     Undecided(Undecided),
 }
 
@@ -327,14 +330,22 @@ pub fn run(
 }
 
 /// Condition keys the subject's documents, the other side and the property test.
-fn tested_keys(subject: &Subject<'_>, prop: &ir::Property, property: Option<&Property<'_>>) -> Vec<String> {
+fn tested_keys(
+    subject: &Subject<'_>,
+    prop: &ir::Property,
+    property: Option<&Property<'_>>,
+) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
     let mut add = |k: &str| {
         if !keys.iter().any(|x| x.eq_ignore_ascii_case(k)) {
             keys.push(k.to_string());
         }
     };
-    let mut docs: Vec<&Document> = slots_of(subject).placed().iter().map(|(_, p)| p.doc).collect();
+    let mut docs: Vec<&Document> = slots_of(subject)
+        .placed()
+        .iter()
+        .map(|(_, p)| p.doc)
+        .collect();
     if let Some(Property::Within(d, _) | Property::Equivalent(d, _)) = property {
         docs.push(d.doc);
     }
@@ -353,7 +364,10 @@ fn tested_keys(subject: &Subject<'_>, prop: &ir::Property, property: Option<&Pro
             ir::CondExpr::Const(_) => {}
         }
     }
-    if let ir::Property::Request { condition: Some(c), .. } = prop {
+    if let ir::Property::Request {
+        condition: Some(c), ..
+    } = prop
+    {
         walk(c, &mut add);
     }
     keys

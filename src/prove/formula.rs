@@ -167,6 +167,9 @@ mod tests {
         f.pending(&[Some(true), None, None], &mut p);
         assert_eq!(p, [1, 2]);
         assert_eq!(Formula::and(vec![]), Formula::Const(true));
-        assert_eq!(Formula::or(vec![Formula::Const(false)]), Formula::Const(false));
+        assert_eq!(
+            Formula::or(vec![Formula::Const(false)]),
+            Formula::Const(false)
+        );
     }
 }

@@ -72,7 +72,10 @@ pub enum Undecided {
     /// The engine refuses a document (the declaration's index and the engine's message).
     Unusable(Unusable),
     /// A value the prover cannot read.
-    BadValue { decl: Option<usize>, message: String },
+    BadValue {
+        decl: Option<usize>,
+        message: String,
+    },
     /// The subject's `arn` is not an IAM user or role ARN.
     BadPrincipal(String),
     /// A budget ran out, or the search found itself inconsistent.
@@ -159,7 +162,9 @@ pub fn decide(
         decl: Some(decl),
         message: e.message,
     };
-    problem.add_side(0, &slots, catalog, &builder).map_err(bad)?;
+    problem
+        .add_side(0, &slots, catalog, &builder)
+        .map_err(bad)?;
     problem.add_hidden_tests(!slots.rcps.is_empty(), catalog, &builder);
     if let Some(o) = &other {
         problem.add_side(1, o, catalog, &builder).map_err(bad)?;
@@ -205,7 +210,14 @@ pub fn decide(
     let polish = |search: &mut Search<'_, '_>, hit: Hit| -> Hit {
         let better = search.polish(&hit.request, catalog);
         match search.rejudge(&better, hit.path.clone()) {
-            Some(h) if h.decisions.iter().map(|d| d.outcome).eq(hit.decisions.iter().map(|d| d.outcome)) => h,
+            Some(h)
+                if h.decisions
+                    .iter()
+                    .map(|d| d.outcome)
+                    .eq(hit.decisions.iter().map(|d| d.outcome)) =>
+            {
+                h
+            }
             _ => hit,
         }
     };
@@ -261,5 +273,4 @@ pub fn decide(
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, clippy::panic, reason = "a test fails by panicking")]
 mod tests;

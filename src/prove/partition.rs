@@ -17,8 +17,8 @@ use super::points;
 use super::problem::{AtomDef, Domain, FieldId, KeyDef, Presence, Problem};
 use crate::eval::glob::{tokens, Tok};
 use crate::eval::template::Template;
-use crate::policy::values::{self, Cidr};
 use crate::eval::{Context, ContextValue};
+use crate::policy::values::{self, Cidr};
 use crate::policy::{BaseOperator, Condition, OperatorFamily};
 use std::collections::{HashMap, VecDeque};
 
@@ -39,9 +39,7 @@ pub struct FieldClass {
     pub outcomes: Vec<(AtomId, bool)>,
 }
 
-/// A pruning condition over partial answers of the live atoms (see
-/// [`Partitioner::classes`]).
-pub type Keep<'a> = dyn Fn(&dyn Fn(usize) -> Option<bool>) -> bool + 'a;
+pub use super::automaton::Keep;
 
 /// Why a field could not be partitioned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -248,7 +246,11 @@ impl<'p> Partitioner<'p> {
                     alts.push(if user {
                         CallerSpace::user_language()
                     } else {
-                        Re::Cat(vec![Re::any_run(), Re::char('#', Fold::None), Re::any_run()])
+                        Re::Cat(vec![
+                            Re::any_run(),
+                            Re::char('#', Fold::None),
+                            Re::any_run(),
+                        ])
                     });
                 }
             }
@@ -302,11 +304,9 @@ impl<'p> Partitioner<'p> {
             }
         }
         for s in splits {
-            if let Some(re) = caller::derived_language(
-                "aws:username",
-                &[Tok::Lit(s.clone())],
-                ValueTest::Exact,
-            ) {
+            if let Some(re) =
+                caller::derived_language("aws:username", &[Tok::Lit(s.clone())], ValueTest::Exact)
+            {
                 langs.push(re);
             }
         }
@@ -329,7 +329,12 @@ impl<'p> Partitioner<'p> {
     }
 
     /// What each caller atom answers for one caller (the engine decides).
-    pub fn caller_outcomes(&self, v: &CallerValue, live: &[AtomId], ctx: &Context) -> Vec<(AtomId, bool)> {
+    pub fn caller_outcomes(
+        &self,
+        v: &CallerValue,
+        live: &[AtomId],
+        ctx: &Context,
+    ) -> Vec<(AtomId, bool)> {
         let mut cctx = ctx.clone();
         for (k, x) in &v.derived {
             cctx.insert(k, x.clone());
@@ -429,7 +434,10 @@ impl<'p> Partitioner<'p> {
                         v.push(e.clone());
                     }
                 }
-                for n in points::numbers(&numbers).into_iter().filter(|_| !numbers.is_empty()) {
+                for n in points::numbers(&numbers)
+                    .into_iter()
+                    .filter(|_| !numbers.is_empty())
+                {
                     if fam.classify(&n).is_some() {
                         v.push(n);
                     }
@@ -451,7 +459,10 @@ impl<'p> Partitioner<'p> {
             Domain::Bool => vec!["true".into(), "false".into()],
             Domain::Binary => points::binaries(&binaries),
         };
-        if matches!(key.domain, Domain::Numeric | Domain::Date | Domain::Epoch | Domain::Ip) {
+        if matches!(
+            key.domain,
+            Domain::Numeric | Domain::Date | Domain::Epoch | Domain::Ip
+        ) {
             // Text compared as text on a typed key: the literal, if it has the key's type.
             for e in &extra {
                 let ok = match key.domain {

@@ -128,7 +128,11 @@ fn action_word() -> Re {
 /// Every request action, lowercase: `service:name` (matching ignores ASCII case, so the
 /// lowercase strings stand for every spelling).
 pub fn action_domain() -> Re {
-    Re::Cat(vec![action_word(), Re::char(':', Fold::None), action_word()])
+    Re::Cat(vec![
+        action_word(),
+        Re::char(':', Fold::None),
+        action_word(),
+    ])
 }
 
 /// An action pattern (`Action`/`NotAction` entry), matched ignoring ASCII case.
@@ -141,10 +145,7 @@ pub fn action(pattern: &str) -> Re {
 pub fn resource_domain_without_star() -> Re {
     Re::Alt(vec![
         Re::Cat(vec![Re::Set(CharSet::except(['*'])), Re::any_run()]),
-        Re::Cat(vec![
-            Re::char('*', Fold::None),
-            Re::plus(CharSet::any()),
-        ]),
+        Re::Cat(vec![Re::char('*', Fold::None), Re::plus(CharSet::any())]),
     ])
 }
 
@@ -234,7 +235,14 @@ mod tests {
 
     #[test]
     fn action_globs_match_like_the_engine() {
-        let pats = ["s3:Get*", "*", "s3:*Object", "iam:?ass*", "S3:GETOBJECT", "s3*"];
+        let pats = [
+            "s3:Get*",
+            "*",
+            "s3:*Object",
+            "iam:?ass*",
+            "S3:GETOBJECT",
+            "s3*",
+        ];
         let langs: Vec<Re> = pats.iter().map(|p| action(p)).collect();
         let mut fam = Family::new(&action_domain(), &langs);
         let globs: Vec<Glob> = pats.iter().map(|p| Glob::new(p, true)).collect();

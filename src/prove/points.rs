@@ -11,7 +11,11 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// One number per piece of the number line cut at `constants`, rendered as decimal text.
 pub fn numbers(constants: &[f64]) -> Vec<String> {
-    let mut c: Vec<f64> = constants.iter().copied().filter(|x| x.is_finite()).collect();
+    let mut c: Vec<f64> = constants
+        .iter()
+        .copied()
+        .filter(|x| x.is_finite())
+        .collect();
     c.sort_by(f64::total_cmp);
     c.dedup();
     let (Some(&lo), Some(&hi)) = (c.first(), c.last()) else {
@@ -59,7 +63,11 @@ pub fn dates(constants: &[i128]) -> Vec<String> {
                 // Prefer a whole second inside the gap, for readable counterexamples.
                 let mid = x + (next - x) / 2;
                 let second = (mid / 1_000_000_000) * 1_000_000_000;
-                out.push(if second > *x && second < *next { second } else { mid });
+                out.push(if second > *x && second < *next {
+                    second
+                } else {
+                    mid
+                });
             }
         }
     }
@@ -153,8 +161,7 @@ pub fn addresses(ranges: &[Cidr]) -> Vec<String> {
 
 /// Base64 (standard alphabet, padded), the form `BinaryEquals` values take.
 pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let sextet = |v: u32| char::from(ALPHABET.get((v & 63) as usize).copied().unwrap_or(b'A'));
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
@@ -209,7 +216,10 @@ mod tests {
 
     #[test]
     fn addresses_cover_the_ranges() {
-        let r = [Cidr::parse("10.0.0.0/8").unwrap(), Cidr::parse("2001:db8::/32").unwrap()];
+        let r = [
+            Cidr::parse("10.0.0.0/8").unwrap(),
+            Cidr::parse("2001:db8::/32").unwrap(),
+        ];
         let pts = addresses(&r);
         let inside = |p: &str| {
             let a = values::address(p).unwrap();
@@ -220,7 +230,10 @@ mod tests {
         assert!(sigs.contains(&(false, true)));
         assert!(sigs.contains(&(false, false)));
         let everything = addresses(&[Cidr::parse("0.0.0.0/0").unwrap()]);
-        assert!(everything.iter().any(|p| p.contains(':')), "an IPv6 address is outside");
+        assert!(
+            everything.iter().any(|p| p.contains(':')),
+            "an IPv6 address is outside"
+        );
     }
 
     #[test]

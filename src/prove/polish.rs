@@ -71,7 +71,9 @@ impl Search<'_, '_> {
     /// alike and the engine decides alike on every side.
     fn try_replace(&mut self, req: &mut Request, want: &Want, candidate: Request) -> bool {
         let in_space = self.in_caller_space(&candidate);
-        if in_space && self.answers(&candidate) == want.answers && self.outcomes(&candidate) == want.outcomes
+        if in_space
+            && self.answers(&candidate) == want.answers
+            && self.outcomes(&candidate) == want.outcomes
         {
             *req = candidate;
             true
@@ -94,10 +96,10 @@ impl Search<'_, '_> {
         };
         let want = &want;
         let mut req = req.clone();
-        self.polish_caller(&mut req, &want);
-        self.polish_action(&mut req, &want, catalog);
-        self.polish_resource(&mut req, &want, catalog);
-        self.polish_keys(&mut req, &want);
+        self.polish_caller(&mut req, want);
+        self.polish_action(&mut req, want, catalog);
+        self.polish_resource(&mut req, want, catalog);
+        self.polish_keys(&mut req, want);
         req
     }
 
@@ -158,7 +160,10 @@ impl Search<'_, '_> {
                 }
             }
         }
-        let same_service = catalog.service(&service).into_iter().flat_map(|s| s.actions());
+        let same_service = catalog
+            .service(&service)
+            .into_iter()
+            .flat_map(|s| s.actions());
         let others = catalog
             .services()
             .filter(|s| s.prefix() != service)
@@ -187,11 +192,7 @@ impl Search<'_, '_> {
     }
 
     fn polish_resource(&mut self, req: &mut Request, want: &Want, catalog: &Catalog) {
-        let account = req
-            .caller
-            .account()
-            .unwrap_or("111122223333")
-            .to_string();
+        let account = req.caller.account().unwrap_or("111122223333").to_string();
         let mut candidates: Vec<String> = Vec::new();
         if let Some(a) = catalog.action(&req.action) {
             // The plainest format first: fewest placeholders, then shortest.

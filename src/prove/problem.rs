@@ -309,7 +309,9 @@ impl Problem {
         catalog: &Catalog,
         ctx: &Builder<'_>,
     ) -> Result<Formula, BadValue> {
-        let key = self.key(&c.key, c.operator.base.family(), catalog, |l| (ctx.presence)(l));
+        let key = self.key(&c.key, c.operator.base.family(), catalog, |l| {
+            (ctx.presence)(l)
+        });
         let field = if CALLER_KEYS.contains(&c.key.to_lowercase().as_str()) {
             FieldId::Caller
         } else {
@@ -319,9 +321,8 @@ impl Problem {
         if let Some(&id) = self.index.get(&tag) {
             return Ok(Formula::Atom(id));
         }
-        let compiled = CompiledCondition::compile(c, variables).map_err(|e| BadValue {
-            message: e.message,
-        })?;
+        let compiled = CompiledCondition::compile(c, variables)
+            .map_err(|e| BadValue { message: e.message })?;
         let positive = if c.operator.base == BaseOperator::Null {
             None
         } else {
@@ -401,7 +402,8 @@ impl Problem {
         }
         self.hidden.push(f);
         if rcps {
-            let f = self.resource_atom("arn:*:iam:*:*:role/aws-service-role/*", false, catalog, ctx);
+            let f =
+                self.resource_atom("arn:*:iam:*:*:role/aws-service-role/*", false, catalog, ctx);
             self.hidden.push(f);
         }
     }

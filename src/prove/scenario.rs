@@ -26,12 +26,9 @@ pub fn scenario(judge: &Judge<'_>, req: &Request, key_name: &dyn Fn(&str) -> Str
         }
     };
     let mut context = Map::new();
-    let mut entries: Vec<(String, &ContextValue)> = req
-        .context
-        .iter()
-        .map(|(k, v)| (key_name(k), v))
-        .collect();
-    entries.sort_by(|a, b| a.0.to_lowercase().cmp(&b.0.to_lowercase()));
+    let mut entries: Vec<(String, &ContextValue)> =
+        req.context.iter().map(|(k, v)| (key_name(k), v)).collect();
+    entries.sort_by_key(|a| a.0.to_lowercase());
     for (k, v) in entries {
         let value = match v {
             ContextValue::One(s) => Value::String(s.clone()),
@@ -40,7 +37,10 @@ pub fn scenario(judge: &Judge<'_>, req: &Request, key_name: &dyn Fn(&str) -> Str
         context.insert(k, value);
     }
     let mut request = Map::new();
-    request.insert("principal".into(), Value::String(req.caller.as_str().to_string()));
+    request.insert(
+        "principal".into(),
+        Value::String(req.caller.as_str().to_string()),
+    );
     request.insert("action".into(), Value::String(req.action.clone()));
     request.insert("resource".into(), Value::String(req.resource.clone()));
     let account = resource_account.or_else(|| req.resource_account.clone());

@@ -22,7 +22,9 @@ use crate::eval::arn::ArnPattern;
 use crate::eval::compile::prepare;
 use crate::eval::glob::{Glob, Tok};
 use crate::eval::template::Template;
-use crate::eval::{CompiledDocument, Context, ContextValue, Decision, Outcome, PolicyRef, PolicySet, Request};
+use crate::eval::{
+    CompiledDocument, Context, ContextValue, Decision, Outcome, PolicyRef, PolicySet, Request,
+};
 
 /// What the search looks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,9 +209,13 @@ impl<'a, 'd> Search<'a, 'd> {
                     .and_then(|a| atoms.get(a).copied().flatten())
                     == Some(false);
                 let levels_ok = (0..judge.slots.scps.len()).all(|level| {
-                    allow_in(&|p| matches!(p, PolicyRef::Scp(l, _) if l == level), Some(true))
+                    allow_in(
+                        &|p| matches!(p, PolicyRef::Scp(l, _) if l == level),
+                        Some(true),
+                    )
                 });
-                let slot_ok = |present: bool, p: PolicyRef| !present || allow_in(&|q| q == p, Some(true));
+                let slot_ok =
+                    |present: bool, p: PolicyRef| !present || allow_in(&|q| q == p, Some(true));
                 not_assume
                     && levels_ok
                     && allow_in(&identity, Some(true))
@@ -342,7 +348,10 @@ impl<'a, 'd> Search<'a, 'd> {
         if self.uses_request_set() {
             let mut rp = Vec::new();
             r.pending(&st.atoms, &mut rp);
-            in_r.extend(rp.iter().filter_map(|&a| self.problem.atoms.get(a).map(|x| x.field)));
+            in_r.extend(
+                rp.iter()
+                    .filter_map(|&a| self.problem.atoms.get(a).map(|x| x.field)),
+            );
         }
         let priority = |f: &FieldId| {
             let base = match f {
@@ -354,7 +363,11 @@ impl<'a, 'd> Search<'a, 'd> {
             };
             (!in_r.contains(f), base)
         };
-        let Some(field) = wanted.iter().filter(|f| ready(f)).min_by_key(|f| priority(f)).copied()
+        let Some(field) = wanted
+            .iter()
+            .filter(|f| ready(f))
+            .min_by_key(|f| priority(f))
+            .copied()
         else {
             return Err(Stop::VariableCycle);
         };
@@ -411,11 +424,9 @@ impl<'a, 'd> Search<'a, 'd> {
             return Vec::new();
         }
         let sampled = match field {
-            FieldId::Key(k) => self
-                .problem
-                .keys
-                .get(k)
-                .is_some_and(|d| d.presence != Presence::Fixed(None) && !matches!(d.presence, Presence::Fixed(_))),
+            FieldId::Key(k) => self.problem.keys.get(k).is_some_and(|d| {
+                d.presence != Presence::Fixed(None) && !matches!(d.presence, Presence::Fixed(_))
+            }),
             FieldId::Caller => matches!(self.part.callers, CallerSpace::Any { .. }),
             _ => false,
         };
@@ -544,7 +555,9 @@ impl<'a, 'd> Search<'a, 'd> {
                     None => ArnPattern::new(entry).matches_text(&req.resource),
                 }
             }
-            AtomDef::Principal(cp, _) => cp.naming(&req.caller, self.problem.has_boundary).is_some(),
+            AtomDef::Principal(cp, _) => {
+                cp.naming(&req.caller, self.problem.has_boundary).is_some()
+            }
             AtomDef::Condition { compiled, .. } => compiled.holds(&req.context),
         }
     }
@@ -578,7 +591,11 @@ impl<'a, 'd> Search<'a, 'd> {
     }
 
     fn goal_hit(&self, in_r: bool, decisions: &[Decision]) -> bool {
-        let allowed = |i: usize| decisions.get(i).is_some_and(|d| d.outcome == Outcome::Allow);
+        let allowed = |i: usize| {
+            decisions
+                .get(i)
+                .is_some_and(|d| d.outcome == Outcome::Allow)
+        };
         match self.goal {
             Goal::InRequestSet => in_r,
             Goal::NotAllowed => in_r && !allowed(0),
@@ -659,7 +676,10 @@ fn always_defaults(caller: &CallerValue) -> Vec<(&'static str, String)> {
     let mut v = vec![
         ("aws:SecureTransport", "true".to_string()),
         ("aws:RequestedRegion", "us-east-1".to_string()),
-        ("aws:CurrentTime", super::points::render_date(1_796_040_000 * 1_000_000_000)),
+        (
+            "aws:CurrentTime",
+            super::points::render_date(1_796_040_000 * 1_000_000_000),
+        ),
         ("aws:EpochTime", "1796040000".to_string()),
     ];
     v.push(("aws:userid", userid(caller)));

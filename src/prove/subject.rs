@@ -242,9 +242,9 @@ impl<'d> Judge<'d> {
             return Some(in_arn.unwrap_or("999999999999").to_string());
         }
         match self.slots.side {
-            Some(Side::ResourceLike) => Some(
-                other_account(req.caller.account().unwrap_or_default()).to_string(),
-            ),
+            Some(Side::ResourceLike) => {
+                Some(other_account(req.caller.account().unwrap_or_default()).to_string())
+            }
             _ => None,
         }
     }
@@ -274,7 +274,10 @@ impl<'d> Judge<'d> {
 
     /// The synthesized documents of the scenario for `req`, as `iamc eval` needs them:
     /// (identity documents, resource document, resource account).
-    pub fn scenario_parts(&self, req: &Request) -> (Vec<Document>, Option<Document>, Option<String>) {
+    pub fn scenario_parts(
+        &self,
+        req: &Request,
+    ) -> (Vec<Document>, Option<Document>, Option<String>) {
         // A caller outside IAM has no identity-based policies (the scenario format says so).
         let identity: Vec<Document> = if req.caller.is_outside_iam() {
             Vec::new()

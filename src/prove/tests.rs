@@ -44,9 +44,11 @@ fn request_set(actions: &[&str], resources: Option<&[&str]>, cond: Option<CondEx
 }
 
 fn run(subject: &Subject<'_>, p: &Property<'_>) -> Verdict {
-    decide(subject, p, Catalog::embedded(), Limits::default(), &|| false)
-        .unwrap()
-        .verdict
+    decide(subject, p, Catalog::embedded(), Limits::default(), &|| {
+        false
+    })
+    .unwrap()
+    .verdict
 }
 
 fn user<'d>(identity: Vec<Placed<'d>>) -> PrincipalSpec<'d> {
@@ -96,7 +98,10 @@ fn mfa_guard_with_bool_lets_access_keys_through() {
     let hit = refuted(&v);
     assert_eq!(hit.decisions[0].outcome, Outcome::Allow);
     assert!(
-        hit.request.context.get("aws:MultiFactorAuthPresent").is_none(),
+        hit.request
+            .context
+            .get("aws:MultiFactorAuthPresent")
+            .is_none(),
         "the counterexample is a request without the key: {:?}",
         hit.request.context
     );
@@ -143,7 +148,10 @@ fn a_deny_list_of_todays_actions_is_no_deny_of_the_service() {
     let v = run(&s, &Property::Denies(request_set(&["s3:*"], None, None)));
     let action = &refuted(&v).request.action;
     assert!(action.starts_with("s3:"));
-    assert!(cat.action(action).is_none(), "{action} is not in the catalog");
+    assert!(
+        cat.action(action).is_none(),
+        "{action} is not in the catalog"
+    );
 }
 
 #[test]
@@ -155,10 +163,16 @@ fn an_scp_level_without_an_allow_denies_everything() {
     let mut p = user(vec![placed(&allow, 0)]);
     p.scps = vec![vec![placed(&allow, 1)], vec![placed(&only_ec2, 2)]];
     let s = Subject::Principal(p);
-    let v = run(&s, &Property::Allows(request_set(&["s3:GetObject"], None, None)));
+    let v = run(
+        &s,
+        &Property::Allows(request_set(&["s3:GetObject"], None, None)),
+    );
     assert_eq!(refuted(&v).decisions[0].outcome, Outcome::ImplicitDeny);
     assert!(matches!(
-        run(&s, &Property::Allows(request_set(&["ec2:RunInstances"], None, None))),
+        run(
+            &s,
+            &Property::Allows(request_set(&["ec2:RunInstances"], None, None))
+        ),
         Verdict::Proved { .. }
     ));
 }
@@ -201,7 +215,10 @@ fn may_allow_finds_a_witness_and_vacuous_sets_are_reported() {
             "Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}}"#,
     );
     let s = Subject::Document(placed(&d, 0), Side::IdentityLike);
-    match run(&s, &Property::MayAllow(request_set(&["iam:PassRole"], None, None))) {
+    match run(
+        &s,
+        &Property::MayAllow(request_set(&["iam:PassRole"], None, None)),
+    ) {
         Verdict::Proved { witness: Some(w) } => {
             assert_eq!(
                 w.request.context.get("iam:PassedToService"),
@@ -238,17 +255,30 @@ fn trust_with_mfa_and_external_id() {
             "StringEquals":{"sts:ExternalId":"testtest"}}}}"#,
     );
     let s = Subject::Document(placed(&trust, 0), Side::ResourceLike);
-    let no_mfa = CondExpr::Not(Box::new(atom("Bool", "aws:MultiFactorAuthPresent", &["true"])));
+    let no_mfa = CondExpr::Not(Box::new(atom(
+        "Bool",
+        "aws:MultiFactorAuthPresent",
+        &["true"],
+    )));
     assert!(matches!(
-        run(&s, &Property::Denies(request_set(&["sts:AssumeRole"], None, Some(no_mfa)))),
+        run(
+            &s,
+            &Property::Denies(request_set(&["sts:AssumeRole"], None, Some(no_mfa)))
+        ),
         Verdict::Proved { .. }
     ));
     let other_account = atom("StringNotEquals", "aws:PrincipalAccount", &["123412341234"]);
     assert!(matches!(
-        run(&s, &Property::Denies(request_set(&["*"], None, Some(other_account)))),
+        run(
+            &s,
+            &Property::Denies(request_set(&["*"], None, Some(other_account)))
+        ),
         Verdict::Proved { .. }
     ));
-    let v = run(&s, &Property::Denies(request_set(&["sts:AssumeRole"], None, None)));
+    let v = run(
+        &s,
+        &Property::Denies(request_set(&["sts:AssumeRole"], None, None)),
+    );
     let hit = refuted(&v);
     assert_eq!(hit.request.caller.account(), Some("123412341234"));
 }
@@ -266,13 +296,19 @@ fn within_and_equivalent_compare_two_documents() {
         run(&s, &Property::Within(placed(&wide, 1), Side::IdentityLike)),
         Verdict::Proved { .. }
     ));
-    let v = run(&s, &Property::Equivalent(placed(&wide, 1), Side::IdentityLike));
+    let v = run(
+        &s,
+        &Property::Equivalent(placed(&wide, 1), Side::IdentityLike),
+    );
     let hit = refuted(&v);
     assert_eq!(hit.decisions[0].outcome, Outcome::ImplicitDeny);
     assert_eq!(hit.decisions[1].outcome, Outcome::Allow);
     let w = Subject::Document(placed(&wide, 1), Side::IdentityLike);
     assert!(matches!(
-        run(&w, &Property::Within(placed(&narrow, 0), Side::IdentityLike)),
+        run(
+            &w,
+            &Property::Within(placed(&narrow, 0), Side::IdentityLike)
+        ),
         Verdict::Refuted { .. }
     ));
 }
@@ -314,7 +350,10 @@ fn policy_variables_of_the_caller() {
             None,
         )),
     );
-    assert!(refuted(&v).request.caller.as_str().ends_with("user/bob"), "{v:?}");
+    assert!(
+        refuted(&v).request.caller.as_str().ends_with("user/bob"),
+        "{v:?}"
+    );
 }
 
 #[test]
@@ -338,11 +377,18 @@ fn oidc_trust_and_the_wide_subject() {
     )));
     let r = request_set(&["sts:AssumeRoleWithWebIdentity"], None, Some(other_repo));
     let s = Subject::Document(placed(&narrow, 0), Side::ResourceLike);
-    assert!(matches!(run(&s, &Property::Denies(r.clone())), Verdict::Proved { .. }));
+    assert!(matches!(
+        run(&s, &Property::Denies(r.clone())),
+        Verdict::Proved { .. }
+    ));
     let s = Subject::Document(placed(&wide, 0), Side::ResourceLike);
     let v = run(&s, &Property::Denies(r));
     let hit = refuted(&v);
-    assert!(hit.request.caller.is_outside_iam(), "{:?}", hit.request.caller);
+    assert!(
+        hit.request.caller.is_outside_iam(),
+        "{:?}",
+        hit.request.caller
+    );
     let may = run(
         &s,
         &Property::MayAllow(request_set(&["sts:AssumeRoleWithWebIdentity"], None, None)),
@@ -359,7 +405,11 @@ fn assuming_a_role_needs_a_trust_policy_even_under_allow_everything() {
     let s = Subject::Principal(user(vec![placed(&allow, 0)]));
     let v = run(&s, &Property::Allows(request_set(&["*"], None, None)));
     let hit = refuted(&v);
-    assert!(hit.request.action.to_lowercase().starts_with("sts:assumerole"));
+    assert!(hit
+        .request
+        .action
+        .to_lowercase()
+        .starts_with("sts:assumerole"));
     let d = Subject::Document(placed(&allow, 0), Side::IdentityLike);
     assert!(matches!(
         run(&d, &Property::Allows(request_set(&["*"], None, None))),

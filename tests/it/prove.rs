@@ -84,7 +84,12 @@ fn json_output_and_counterexample_files_follow_the_spec() {
     let proofs = v["proofs"].as_array().unwrap();
     let verdicts: Vec<(&str, &str)> = proofs
         .iter()
-        .map(|p| (p["property"].as_str().unwrap(), p["verdict"].as_str().unwrap()))
+        .map(|p| {
+            (
+                p["property"].as_str().unwrap(),
+                p["verdict"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         verdicts,
@@ -94,7 +99,10 @@ fn json_output_and_counterexample_files_follow_the_spec() {
                 "allows s3:GetObject on arn\"arn:aws:s3:::app/*\" when aws:MultiFactorAuthPresent",
                 "proved"
             ),
-            ("allows s3:GetObject on arn\"arn:aws:s3:::app/*\"", "refuted"),
+            (
+                "allows s3:GetObject on arn\"arn:aws:s3:::app/*\"",
+                "refuted"
+            ),
             ("may allow ec2:DescribeInstances on *", "proved"),
             ("within Wide", "proved"),
             ("equivalent Wide", "refuted"),
@@ -105,8 +113,17 @@ fn json_output_and_counterexample_files_follow_the_spec() {
     assert_eq!(v["refuted"], 2);
     for p in proofs {
         for key in [
-            "file", "line", "column", "subject", "property", "verdict", "ms", "counterexample",
-            "decision", "other", "witness",
+            "file",
+            "line",
+            "column",
+            "subject",
+            "property",
+            "verdict",
+            "ms",
+            "counterexample",
+            "decision",
+            "other",
+            "witness",
         ] {
             assert!(p.get(key).is_some(), "{key} missing in {p}");
         }
@@ -115,7 +132,10 @@ fn json_output_and_counterexample_files_follow_the_spec() {
     }
     let first = &proofs[0];
     assert_eq!(first["file"], "iam/a/policies.iamc");
-    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(18), Some(5)));
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(18), Some(5))
+    );
     // Refuted: the counterexample, its decision, no witness; `may allow` proved: a witness.
     let refuted = &proofs[2];
     assert_eq!(refuted["decision"], "explicit_deny");
@@ -132,7 +152,11 @@ fn json_output_and_counterexample_files_follow_the_spec() {
     files.sort();
     assert_eq!(
         files,
-        ["Developer.3.json", "Developer.6.json", "Developer.6.other.json"]
+        [
+            "Developer.3.json",
+            "Developer.6.json",
+            "Developer.6.other.json"
+        ]
     );
     // Each replays with `iamc eval` to the decision reported.
     let replay = |f: &str| -> String {
@@ -140,7 +164,12 @@ fn json_output_and_counterexample_files_follow_the_spec() {
             .args(["eval", cex.join(f).to_str().unwrap(), "--format", "json"])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{f}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{f}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         v["decision"].as_str().unwrap().to_string()
     };
@@ -155,18 +184,38 @@ fn json_output_and_counterexample_files_follow_the_spec() {
 fn the_build_writes_nothing_when_a_property_is_refuted() {
     let both = format!("{POLICIES}{MORE}");
     let dir = project("gate", &[("a/policies.iamc", &both)]);
-    let out = iamc().arg("build").arg("--project").arg(&dir).output().unwrap();
+    let out = iamc()
+        .arg("build")
+        .arg("--project")
+        .arg(&dir)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("[E0501]"), "{stderr}");
     assert!(stderr.contains("nothing written"), "{stderr}");
     assert!(!dir.join("out").exists(), "nothing is written");
-    let out = iamc().arg("check").arg("--project").arg(&dir).output().unwrap();
+    let out = iamc()
+        .arg("check")
+        .arg("--project")
+        .arg(&dir)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     // Without the refuted properties the build writes.
     std::fs::write(dir.join("iam/a/policies.iamc"), POLICIES).unwrap();
-    let out = iamc().arg("build").arg("--project").arg(&dir).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = iamc()
+        .arg("build")
+        .arg("--project")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("proved 2 properties"), "{stdout}");
     assert!(dir.join("out/Dev.json").is_file());
@@ -244,11 +293,18 @@ prove RoleUnderBoundary {
     assert_eq!(code, 1);
     let proofs = v["proofs"].as_array().unwrap();
     assert!(proofs.iter().all(|p| p["verdict"] == "refuted"), "{v:#}");
-    let action = |i: usize| proofs[i]["counterexample"]["request"]["action"].as_str().unwrap().to_string();
+    let action = |i: usize| {
+        proofs[i]["counterexample"]["request"]["action"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     assert!(action(0).starts_with("organizations:"));
     assert_eq!(proofs[1]["decision"], "implicit_deny");
     assert_eq!(proofs[2]["decision"], "implicit_deny");
-    let principal = proofs[2]["counterexample"]["request"]["principal"].as_str().unwrap();
+    let principal = proofs[2]["counterexample"]["request"]["principal"]
+        .as_str()
+        .unwrap();
     assert!(principal.starts_with("arn:aws:sts::123412341234:assumed-role/test/"));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -256,11 +312,19 @@ prove RoleUnderBoundary {
 #[test]
 fn text_output_is_one_line_per_property_with_its_time() {
     let dir = project("text", &[("a/policies.iamc", POLICIES)]);
-    let out = iamc().arg("prove").arg("--project").arg(&dir).output().unwrap();
+    let out = iamc()
+        .arg("prove")
+        .arg("--project")
+        .arg(&dir)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(lines[0].starts_with("proved    Developer: denies iam:* on * ("), "{stdout}");
+    assert!(
+        lines[0].starts_with("proved    Developer: denies iam:* on * ("),
+        "{stdout}"
+    );
     assert!(lines[0].ends_with(" ms)"), "{stdout}");
     assert_eq!(lines.last(), Some(&"2 proved, 0 refuted, 0 other"));
     let _ = std::fs::remove_dir_all(&dir);

@@ -36,7 +36,6 @@ use iamc::source::{Span, Spanned};
 use serde_json::{json, Value};
 
 const A: &str = "111122223333";
-const B: &str = "444455556666";
 
 struct Rng(u64);
 
@@ -59,21 +58,46 @@ impl Rng {
 }
 
 const ACTION_PATTERNS: &[&str] = &[
-    "*", "s3:*", "s3:Get*", "s3:GetObject", "s3:PutObject", "s3:*Object", "iam:*",
-    "iam:PassRole", "ec2:*", "s3:Get?bject", "sts:AssumeRole",
+    "*",
+    "s3:*",
+    "s3:Get*",
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:*Object",
+    "iam:*",
+    "iam:PassRole",
+    "ec2:*",
+    "s3:Get?bject",
+    "sts:AssumeRole",
 ];
 const ACTIONS: &[&str] = &[
-    "s3:GetObject", "s3:PutObject", "s3:GetBucketPolicy", "s3:GetXbject", "iam:PassRole",
-    "iam:GetRole", "ec2:RunInstances", "kms:Decrypt", "sts:AssumeRole",
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:GetBucketPolicy",
+    "s3:GetXbject",
+    "iam:PassRole",
+    "iam:GetRole",
+    "ec2:RunInstances",
+    "kms:Decrypt",
+    "sts:AssumeRole",
 ];
 const RESOURCE_PATTERNS: &[&str] = &[
-    "*", "arn:aws:s3:::b/*", "arn:aws:s3:::b/k", "arn:aws:s3:::c*",
-    "arn:aws:iam::111122223333:role/r*", "arn:aws:s3:::b/${aws:username}/*",
-    "arn:aws:s3:::b/${aws:PrincipalTag/team}/*", "arn:aws:*:*:111122223333:*",
+    "*",
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::b/k",
+    "arn:aws:s3:::c*",
+    "arn:aws:iam::111122223333:role/r*",
+    "arn:aws:s3:::b/${aws:username}/*",
+    "arn:aws:s3:::b/${aws:PrincipalTag/team}/*",
+    "arn:aws:*:*:111122223333:*",
 ];
 const RESOURCES: &[&str] = &[
-    "*", "arn:aws:s3:::b/k", "arn:aws:s3:::b/alice/x", "arn:aws:s3:::b/dev/x",
-    "arn:aws:s3:::c1", "arn:aws:iam::111122223333:role/r1",
+    "*",
+    "arn:aws:s3:::b/k",
+    "arn:aws:s3:::b/alice/x",
+    "arn:aws:s3:::b/dev/x",
+    "arn:aws:s3:::c1",
+    "arn:aws:iam::111122223333:role/r1",
     "arn:aws:ec2:us-east-1:444455556666:instance/i-1",
 ];
 
@@ -177,7 +201,14 @@ const KEYS: &[KeySpec] = &[
             ("NumericNotEquals", &["10", "50"]),
             ("NumericLessThanEqualsIfExists", &["50"]),
         ],
-        probe: &[None, Some(&["5"]), Some(&["10"]), Some(&["50"]), Some(&["100"]), Some(&["1000"])],
+        probe: &[
+            None,
+            Some(&["5"]),
+            Some(&["10"]),
+            Some(&["50"]),
+            Some(&["100"]),
+            Some(&["1000"]),
+        ],
         multi: false,
     },
     KeySpec {
@@ -205,7 +236,10 @@ const KEYS: &[KeySpec] = &[
     },
     KeySpec {
         name: "aws:PrincipalAccount",
-        tests: &[("StringEquals", &["111122223333"]), ("StringNotEquals", &["111122223333"])],
+        tests: &[
+            ("StringEquals", &["111122223333"]),
+            ("StringNotEquals", &["111122223333"]),
+        ],
         probe: &[],
         multi: false,
     },
@@ -234,14 +268,21 @@ const PRINCIPALS: &[&[&str]] = &[
     &["arn:aws:iam::111122223333:user/alice"],
     &["arn:aws:iam::111122223333:role/r1"],
     &["444455556666"],
-    &["arn:aws:iam::444455556666:user/bob", "arn:aws:iam::444455556666:root"],
+    &[
+        "arn:aws:iam::444455556666:user/bob",
+        "arn:aws:iam::444455556666:root",
+    ],
 ];
 
 fn document(rng: &mut Rng, resource_like: bool, used: &mut [usize]) -> Document {
     let n = 1 + rng.below(3);
     let mut statements = Vec::new();
     for _ in 0..n {
-        let effect = if rng.chance(30) { Effect::Deny } else { Effect::Allow };
+        let effect = if rng.chance(30) {
+            Effect::Deny
+        } else {
+            Effect::Allow
+        };
         let acts: Vec<String> = (0..1 + rng.below(2))
             .map(|_| rng.pick(ACTION_PATTERNS).to_string())
             .collect();
@@ -261,7 +302,11 @@ fn document(rng: &mut Rng, resource_like: bool, used: &mut [usize]) -> Document 
         let principal = resource_like.then(|| {
             let p = Principals {
                 aws: strings(PRINCIPALS[rng.below(PRINCIPALS.len())]),
-                service: if rng.chance(15) { strings(&["ec2.amazonaws.com"]) } else { Vec::new() },
+                service: if rng.chance(15) {
+                    strings(&["ec2.amazonaws.com"])
+                } else {
+                    Vec::new()
+                },
                 ..Principals::default()
             };
             if effect == Effect::Deny && rng.chance(15) {
@@ -275,7 +320,10 @@ fn document(rng: &mut Rng, resource_like: bool, used: &mut [usize]) -> Document 
         let mut conditions: Vec<Condition> = Vec::new();
         for _ in 0..rng.below(3) {
             let c = entry(rng, used);
-            if !conditions.iter().any(|x| x.operator == c.operator && x.key == c.key) {
+            if !conditions
+                .iter()
+                .any(|x| x.operator == c.operator && x.key == c.key)
+            {
                 conditions.push(c);
             }
         }
@@ -299,7 +347,11 @@ fn atom(c: Condition) -> CondExpr {
     CondExpr::Atom(Atom {
         operator: c.operator,
         key: Spanned::new(c.key, Span::default()),
-        values: c.values.into_iter().map(|v| Spanned::new(v, Span::default())).collect(),
+        values: c
+            .values
+            .into_iter()
+            .map(|v| Spanned::new(v, Span::default()))
+            .collect(),
         span: Span::default(),
     })
 }
@@ -308,17 +360,31 @@ fn condition(rng: &mut Rng, used: &mut [usize], depth: usize) -> CondExpr {
     match if depth > 1 { 0 } else { rng.below(4) } {
         0 => atom(entry(rng, used)),
         1 => CondExpr::Not(Box::new(condition(rng, used, depth + 1))),
-        2 => CondExpr::And(vec![condition(rng, used, depth + 1), condition(rng, used, depth + 1)]),
-        _ => CondExpr::Or(vec![condition(rng, used, depth + 1), condition(rng, used, depth + 1)]),
+        2 => CondExpr::And(vec![
+            condition(rng, used, depth + 1),
+            condition(rng, used, depth + 1),
+        ]),
+        _ => CondExpr::Or(vec![
+            condition(rng, used, depth + 1),
+            condition(rng, used, depth + 1),
+        ]),
     }
 }
 
 fn request_set(rng: &mut Rng, used: &mut [usize]) -> RequestSet {
     RequestSet {
-        actions: (0..1 + rng.below(2)).map(|_| rng.pick(ACTION_PATTERNS).to_string()).collect(),
+        actions: (0..1 + rng.below(2))
+            .map(|_| rng.pick(ACTION_PATTERNS).to_string())
+            .collect(),
         actions_negated: rng.chance(10),
-        except: if rng.chance(20) { vec![rng.pick(ACTION_PATTERNS).to_string()] } else { Vec::new() },
-        resources: rng.chance(40).then(|| Matcher::Is(vec![rng.pick(RESOURCE_PATTERNS).to_string()])),
+        except: if rng.chance(20) {
+            vec![rng.pick(ACTION_PATTERNS).to_string()]
+        } else {
+            Vec::new()
+        },
+        resources: rng
+            .chance(40)
+            .then(|| Matcher::Is(vec![rng.pick(RESOURCE_PATTERNS).to_string()])),
         condition: rng.chance(50).then(|| condition(rng, used, 0)),
     }
 }
@@ -352,13 +418,29 @@ fn draw(rng: &mut Rng) -> Case {
             Some("arn:aws:iam::111122223333:role/r1"),
             None,
         ]);
-        let account = if arn.is_none() && rng.chance(50) { Some(A) } else { None };
+        let account = if arn.is_none() && rng.chance(50) {
+            Some(A)
+        } else {
+            None
+        };
         (arn, account, rng.chance(30))
     });
-    let side = if principal.is_none() && rng.chance(50) { Side::ResourceLike } else { Side::IdentityLike };
-    let identity = if principal.is_some() { 1 + rng.below(2) } else { 1 };
+    let side = if principal.is_none() && rng.chance(50) {
+        Side::ResourceLike
+    } else {
+        Side::IdentityLike
+    };
+    let identity = if principal.is_some() {
+        1 + rng.below(2)
+    } else {
+        1
+    };
     let boundary = principal.is_some() && rng.chance(30);
-    let scp_levels = if principal.is_some() && rng.chance(30) { 1 + rng.below(2) } else { 0 };
+    let scp_levels = if principal.is_some() && rng.chance(30) {
+        1 + rng.below(2)
+    } else {
+        0
+    };
     let session = principal.is_some_and(|(arn, _, _)| arn.is_some_and(|a| a.contains(":role/")))
         && rng.chance(25);
     let rcp = principal.is_some() && rng.chance(20);
@@ -397,7 +479,10 @@ fn draw(rng: &mut Rng) -> Case {
                 let mut d = docs[0].clone();
                 let extra = document(rng, resource_like, &mut used);
                 d.statements.extend(
-                    extra.statements.into_iter().filter(|s| s.effect == Effect::Allow),
+                    extra
+                        .statements
+                        .into_iter()
+                        .filter(|s| s.effect == Effect::Allow),
                 );
                 d
             }
@@ -405,11 +490,27 @@ fn draw(rng: &mut Rng) -> Case {
         docs.push(d);
     }
     let r = request_set(rng, &mut used);
-    Case { docs, principal, side, identity, boundary, scp_levels, session, rcp, resource, kind, r, used }
+    Case {
+        docs,
+        principal,
+        side,
+        identity,
+        boundary,
+        scp_levels,
+        session,
+        rcp,
+        resource,
+        kind,
+        r,
+        used,
+    }
 }
 
 fn subject(c: &Case) -> Subject<'_> {
-    let p = |i: usize| Placed { doc: &c.docs[i], decl: i };
+    let p = |i: usize| Placed {
+        doc: &c.docs[i],
+        decl: i,
+    };
     match c.principal {
         None => Subject::Document(p(0), c.side),
         Some((arn, account, tags)) => {
@@ -453,7 +554,10 @@ fn subject(c: &Case) -> Subject<'_> {
 /// The property of a case; `all`/`none`: every / no request of R in the universe is
 /// allowed (so a property that holds there is often asked, and proofs are exercised).
 fn property<'d>(c: &'d Case, all: bool, none: bool) -> Property<'d> {
-    let other = || Placed { doc: c.docs.last().unwrap(), decl: c.docs.len() - 1 };
+    let other = || Placed {
+        doc: c.docs.last().unwrap(),
+        decl: c.docs.len() - 1,
+    };
     let kind = match c.kind {
         0..=4 if all => 0,
         0..=4 if none => 3,
@@ -580,7 +684,9 @@ fn spec_scenario(slots: &Slots<'_>, req: &Request) -> Value {
 
 fn spec_decide(slots: &Slots<'_>, req: &Request) -> Decision {
     let s = spec_scenario(slots, req);
-    parse_value(&s).unwrap_or_else(|e| panic!("{e:?} in {s}")).decide()
+    parse_value(&s)
+        .unwrap_or_else(|e| panic!("{e:?} in {s}"))
+        .decide()
 }
 
 /// `spec_decide` for many requests: the scenario's policies depend on the request only
@@ -597,7 +703,9 @@ impl SpecCache {
             req.caller.account().unwrap_or("").to_string(),
             req.caller.is_outside_iam(),
             req.action.to_lowercase().starts_with("sts:assumerole"),
-            iamc::eval::arn::split(&req.resource).map(|p| p[4].to_string()).unwrap_or_default(),
+            iamc::eval::arn::split(&req.resource)
+                .map(|p| p[4].to_string())
+                .unwrap_or_default(),
         );
         let sc = self.sets.entry(key).or_insert_with(|| {
             let s = spec_scenario(slots, req);
@@ -645,7 +753,10 @@ fn derived(caller: &str, ctx: &mut Context) {
         ctx.insert("aws:PrincipalArn", ContextValue::One(caller.into()));
         ctx.insert("aws:PrincipalAccount", ContextValue::One(acct.into()));
         ctx.insert("aws:PrincipalType", ContextValue::One("User".into()));
-        ctx.insert("aws:username", ContextValue::One(res.rsplit('/').next().unwrap().into()));
+        ctx.insert(
+            "aws:username",
+            ContextValue::One(res.rsplit('/').next().unwrap().into()),
+        );
         ctx.insert("aws:userid", ContextValue::One("AIDAX".into()));
     } else if let Some(rest) = caller.strip_prefix("arn:aws:sts::") {
         let (acct, res) = rest.split_once(':').unwrap();
@@ -660,9 +771,12 @@ fn derived(caller: &str, ctx: &mut Context) {
     }
 }
 
+/// Keys and their values (`None`: absent) of one brute-force context.
+type Contexts = Vec<(&'static str, Option<&'static [&'static str]>)>;
+
 fn universe(c: &Case) -> Vec<Request> {
     let tags = c.principal.is_some_and(|(_, _, t)| t);
-    let mut contexts: Vec<Vec<(&str, Option<&[&str]>)>> = vec![Vec::new()];
+    let mut contexts: Vec<Contexts> = vec![Vec::new()];
     for &k in &c.used {
         let spec = &KEYS[k];
         if spec.probe.is_empty() {
@@ -691,7 +805,10 @@ fn universe(c: &Case) -> Vec<Request> {
                     let mut ctx = Context::new();
                     derived(caller, &mut ctx);
                     if !kv.iter().any(|(k, _)| *k == "aws:CurrentTime") {
-                        ctx.insert("aws:CurrentTime", ContextValue::One("2026-11-30T12:00:00Z".into()));
+                        ctx.insert(
+                            "aws:CurrentTime",
+                            ContextValue::One("2026-11-30T12:00:00Z".into()),
+                        );
                     }
                     for (k, v) in kv {
                         if let Some(v) = v {
@@ -728,8 +845,13 @@ fn allowed(d: &Decision) -> bool {
 fn replay(subject: &Slots<'_>, other: Option<&Slots<'_>>, hit: &Hit) -> (bool, Option<bool>) {
     let judge = Judge::new(subject.clone()).unwrap();
     let s = iamc::prove::scenario::scenario(&judge, &hit.request, &|k| k.to_string());
-    let d = parse_value(&s).unwrap_or_else(|e| panic!("{e:?} in {s}")).decide();
-    assert_eq!(d.outcome, hit.decisions[0].outcome, "the scenario file replays the decision");
+    let d = parse_value(&s)
+        .unwrap_or_else(|e| panic!("{e:?} in {s}"))
+        .decide();
+    assert_eq!(
+        d.outcome, hit.decisions[0].outcome,
+        "the scenario file replays the decision"
+    );
     assert_eq!(d.outcome, spec_decide(subject, &hit.request).outcome);
     let o = other.map(|o| allowed(&spec_decide(o, &hit.request)));
     (allowed(&d), o)
@@ -750,7 +872,10 @@ fn the_prover_agrees_with_brute_force_and_its_counterexamples_replay() {
         let within_kind = c.kind >= 8;
         let other_slots = within_kind.then(|| {
             Slots::of_document(
-                Placed { doc: c.docs.last().unwrap(), decl: c.docs.len() - 1 },
+                Placed {
+                    doc: c.docs.last().unwrap(),
+                    decl: c.docs.len() - 1,
+                },
                 c.side,
             )
         });
@@ -780,17 +905,29 @@ fn the_prover_agrees_with_brute_force_and_its_counterexamples_replay() {
         let t0 = std::time::Instant::now();
         let decided = decide(&s, &p, Catalog::embedded(), Limits::default(), &|| false);
         if std::env::var("IAMC_PROVE_TRACE").is_ok() {
-            eprintln!("case {case}: {} cases in {:?}", decided.as_ref().map_or(0, |d| d.cases), t0.elapsed());
+            eprintln!(
+                "case {case}: {} cases in {:?}",
+                decided.as_ref().map_or(0, |d| d.cases),
+                t0.elapsed()
+            );
         }
         let decided = decided.unwrap_or_else(|e| panic!("case {case}: undecided {e:?}"));
-        let violation = judged.iter().find(|(_, r, subj, oth)| match &p {
-            Property::Allows(_) => *r && !*subj,
-            Property::Denies(_) => *r && *subj,
-            Property::MayAllow(_) => false,
-            Property::Within(..) => *subj && !*oth,
-            Property::Equivalent(..) => subj != oth,
-        }).map(|j| &j.0);
-        let what = || format!("case {case}: {:?}\nproperty {:?}\ndocs {:#?}", c.principal, p, c.docs);
+        let violation = judged
+            .iter()
+            .find(|(_, r, subj, oth)| match &p {
+                Property::Allows(_) => *r && !*subj,
+                Property::Denies(_) => *r && *subj,
+                Property::MayAllow(_) => false,
+                Property::Within(..) => *subj && !*oth,
+                Property::Equivalent(..) => subj != oth,
+            })
+            .map(|j| &j.0);
+        let what = || {
+            format!(
+                "case {case}: {:?}\nproperty {:?}\ndocs {:#?}",
+                c.principal, p, c.docs
+            )
+        };
         match (&decided.verdict, &p) {
             (Verdict::Proved { witness }, Property::MayAllow(_)) => {
                 let w = witness.as_ref().expect("a witness");
@@ -799,20 +936,30 @@ fn the_prover_agrees_with_brute_force_and_its_counterexamples_replay() {
                 proved += 1;
             }
             (Verdict::Refuted { .. }, Property::MayAllow(_)) => {
-                assert!(!allowed_in_r, "may allow refuted but brute force found one: {}", what());
+                assert!(
+                    !allowed_in_r,
+                    "may allow refuted but brute force found one: {}",
+                    what()
+                );
                 refuted += 1;
             }
             (Verdict::Proved { .. }, _) => {
                 assert!(
                     violation.is_none(),
                     "proved, but brute force violates it with {:?}: {}",
-                    violation.as_ref().map(|r| (&r.caller, &r.action, &r.resource, &r.context)),
+                    violation
+                        .as_ref()
+                        .map(|r| (&r.caller, &r.action, &r.resource, &r.context)),
                     what()
                 );
                 proved += 1;
             }
             (Verdict::Vacuous, _) => {
-                assert!(!some_in_r, "vacuous, but brute force found a request in R: {}", what());
+                assert!(
+                    !some_in_r,
+                    "vacuous, but brute force found a request in R: {}",
+                    what()
+                );
                 vacuous += 1;
             }
             (Verdict::Refuted { counterexample }, _) => {
@@ -825,7 +972,11 @@ fn the_prover_agrees_with_brute_force_and_its_counterexamples_replay() {
                     Property::Equivalent(..) => Some(subj) != oth,
                     Property::MayAllow(_) => false,
                 };
-                assert!(ok, "the counterexample does not violate the property: {}", what());
+                assert!(
+                    ok,
+                    "the counterexample does not violate the property: {}",
+                    what()
+                );
                 confirmed += usize::from(violation.is_some());
                 refuted += 1;
             }
@@ -834,5 +985,8 @@ fn the_prover_agrees_with_brute_force_and_its_counterexamples_replay() {
     eprintln!(
         "{cases} cases: {proved} proved, {refuted} refuted ({confirmed} also found by brute force), {vacuous} vacuous"
     );
-    assert!(proved > cases / 10 && refuted > cases / 10, "the generator reaches both verdicts");
+    assert!(
+        proved > cases / 10 && refuted > cases / 10,
+        "the generator reaches both verdicts"
+    );
 }

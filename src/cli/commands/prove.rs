@@ -92,8 +92,14 @@ pub fn run(args: &SourceArgs, emit: Option<&Path>) -> Exit {
             status = Exit::UsageOrIo;
         }
     }
-    let proved = reports.iter().filter(|r| r.verdict_word() == "proved").count();
-    let refuted = reports.iter().filter(|r| r.verdict_word() == "refuted").count();
+    let proved = reports
+        .iter()
+        .filter(|r| r.verdict_word() == "proved")
+        .count();
+    let refuted = reports
+        .iter()
+        .filter(|r| r.verdict_word() == "refuted")
+        .count();
     match args.format {
         Format::Json => {
             if !analysis.diagnostics.is_empty() {
@@ -126,7 +132,11 @@ pub fn run(args: &SourceArgs, emit: Option<&Path>) -> Exit {
             if !analysis.diagnostics.is_empty() {
                 eprint!(
                     "{}",
-                    render::to_text(&analysis.diagnostics, &analysis.sources, stderr_is_terminal())
+                    render::to_text(
+                        &analysis.diagnostics,
+                        &analysis.sources,
+                        stderr_is_terminal()
+                    )
                 );
             }
             if reports.is_empty() && !analysis.has_errors() {

@@ -54,6 +54,7 @@ impl Checker<'_, '_> {
                 Val::List(out)
             }
             ast::ExprKind::Name(path) => return self.eval_name(path, scope, want),
+            ast::ExprKind::Call(call) => return self.eval_call(call, e.span, scope),
         };
         Some(SVal::new(val, e.span))
     }

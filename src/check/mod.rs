@@ -18,6 +18,7 @@
 //! against the AWS catalog), `types` (types and values), `ir` (the output).
 
 mod arn;
+pub mod builtins;
 pub mod catalog_checks;
 pub mod cond;
 mod consts;

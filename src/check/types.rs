@@ -26,6 +26,9 @@ pub enum Ty {
     Ip,
     Cidr,
     Principal,
+    /// An access level of the Service Authorization Reference (`"Read"`,
+    /// `"Permissions management"`), written as a string.
+    AccessLevel,
     List(Box<Ty>),
 }
 
@@ -46,6 +49,7 @@ impl Ty {
             "Ip" => Ty::Ip,
             "Cidr" => Ty::Cidr,
             "Principal" => Ty::Principal,
+            "AccessLevel" => Ty::AccessLevel,
             _ => return None,
         })
     }
@@ -64,6 +68,7 @@ impl Ty {
         "Ip",
         "Cidr",
         "Principal",
+        "AccessLevel",
         "List",
     ];
 
@@ -95,6 +100,7 @@ impl fmt::Display for Ty {
                 Ty::Ip => "Ip",
                 Ty::Cidr => "Cidr",
                 Ty::Principal => "Principal",
+                Ty::AccessLevel => "AccessLevel",
                 Ty::List(_) => "List",
             }),
         }
@@ -266,7 +272,13 @@ pub fn may_conform(from: &Ty, to: &Ty) -> bool {
         (a, b) if a == b => true,
         (
             T::String,
-            T::AccountId | T::Service | T::Arn | T::ArnPattern | T::Date | T::Principal,
+            T::AccountId
+            | T::Service
+            | T::Arn
+            | T::ArnPattern
+            | T::Date
+            | T::Principal
+            | T::AccessLevel,
         ) => true,
         (T::AccountId, T::String | T::Principal) => true,
         (T::Service, T::ActionPattern) => true,
@@ -432,6 +444,12 @@ fn conform_value(v: &SVal, ty: &Ty) -> Result<SVal, (Span, Mismatch)> {
         }
         (Ty::Ip, Val::Ip(s)) => ok(Val::Ip(s.clone())),
         (Ty::Cidr, Val::Cidr(s) | Val::Ip(s)) => ok(Val::Cidr(s.clone())),
+        (Ty::AccessLevel, Val::Str(s)) => match super::builtins::level_named(s) {
+            Some(l) => ok(Val::Str(l.as_str().to_string())),
+            None => content(
+                "an access level is one of \"List\", \"Read\", \"Write\", \"Permissions management\", \"Tagging\"",
+            ),
+        },
         (Ty::Principal, Val::Principal(p)) => ok(Val::Principal(p.clone())),
         (Ty::Principal, Val::Wildcard) => ok(Val::Principal(PrincipalValue::Any)),
         (Ty::Principal, Val::Arn(a)) => ok(Val::Principal(PrincipalValue::Aws(a.clone()))),

@@ -164,6 +164,7 @@ codes! {
     W0333 => Types, Warning, "set quantifier on a single-valued condition key";
     W0334 => Types, Warning, "wildcard in an exact string comparison";
     W0335 => Types, Warning, "value is not an AWS region name";
+    E0338 => Types, Error, "wrong arguments to a built-in function";
 
     // ---- E03xx: catalog, E0340-E0399 (owned by the catalog work) ---------------------------
     E0340 => Types, Error, "unknown service";

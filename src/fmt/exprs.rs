@@ -20,6 +20,11 @@ impl Walk<'_> {
     pub(super) fn expr(&mut self, e: &Expr) -> Doc {
         match &e.kind {
             ExprKind::List(items) => self.bracket_list(e.span, items),
+            ExprKind::Call(c) => {
+                let close = (e.span.end as usize).saturating_sub(1);
+                let open = format!("{}(", c.name.node);
+                self.block_list((&open, ")"), close, &c.args, Walk::expr, |e| e.span, true)
+            }
             ExprKind::Wildcard => text("*"),
             ExprKind::Bool(b) => text(if *b { "true" } else { "false" }),
             ExprKind::String(_)

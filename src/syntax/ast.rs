@@ -322,6 +322,16 @@ pub enum ExprKind {
     Name(Path),
     /// `[a, b, c]`
     List(Vec<Expr>),
+    /// `actions(s3, ["Read", "List"])`: a built-in function, evaluated by the checker
+    /// (docs/language.md, "Built-in functions").
+    Call(Call),
+}
+
+/// A built-in function applied to its arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    pub name: Ident,
+    pub args: Vec<Expr>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -154,6 +154,10 @@ fn expr(e: &mut Expr) {
     erase(&mut e.span);
     match &mut e.kind {
         ExprKind::List(items) => items.iter_mut().for_each(expr),
+        ExprKind::Call(c) => {
+            erase(&mut c.name.span);
+            c.args.iter_mut().for_each(expr);
+        }
         ExprKind::Name(p) => path(p),
         ExprKind::Arn(a) => {
             for part in &mut a.parts {

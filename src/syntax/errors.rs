@@ -163,6 +163,7 @@ pub fn rule_words(r: Rule) -> Option<&'static str> {
         Rule::kw_exists => "`exists`",
         Rule::kw_except => "`except`",
         Rule::list => "a list",
+        Rule::call | Rule::call_name => "a function like `actions(s3, [\"Read\"])`",
         Rule::string => "a string",
         Rule::number => "a number",
         Rule::action => "an action like `s3:GetObject`",

@@ -186,6 +186,11 @@ fn expr(e: &Expr) -> String {
         ExprKind::Action(a) => format!("act:{}|{}", a.service, a.name),
         ExprKind::Wildcard => "*".into(),
         ExprKind::Name(p) => format!("name:{}", p.dotted()),
+        ExprKind::Call(c) => format!(
+            "call:{}({})",
+            c.name.node,
+            c.args.iter().map(expr).collect::<Vec<_>>().join(" ")
+        ),
         ExprKind::List(items) => {
             let items: Vec<String> = items.iter().map(expr).collect();
             format!("[{}]", items.join(" "))
@@ -491,6 +496,15 @@ fn expressions() {
         "arn[\"arn:aws:s3:::b/\" var:${aws:PrincipalTag/team, 'default'} \"/$x\"]",
     );
     check_expr("arn\"\"", "arn[]");
+    check_expr(
+        "actions(s3, [\"Read\", \"List\",],)",
+        "call:actions(name:s3 [\"Read\" \"List\"])",
+    );
+    check_expr("f()", "call:f()");
+    check_stmt(
+        "allow action_wildcards([ec2], levels) on *",
+        "(allow (call:action_wildcards([name:ec2] name:levels)) on=(*))",
+    );
 }
 
 #[test]

@@ -867,6 +867,27 @@ impl<'d> AstBuilder<'d> {
                 ExprKind::Bool(c.into_inner().next().map(|k| k.as_rule()) == Some(Rule::kw_true))
             }
             Rule::path => ExprKind::Name(self.path(&c)),
+            Rule::call => {
+                if depth >= MAX_DEPTH {
+                    return Err(fatal(
+                        SyntaxError::TooDeep,
+                        self.abs(c.as_span().start(), c.as_span().start() + 1),
+                    ));
+                }
+                let mut name = None;
+                let mut args = Vec::new();
+                for x in c.into_inner() {
+                    match x.as_rule() {
+                        Rule::call_name => name = Some(self.ident(&x)),
+                        Rule::expr => args.push(self.expr(x, depth + 1)?),
+                        _ => {}
+                    }
+                }
+                let Some(name) = name else {
+                    return Err(fatal(SyntaxError::Internal, span));
+                };
+                ExprKind::Call(Call { name, args })
+            }
             _ => return Err(fatal(SyntaxError::Internal, span)),
         };
         Ok(Expr { kind, span })

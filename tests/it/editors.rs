@@ -245,6 +245,11 @@ impl<'a> Tokens<'a> {
                 self.add(tag.span, "tag");
             }
             ExprKind::Name(p) => self.name(p),
+            // A built-in function's name reads like any other name.
+            ExprKind::Call(c) => {
+                self.add(c.name.span, "name");
+                c.args.iter().for_each(|x| self.expr(x));
+            }
             ExprKind::List(items) => items.iter().for_each(|x| self.expr(x)),
         }
     }

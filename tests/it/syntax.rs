@@ -164,6 +164,10 @@ impl SpanCheck<'_> {
             }
             ExprKind::Name(p) => self.path(e.span, p),
             ExprKind::List(items) => items.iter().for_each(|i| self.expr(e.span, i)),
+            ExprKind::Call(c) => {
+                self.at(e.span, c.name.span, "function name");
+                c.args.iter().for_each(|i| self.expr(e.span, i));
+            }
             ExprKind::String(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Wildcard => {}
         }
     }

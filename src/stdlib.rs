@@ -6,9 +6,19 @@ use crate::source::{Origin, Sources};
 /// `(module path, file name shown in diagnostics, text)`
 pub const STDLIB: &[(&str, &str, &str)] = &[
     (
+        "std.boundaries",
+        "std/boundaries.iamc",
+        include_str!("../stdlib/std/boundaries.iamc"),
+    ),
+    (
         "std.guards",
         "std/guards.iamc",
         include_str!("../stdlib/std/guards.iamc"),
+    ),
+    (
+        "std.jobs",
+        "std/jobs.iamc",
+        include_str!("../stdlib/std/jobs.iamc"),
     ),
     (
         "std.passrole",
@@ -19,6 +29,11 @@ pub const STDLIB: &[(&str, &str, &str)] = &[
         "std.patterns",
         "std/patterns.iamc",
         include_str!("../stdlib/std/patterns.iamc"),
+    ),
+    (
+        "std.rcp",
+        "std/rcp.iamc",
+        include_str!("../stdlib/std/rcp.iamc"),
     ),
     (
         "std.scp",

@@ -117,6 +117,9 @@ impl Checker<'_, '_> {
                 continue;
             };
             if self.catalog.service(&prefix).is_none() {
+                if self.in_std {
+                    continue;
+                }
                 let mut d =
                     Diagnostic::new(Code::E0340, s.span, format!("unknown service `{prefix}`"));
                 d = match self.catalog.suggest_service(&prefix) {
@@ -138,7 +141,7 @@ impl Checker<'_, '_> {
         if !ok {
             return None;
         }
-        if out.is_empty() {
+        if out.is_empty() && !self.in_std {
             let levels: Vec<&str> = wanted.iter().map(|l| l.as_str()).collect();
             self.err(
                 Diagnostic::new(

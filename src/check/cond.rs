@@ -489,7 +489,10 @@ impl Checker<'_, '_> {
     /// (`eu-west-1a`) silently denies or allows the wrong thing.
     fn warn_region_names(&mut self, texts: &[Spanned<String>], key: &str) {
         for v in texts {
-            if types::has_wildcard(&v.node)
+            // An empty text is a template parameter at the template's definition (see
+            // `value_text`): its regions are checked at each `use`.
+            if v.node.is_empty()
+                || types::has_wildcard(&v.node)
                 || has_policy_variable(&v.node)
                 || is_region_name(&v.node)
             {

@@ -302,6 +302,12 @@ impl Checker<'_, '_> {
                             ..SVal::new(Val::Str(a.clone()), v.span)
                         }
                     }
+                    // The same inside a template, where the ARN is not known yet.
+                    (Ty::String, Val::Sym(Ty::Arn | Ty::ArnPattern))
+                        if matches!(p.kind, ast::PrincipalKind::Federated(_)) =>
+                    {
+                        SVal::new(Val::Sym(Ty::String), v.span)
+                    }
                     _ => v,
                 };
                 match conform(&v, &ty) {

@@ -294,6 +294,7 @@ impl Walk<'_> {
                 }
             }
             ast::ExprKind::List(items) => items.iter().for_each(|i| self.expr(i)),
+            ast::ExprKind::Call(c) => c.args.iter().for_each(|i| self.expr(i)),
             _ => {}
         }
     }

@@ -737,7 +737,7 @@ fn member_accounts_cannot_leave_the_organization() {
 const STDLIB_PROGRAM: &str = r#"
 import std.guards.{mfa_guard, mfa_guard_via_services}
 import std.passrole.passrole_to_service
-import std.patterns.{allowlist, denylist, hybrid}
+import std.patterns.{allowlist, deny_actions, hybrid}
 import std.scp.{deny_leave_organization, deny_root_user}
 import std.trust.{assume_from_account_with_mfa, assume_from_service}
 
@@ -758,7 +758,7 @@ policy Allowed {
 }
 
 policy Denied {
-    use denylist(services: [ec2])
+    use deny_actions(denied: [ec2])
 }
 
 policy Hybrid {
@@ -852,7 +852,7 @@ const STDLIB_TABLE: &[Row] = {
         ("Allowed", Alone, ALICE, "ec2:RunInstances", "*", &[], I),
         ("Allowed", Alone, ALICE, "newsvc:DoThing", "*", &[], I),
         ("Allowed", Alone, SESSION, "S3:getobject", B, &[], A),
-        // denylist: the services are denied even next to an administrator policy.
+        // deny_actions: the services are denied even next to an administrator policy.
         ("Denied", WithAdmin, ALICE, "ec2:RunInstances", "*", &[], D),
         ("Denied", WithAdmin, ALICE, "ec2:DescribeInstances", "*", &[], D),
         ("Denied", WithAdmin, ALICE, "s3:GetObject", B, &[], A),

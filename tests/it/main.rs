@@ -25,6 +25,7 @@ mod hardening;
 mod lowering;
 mod prove;
 mod prove_random;
+mod stdlib;
 mod support;
 mod syntax;
 mod values;

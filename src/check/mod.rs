@@ -28,6 +28,8 @@ mod rules;
 mod templates;
 pub mod types;
 
+pub use principals::FIELDS as PRINCIPAL_FIELDS;
+
 use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::policy::DocumentKind;

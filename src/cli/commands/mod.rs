@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod lsp;
 
 use super::args::{Cli, Command};
 use super::Exit;
@@ -30,6 +31,7 @@ pub fn dispatch(cli: Cli) -> Exit {
             project,
             check,
         } => fmt::run(&files, project.as_deref(), check),
+        Command::Lsp => lsp::run(),
     }
 }
 

@@ -270,7 +270,7 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let (_, body) = text.split_once("\r\n\r\n").unwrap();
         let v: serde_json::Value = serde_json::from_str(body).unwrap();
-        assert_eq!(v["id"], serde_json::Value::Null);
-        assert_eq!(v["error"]["code"], -32700);
+        assert_eq!(v.get("id"), Some(&serde_json::Value::Null));
+        assert_eq!(v.pointer("/error/code"), Some(&serde_json::json!(-32700)));
     }
 }

@@ -184,7 +184,8 @@ fn load(root: &Root, docs: &Documents, fs: &dyn FileSystem, settings: &Settings)
         Root::Memory(u) => {
             let mut sources = Sources::new();
             let text = docs.get(u).map(|d| d.text.clone()).unwrap_or_default();
-            sources.add(u.clone(), "main", Origin::Memory(u.clone()), text);
+            // The analysis reads texts named `*.iamc`; the URI stays in the origin.
+            sources.add("main.iamc", "main", Origin::Memory(u.clone()), text);
             stdlib::add_to(&mut sources);
             (sources, None, Vec::new(), Extra::default())
         }

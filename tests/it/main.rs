@@ -22,6 +22,7 @@ mod frontend_props;
 mod golden;
 mod hardening;
 mod lowering;
+mod lsp;
 mod support;
 mod syntax;
 mod values;

@@ -1,9 +1,14 @@
 //! The server loop: one thread, one queue of events (client messages, proof results),
 //! the LSP lifecycle, and re-analysis after a short pause in the typing.
 //!
-//! Text changes are not analysed one by one: a change (re)arms a short timer and the
-//! loop analyses when it expires, when a request arrives (answers always reflect every
-//! change before them), or when changes have kept coming for several timer lengths.
+//! Text changes are not analysed one by one. A change that ends a quiet spell (an
+//! isolated keystroke) is analysed at once; a change that follows another within the
+//! pause (`debounceMs`: a paste, an auto-closed bracket, several cursors, fast typing)
+//! re-arms a timer, and the loop analyses when it expires, when a request arrives
+//! (answers always reflect every change before them), or when changes have kept coming
+//! for several pauses. So diagnostics follow a keystroke by the analysis time alone, and
+//! a burst costs one analysis, not one per change.
+//!
 //! Analysis re-runs parse -> resolve -> check -> lower on the whole compilation of each
 //! changed document, then publishes the diagnostics of every file whose list changed (and
 //! always of the changed documents), then queues the proofs.
@@ -40,9 +45,9 @@ pub struct Options {
     pub fs: Box<dyn FileSystem>,
 }
 
-/// How long the loop waits after a change before analysing, unless `debounceMs` says
-/// otherwise: long enough to gather the changes an editor sends together (a paste, an
-/// auto-closed bracket, several cursors), short enough that diagnostics follow typing.
+/// The pause that gathers changes arriving together, unless `debounceMs` says
+/// otherwise: long enough for the changes an editor sends at once (a paste, an
+/// auto-closed bracket, several cursors), shorter than the gap between keystrokes.
 pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// Changes that keep coming are analysed after this many timer lengths anyway.
@@ -85,6 +90,7 @@ pub(super) struct Server {
     rescan: bool,
     deadline: Option<Instant>,
     first_pending: Option<Instant>,
+    last_change: Option<Instant>,
     pub debounce: Duration,
     pub enc: Encoding,
     generation: u64,
@@ -128,6 +134,7 @@ pub fn run(options: Options) -> i32 {
         rescan: false,
         deadline: None,
         first_pending: None,
+        last_change: None,
         debounce: DEBOUNCE,
         enc: Encoding::Utf16,
         generation: 0,
@@ -298,13 +305,18 @@ impl Server {
         });
     }
 
-    /// A document was opened or changed: analyse after the pause (at once when `now`).
+    /// A document was opened or changed: analyse at once when `now` or when the change
+    /// ends a quiet spell (an isolated keystroke), otherwise after the pause.
     pub fn touched(&mut self, uri: &str, now: bool) {
         self.changed.insert(uri.to_string());
         let t = Instant::now();
+        let quiet = self
+            .last_change
+            .is_none_or(|l| t.saturating_duration_since(l) >= self.debounce);
+        self.last_change = Some(t);
         let first = *self.first_pending.get_or_insert(t);
         let latest = first + self.debounce * MAX_DELAY_FACTOR;
-        let at = if now {
+        let at = if now || quiet {
             t
         } else {
             (t + self.debounce).min(latest)
@@ -378,12 +390,16 @@ impl Server {
         }
         let mut assigned = BTreeMap::new();
         for (uri, root) in first {
+            let path = build.docs.get(&uri).and_then(|d| d.path.clone());
+            // `iamc.toml` stays with its project even when the project does not load
+            // (its error is reported there).
+            let manifest = path.as_ref().is_some_and(|p| p.ends_with("iamc.toml"));
             let outside = matches!(root, Root::Project(_))
+                && !manifest
                 && build
                     .compilations
                     .get(&root)
                     .is_some_and(|c| c.file(&uri).is_none());
-            let path = build.docs.get(&uri).and_then(|d| d.path.clone());
             let root = match (outside, path) {
                 (true, Some(p)) => Root::File(p),
                 _ => root,

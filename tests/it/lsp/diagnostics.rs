@@ -211,3 +211,34 @@ fn a_broken_declaration_gives_diagnostics_and_the_rest_still_answers() {
         .unwrap()
         .contains("s3:PutObject"));
 }
+
+#[test]
+fn a_broken_iamc_toml_is_reported_there_and_the_files_still_analysed() {
+    let broken_toml = "[project\nsources = [\"iam\"]\n";
+    let dir = project(
+        "diag-toml",
+        &[
+            ("iamc.toml", broken_toml),
+            ("iam/a.iamc", "policy A {\n    allow s3:GetObjekt on *\n}\n"),
+        ],
+    );
+    let toml = uri(&dir.join("iamc.toml"));
+    let a = uri(&dir.join("iam/a.iamc"));
+    let mut c = Client::initialized(&dir, false);
+    c.open(
+        &a,
+        &std::fs::read_to_string(dir.join("iam/a.iamc")).unwrap(),
+    );
+    let on_toml = c.diagnostics(&toml);
+    assert_eq!(on_toml.len(), 1);
+    assert_eq!(on_toml[0]["code"], "E0902");
+    let on_a = c.diagnostics(&a);
+    assert!(on_a.iter().any(|d| d["code"] == "E0341"), "{on_a:?}");
+    // Fixing iamc.toml in the editor clears its error.
+    c.open(&toml, broken_toml);
+    c.change(&toml, 2, "[project]\nsources = [\"iam\"]\n");
+    let p = c.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == toml && p["diagnostics"] == serde_json::json!([])
+    });
+    assert_eq!(p["version"], 2);
+}

@@ -197,3 +197,118 @@ fn symbols_of_a_file_and_of_the_workspace() {
         .collect();
     assert_eq!(found, [("App", "iam.app")]);
 }
+
+const WITH_STD: &str = "import std.guards.mfa_guard
+
+const account: AccountId = env.account
+
+policy Admin {
+    allow iam:* on arn\"arn:aws:iam::{account}:role/*\"
+    use mfa_guard(except: [iam:ChangePassword])
+}
+";
+
+#[test]
+fn the_standard_library_and_the_environment() {
+    let dir = super::client::project(
+        "std-env",
+        &[
+            (
+                "iamc.toml",
+                "[project]\nsources = [\"iam\"]\n\n[env.dev]\naccount = \"111122223333\"\n",
+            ),
+            ("iam/admin.iamc", WITH_STD),
+        ],
+    );
+    let u = uri(&dir.join("iam/admin.iamc"));
+    let mut c = Client::initialized(&dir, false);
+    c.open(&u, WITH_STD);
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+    // Into the standard library: a readable copy of the module, at the template's name.
+    let d = c.request(
+        "textDocument/definition",
+        at(&u, WITH_STD, "mfa_guard(", 0, 2),
+    );
+    let target = d["result"]["uri"].as_str().unwrap();
+    assert!(target.ends_with("/stdlib/std/guards.iamc"), "{target}");
+    let copy = std::fs::read_to_string(target.trim_start_matches("file://")).unwrap();
+    let line = d["result"]["range"]["start"]["line"].as_u64().unwrap() as usize;
+    let col = d["result"]["range"]["start"]["character"].as_u64().unwrap() as usize;
+    assert!(
+        copy.lines().nth(line).unwrap()[col..].starts_with("mfa_guard("),
+        "{copy}"
+    );
+    // `env.account`: its key in iamc.toml, and its value.
+    let toml = uri(&dir.join("iamc.toml"));
+    let d = c.request(
+        "textDocument/definition",
+        at(&u, WITH_STD, "env.account", 0, 5),
+    );
+    assert_eq!(d["result"]["uri"], toml);
+    assert_eq!(
+        d["result"]["range"]["start"],
+        json!({ "line": 4, "character": 0 })
+    );
+    let h = c.request("textDocument/hover", at(&u, WITH_STD, "env.account", 0, 5));
+    assert!(h["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("\"111122223333\""));
+    // Renaming a template of the standard library is refused, with the reason.
+    let r = c.request(
+        "textDocument/prepareRename",
+        at(&u, WITH_STD, "mfa_guard(", 0, 2),
+    );
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("standard library"),
+        "{r}"
+    );
+    // Completion: templates after `use`, their arguments inside the parentheses.
+    let text = WITH_STD.replace(
+        "use mfa_guard(except: [iam:ChangePassword])",
+        "use mfa_guard(",
+    );
+    c.change(&u, 2, &text);
+    let r = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": u }, "position": pos(&text, "mfa_guard(", 0, 10, false) }),
+    );
+    let labels: Vec<&str> = r["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["except:"]);
+    let r = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": u }, "position": pos(&text, "use ", 0, 4, false) }),
+    );
+    let labels: Vec<&str> = r["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["mfa_guard"]);
+    // Module paths after `import`.
+    let text = format!("import \n{WITH_STD}");
+    c.change(&u, 3, &text);
+    let r = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": u }, "position": { "line": 0, "character": 7 } }),
+    );
+    let labels: Vec<&str> = r["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"std.guards") && labels.contains(&"std.guards.mfa_guard"),
+        "{labels:?}"
+    );
+}

@@ -14,6 +14,7 @@ mod catalog;
 mod cli;
 mod codes;
 mod comments;
+mod editors;
 mod equivalence;
 mod eval;
 mod fmt;

@@ -12,7 +12,8 @@
 
 use super::workspace::Root;
 use crate::catalog::Catalog;
-use crate::source::Span;
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, Span};
 use crate::Analysis;
 use std::collections::BTreeMap;
 use std::sync::mpsc::{self, Sender};
@@ -52,13 +53,37 @@ pub enum Status {
     Done,
 }
 
-/// A compilation's proofs: their status and the latest outcomes. Outcomes of an earlier
-/// generation are kept, for files whose text did not change, until new ones arrive, so a
-/// refuted property does not blink out at every keystroke elsewhere.
+/// A compilation's proofs: their status, the latest outcomes and the prover's
+/// diagnostics (`E05xx`). Those of an earlier generation are kept, where every file they
+/// point into is unchanged, until new ones arrive, so a refuted property does not blink
+/// out at every keystroke elsewhere.
 #[derive(Clone, Debug, Default)]
 pub struct Proofs {
     pub status: Status,
     pub outcomes: Vec<Outcome>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Proofs {
+    /// What of `old` still holds in a new analysis: the outcomes and diagnostics whose
+    /// files `unchanged` accepts.
+    pub fn carried(old: Proofs, unchanged: impl Fn(FileId) -> bool) -> Proofs {
+        Proofs {
+            status: Status::Idle,
+            outcomes: old
+                .outcomes
+                .into_iter()
+                .filter(|o| unchanged(o.span.file) && o.deciding.iter().all(|d| unchanged(d.file)))
+                .collect(),
+            diagnostics: old
+                .diagnostics
+                .into_iter()
+                .filter(|d| {
+                    unchanged(d.primary.file) && d.labels.iter().all(|l| unchanged(l.span.file))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One request for proofs.
@@ -74,6 +99,7 @@ pub struct Finished {
     pub root: Root,
     pub generation: u64,
     pub outcomes: Vec<Outcome>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The handle of the background thread.
@@ -109,11 +135,12 @@ impl Prover {
                         if !current() {
                             continue;
                         }
-                        let outcomes = prove(&job.analysis, catalog, &|| !current());
+                        let (outcomes, diagnostics) = prove(&job.analysis, catalog, &|| !current());
                         let done = Finished {
                             root: job.root,
                             generation: job.generation,
                             outcomes,
+                            diagnostics,
                         };
                         if !deliver(done) {
                             return;
@@ -140,21 +167,21 @@ impl Prover {
     }
 }
 
-/// Decides every property of an analysis. `stale` turns true when the result is no longer
-/// wanted.
+/// Decides every property of an analysis: the outcome of each, and the prover's
+/// diagnostics. `stale` turns true when the result is no longer wanted.
 ///
 /// The prover's library entry point (`prove::driver::run`) is not on this branch yet;
 /// until it is, there is nothing to decide and [`AVAILABLE`] is false. The bridge goes
-/// here and nowhere else: map each report to an [`Outcome`] (span of the property,
-/// `verdict_word()`, `ms`, the deciding statements through `analysis.documents[d].origins[s].rule`).
-fn prove(analysis: &Analysis, catalog: &Catalog, stale: &dyn Fn() -> bool) -> Vec<Outcome> {
+/// here and nowhere else: run the driver on `prove::report::inputs(analysis)` with a clock
+/// that jumps past every deadline once `stale()`, map each report to an [`Outcome`]
+/// (span of the property, `verdict_word()`, `ms`, the deciding statements through
+/// `analysis.documents[d].origins[s].rule`), and take the diagnostics from
+/// `prove::report::diagnostics`.
+fn prove(
+    analysis: &Analysis,
+    catalog: &Catalog,
+    stale: &dyn Fn() -> bool,
+) -> (Vec<Outcome>, Vec<Diagnostic>) {
     let _ = (analysis, catalog, stale);
-    Vec::new()
-}
-
-/// The diagnostic of a refuted property (`E0501`, registered by the prover), at the
-/// property, with the deciding rules as labels. None until the prover is wired in.
-pub fn diagnostic(outcome: &Outcome) -> Option<crate::diagnostics::Diagnostic> {
-    let _ = outcome;
-    None
+    (Vec::new(), Vec::new())
 }

@@ -22,11 +22,10 @@ use super::cache::Cache;
 use super::convert::{self, DiagnosticsCtx, Encoding};
 use super::documents::Documents;
 use super::overlay::Overlay;
-use super::proofs::{self, Finished, Job, Prover, Status};
+use super::proofs::{self, Finished, Job, Proofs, Prover, Status};
 use super::transport::{self, Incoming, Outgoing};
 use super::workspace::{self, Compilation, Root, Settings};
 use crate::catalog::Catalog;
-use crate::diagnostics::Diagnostic;
 use crate::project::FileSystem;
 use crate::source::{FileId, Sources};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -232,19 +231,10 @@ impl Server {
                     }
                     (Phase::Running, _) => {
                         let method = req.method.clone();
-                        match catch_unwind(AssertUnwindSafe(|| {
+                        safely(id, &method, || {
                             self.flush();
                             self.request(req)
-                        })) {
-                            Ok(r) => r,
-                            Err(_) => error(
-                                id,
-                                ErrorCode::InternalError,
-                                &format!(
-                                    "internal error while answering `{method}` (a bug in iamc)"
-                                ),
-                            ),
-                        }
+                        })
                     }
                 };
                 self.send(Outgoing::Message(Message::Response(response)));
@@ -470,6 +460,7 @@ impl Server {
             return;
         }
         c.proofs.outcomes = f.outcomes;
+        c.proofs.diagnostics = f.diagnostics;
         c.proofs.status = Status::Done;
         self.publish(&f.root, &BTreeSet::new());
         if self.client.code_lens_refresh {
@@ -495,13 +486,7 @@ impl Server {
             docs: &docs_url,
             enc: self.enc,
         };
-        let proof_diags: Vec<Diagnostic> = c
-            .proofs
-            .outcomes
-            .iter()
-            .filter_map(proofs::diagnostic)
-            .collect();
-        for d in c.analysis.diagnostics.iter().chain(&proof_diags) {
+        for d in c.analysis.diagnostics.iter().chain(&c.proofs.diagnostics) {
             if let Some(uri) = c.uri(d.primary.file) {
                 by_uri
                     .entry(uri.to_string())
@@ -602,13 +587,9 @@ impl Build<'_> {
         *self.generation += 1;
         let mut c = workspace::compile(root, self.docs, self.fs, self.settings, *self.generation);
         if let Some(old) = self.compilations.remove(root) {
-            // Keep the proof outcomes of files whose text did not change until new ones come.
-            c.proofs.outcomes = old
-                .proofs
-                .outcomes
-                .into_iter()
-                .filter(|o| same_text(&old.analysis.sources, &c.analysis.sources, o.span.file))
-                .collect();
+            // Keep the proof results on files whose text did not change until new ones come.
+            let (before, now) = (&old.analysis.sources, &c.analysis.sources);
+            c.proofs = Proofs::carried(old.proofs, |f| same_text(before, now, f));
         }
         self.compilations.insert(root.clone(), c);
         self.redone.push(root.clone());
@@ -623,6 +604,18 @@ fn same_text(old: &Sources, new: &Sources, file: FileId) -> bool {
     }
 }
 
+/// Runs a request's handler; should it panic (a bug), the answer is an internal error
+/// and the session goes on.
+fn safely(id: RequestId, method: &str, f: impl FnOnce() -> Response) -> Response {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        error(
+            id,
+            ErrorCode::InternalError,
+            &format!("internal error while answering `{method}` (a bug in iamc)"),
+        )
+    })
+}
+
 pub(super) fn ok(id: RequestId, result: serde_json::Value) -> Response {
     Response {
         id,
@@ -633,4 +626,23 @@ pub(super) fn ok(id: RequestId, result: serde_json::Value) -> Response {
 
 pub(super) fn error(id: RequestId, code: ErrorCode, message: &str) -> Response {
     Response::new_err(id, code as i32, message.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_handler_becomes_an_internal_error() {
+        let r = safely(RequestId::from(3), "textDocument/hover", || panic!("a bug"));
+        assert_eq!(r.id, RequestId::from(3));
+        assert_eq!(
+            r.error.map(|e| e.code),
+            Some(ErrorCode::InternalError as i32)
+        );
+        let r = safely(RequestId::from(4), "x", || {
+            ok(RequestId::from(4), serde_json::Value::Null)
+        });
+        assert!(r.error.is_none());
+    }
 }

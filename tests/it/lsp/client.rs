@@ -200,6 +200,15 @@ impl Client {
         p["diagnostics"].as_array().cloned().unwrap_or_default()
     }
 
+    /// The completion list at a position.
+    pub fn completion(&mut self, uri: &str, position: Value) -> Value {
+        let r = self.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uri }, "position": position }),
+        );
+        r["result"].clone()
+    }
+
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
@@ -291,4 +300,14 @@ pub fn apply(text: &str, edits: &[Value], utf8: bool) -> String {
         out.replace_range(a..b, &t);
     }
     out
+}
+
+/// The labels of a completion list, in its order.
+pub fn labels(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
 }

@@ -5,7 +5,7 @@
 //! size and JSON (lenses).
 
 use super::client::{apply, pos, project, uri, Client};
-use super::{two_files, APP};
+use super::{app_open, Session, APP};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -21,21 +21,13 @@ fn one_file(name: &str, text: &str) -> (std::path::PathBuf, String) {
     (dir, u)
 }
 
+/// The completion list just after `needle`.
 fn complete(c: &mut Client, u: &str, text: &str, needle: &str) -> Value {
-    let r = c.request(
-        "textDocument/completion",
-        json!({ "textDocument": { "uri": u }, "position": pos(text, needle, 0, needle.chars().count(), false) }),
-    );
-    r["result"].clone()
+    c.completion(u, pos(text, needle, 0, needle.chars().count(), false))
 }
 
-fn labels(items: &Value) -> BTreeSet<String> {
-    items["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap().to_string())
-        .collect()
+fn labels(list: &Value) -> BTreeSet<String> {
+    super::client::labels(list).into_iter().collect()
 }
 
 #[test]
@@ -218,10 +210,9 @@ fn app_document(dir: &std::path::Path) -> iamc::LoweredDocument {
 
 #[test]
 fn inlay_hints_show_the_operators_of_the_emitted_json() {
-    let dir = two_files("inlay");
-    let app = uri(&dir.join("iam/app.iamc"));
-    let mut c = Client::initialized(&dir, false);
-    c.open(&app, APP);
+    let Session {
+        mut c, dir, app, ..
+    } = app_open("inlay");
     let r = c.request(
         "textDocument/inlayHint",
         json!({ "textDocument": { "uri": app }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 99, "character": 0 } } }),
@@ -255,10 +246,9 @@ fn inlay_hints_show_the_operators_of_the_emitted_json() {
 
 #[test]
 fn lenses_show_the_size_and_the_command_shows_the_json() {
-    let dir = two_files("lens");
-    let app = uri(&dir.join("iam/app.iamc"));
-    let mut c = Client::initialized(&dir, false);
-    c.open(&app, APP);
+    let Session {
+        mut c, dir, app, ..
+    } = app_open("lens");
     let r = c.request(
         "textDocument/codeLens",
         json!({ "textDocument": { "uri": app } }),

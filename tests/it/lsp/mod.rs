@@ -10,6 +10,7 @@ mod editing;
 mod navigation;
 mod robustness;
 
+use client::{uri, Client};
 use std::path::PathBuf;
 
 /// Two files of one project: `iam/common.iamc` declares a constant and a template,
@@ -43,4 +44,26 @@ pub fn two_files(name: &str) -> PathBuf {
             ("iam/app.iamc", APP),
         ],
     )
+}
+
+/// A server with the two-file project and `iam/app.iamc` open.
+pub struct Session {
+    pub c: Client,
+    pub dir: PathBuf,
+    pub app: String,
+    pub common: String,
+}
+
+pub fn app_open(name: &str) -> Session {
+    let dir = two_files(name);
+    let app = uri(&dir.join("iam/app.iamc"));
+    let common = uri(&dir.join("iam/common.iamc"));
+    let mut c = Client::initialized(&dir, false);
+    c.open(&app, APP);
+    Session {
+        c,
+        dir,
+        app,
+        common,
+    }
 }

@@ -2,8 +2,8 @@
 //! two-file project: the answers are checked against the catalog and against the text
 //! (where each name is written), and a rename is applied and analysed again.
 
-use super::client::{apply, pos, uri, Client};
-use super::{two_files, APP, COMMON};
+use super::client::{apply, labels, pos, uri, Client};
+use super::{app_open, two_files, Session, APP, COMMON};
 use serde_json::{json, Value};
 
 fn at(u: &str, text: &str, needle: &str, nth: usize, delta: usize) -> Value {
@@ -20,10 +20,7 @@ fn range_of(text: &str, needle: &str, nth: usize) -> Value {
 
 #[test]
 fn hover_describes_actions_and_keys_from_the_catalog() {
-    let dir = two_files("hover");
-    let app = uri(&dir.join("iam/app.iamc"));
-    let mut c = Client::initialized(&dir, false);
-    c.open(&app, APP);
+    let Session { mut c, app, .. } = app_open("hover");
     let h = c.request("textDocument/hover", at(&app, APP, "s3:PutObject", 0, 5));
     let text = h["result"]["contents"]["value"]
         .as_str()
@@ -80,11 +77,9 @@ fn hover_describes_actions_and_keys_from_the_catalog() {
 
 #[test]
 fn definition_and_references_cross_files() {
-    let dir = two_files("definition");
-    let app = uri(&dir.join("iam/app.iamc"));
-    let common = uri(&dir.join("iam/common.iamc"));
-    let mut c = Client::initialized(&dir, false);
-    c.open(&app, APP);
+    let Session {
+        mut c, app, common, ..
+    } = app_open("definition");
     // `bucket` in `allow s3:PutObject on bucket` (its third occurrence in app.iamc).
     let d = c.request("textDocument/definition", at(&app, APP, "bucket", 2, 2));
     assert_eq!(
@@ -123,11 +118,9 @@ fn definition_and_references_cross_files() {
 
 #[test]
 fn rename_edits_every_file_and_the_result_still_checks() {
-    let dir = two_files("rename");
-    let app = uri(&dir.join("iam/app.iamc"));
-    let common = uri(&dir.join("iam/common.iamc"));
-    let mut c = Client::initialized(&dir, false);
-    c.open(&app, APP);
+    let Session {
+        mut c, app, common, ..
+    } = app_open("rename");
     let p = c.request("textDocument/prepareRename", at(&app, APP, "bucket", 1, 3));
     assert_eq!(
         p["result"],
@@ -272,43 +265,17 @@ fn the_standard_library_and_the_environment() {
         "use mfa_guard(",
     );
     c.change(&u, 2, &text);
-    let r = c.request(
-        "textDocument/completion",
-        json!({ "textDocument": { "uri": u }, "position": pos(&text, "mfa_guard(", 0, 10, false) }),
-    );
-    let labels: Vec<&str> = r["result"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
-    assert_eq!(labels, ["except:"]);
-    let r = c.request(
-        "textDocument/completion",
-        json!({ "textDocument": { "uri": u }, "position": pos(&text, "use ", 0, 4, false) }),
-    );
-    let labels: Vec<&str> = r["result"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
-    assert_eq!(labels, ["mfa_guard"]);
+    let arguments = labels(&c.completion(&u, pos(&text, "mfa_guard(", 0, 10, false)));
+    assert_eq!(arguments, ["except:"]);
+    let templates = labels(&c.completion(&u, pos(&text, "use ", 0, 4, false)));
+    assert_eq!(templates, ["mfa_guard"]);
     // Module paths after `import`.
     let text = format!("import \n{WITH_STD}");
     c.change(&u, 3, &text);
-    let r = c.request(
-        "textDocument/completion",
-        json!({ "textDocument": { "uri": u }, "position": { "line": 0, "character": 7 } }),
-    );
-    let labels: Vec<&str> = r["result"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let modules = labels(&c.completion(&u, json!({ "line": 0, "character": 7 })));
     assert!(
-        labels.contains(&"std.guards") && labels.contains(&"std.guards.mfa_guard"),
-        "{labels:?}"
+        modules.iter().any(|l| l == "std.guards")
+            && modules.iter().any(|l| l == "std.guards.mfa_guard"),
+        "{modules:?}"
     );
 }

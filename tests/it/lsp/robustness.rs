@@ -4,7 +4,7 @@
 //! otherwise).
 
 use super::client::{project, uri, Client};
-use super::{two_files, APP};
+use super::{app_open, two_files, Session, APP};
 use serde_json::{json, Value};
 
 fn hover_works(c: &mut Client, u: &str) {
@@ -23,10 +23,7 @@ fn hover_works(c: &mut Client, u: &str) {
 
 #[test]
 fn malformed_messages_and_unknown_methods_get_errors_and_the_session_goes_on() {
-    let dir = two_files("malformed");
-    let app = uri(&dir.join("iam/app.iamc"));
-    let mut c = Client::initialized(&dir, false);
-    c.open(&app, APP);
+    let Session { mut c, app, .. } = app_open("malformed");
     // Not JSON: a parse error with a null id.
     c.send_raw(b"Content-Length: 9\r\n\r\n{not json");
     let r = c.response(&Value::Null);
@@ -71,10 +68,7 @@ fn requests_before_initialize_are_refused() {
 
 #[test]
 fn positions_outside_the_text_are_clamped_not_fatal() {
-    let dir = two_files("out-of-range");
-    let app = uri(&dir.join("iam/app.iamc"));
-    let mut c = Client::initialized(&dir, false);
-    c.open(&app, APP);
+    let Session { mut c, app, .. } = app_open("out-of-range");
     for (line, character) in [(9_999, 0), (0, 9_999), (4_000_000_000u64, 4_000_000_000u64)] {
         let p = json!({ "textDocument": { "uri": app }, "position": { "line": line, "character": character } });
         for method in [

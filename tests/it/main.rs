@@ -24,6 +24,8 @@ mod golden;
 mod hardening;
 mod lowering;
 mod lsp;
+mod prove;
+mod prove_random;
 mod support;
 mod syntax;
 mod values;

@@ -6,6 +6,7 @@ pub mod eval;
 pub mod explain;
 pub mod fmt;
 pub mod lsp;
+pub mod prove;
 
 use super::args::{Cli, Command};
 use super::Exit;
@@ -26,6 +27,10 @@ pub fn dispatch(cli: Cli) -> Exit {
         Command::Catalog { command } => catalog::run(command),
         Command::Expand { pattern, format } => catalog::expand(&pattern, format),
         Command::Explain { code } => explain::run(&code),
+        Command::Prove {
+            sources,
+            emit_counterexample,
+        } => prove::run(&sources, emit_counterexample.as_deref()),
         Command::Fmt {
             files,
             project,

@@ -11,7 +11,11 @@
 //!     (the request waits for the analysis of that change, as when typing `:`);
 //! (c) the server's resident memory (`VmRSS`, peak `VmHWM`) from /proc after the runs;
 //! (d) for comparison, `analyze()` of the same project in this process (what (a) costs
-//!     beyond the protocol).
+//!     beyond the protocol);
+//! (e) proofs included: a `prove` block is added to the open file and the change that
+//!     makes its property false is timed until the prover's `E0501` is published (the
+//!     analysis, then the proof on the background thread); the change back, until the
+//!     diagnostic is gone.
 //!
 //! Run: `cargo bench --bench lsp` (builds the release binary). Medians of RUNS each.
 
@@ -275,6 +279,38 @@ fn completion(
     (out, items)
 }
 
+/// (e): the time from a change that refutes a property to the diagnostic saying so, and
+/// back.
+fn proofs(s: &mut Server, u: &str, text: &str, version: &mut i64) -> (Vec<f64>, Vec<f64>) {
+    let holds = format!("{text}\nprove SelfService1 {{\n    denies iam:CreateUser on *\n}}\n");
+    let fails = holds.replace("denies iam:CreateUser", "denies iam:GetUser");
+    let e0501 = |v: &Value| {
+        v["params"]["diagnostics"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|x| x["code"] == "E0501"))
+    };
+    let (mut refuted, mut cleared) = (Vec::new(), Vec::new());
+    for i in 0..RUNS + 3 {
+        for (t, want) in [(&fails, true), (&holds, false)] {
+            *version += 1;
+            let start = Instant::now();
+            s.notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": u, "version": *version }, "contentChanges": [{ "text": t }] }),
+            );
+            s.wait(|v| {
+                v["method"] == "textDocument/publishDiagnostics"
+                    && v["params"]["uri"] == u
+                    && e0501(v) == want
+            });
+            if i >= 3 {
+                if want { &mut refuted } else { &mut cleared }.push(ms(start.elapsed()));
+            }
+        }
+    }
+    (refuted, cleared)
+}
+
 fn main() {
     let (dir, open, text, lines) = project();
     let u = uri(&open);
@@ -325,6 +361,12 @@ fn main() {
                 "(b) didChange + completion after `s3:` (waits for the analysis): {}",
                 stats(b3)
             );
+            let (refuted, cleared) = proofs(&mut s, &u, &text, &mut version);
+            println!(
+                "(e) didChange -> E0501 published (analysis + proof): {}",
+                stats(refuted)
+            );
+            println!("(e) didChange -> E0501 gone (analysis): {}", stats(cleared));
             let (rss, hwm) = s.memory();
             println!("(c) memory after the runs: VmRSS {rss:.1} MB, peak VmHWM {hwm:.1} MB");
         }

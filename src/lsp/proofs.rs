@@ -13,14 +13,19 @@
 use super::workspace::Root;
 use crate::catalog::Catalog;
 use crate::diagnostics::Diagnostic;
+use crate::prove::driver::{self, Settings};
+use crate::prove::report;
 use crate::source::{FileId, Span};
 use crate::Analysis;
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// Whether this build can decide proofs (the prover's library entry point is wired in).
-pub const AVAILABLE: bool = false;
+pub const AVAILABLE: bool = true;
 
 /// The outcome of one property.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,6 +96,8 @@ pub struct Job {
     pub root: Root,
     pub generation: u64,
     pub analysis: Arc<Analysis>,
+    /// The project's budgets (`[prove]` in `iamc.toml`).
+    pub settings: Settings,
 }
 
 /// The answer to a job.
@@ -102,10 +109,59 @@ pub struct Finished {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The newest generation of each compilation, shared by the loop and the thread.
+#[derive(Default)]
+struct Latest {
+    generations: Mutex<BTreeMap<Root, u64>>,
+    /// Bumped by every change of `generations`, so a running job can tell cheaply that
+    /// nothing changed (its clock is read often).
+    changes: AtomicU64,
+}
+
+impl Latest {
+    fn set(&self, root: &Root, generation: Option<u64>) {
+        if let Ok(mut m) = self.generations.lock() {
+            match generation {
+                Some(g) => m.insert(root.clone(), g),
+                None => m.remove(root),
+            };
+        }
+        self.changes.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn is_current(&self, root: &Root, generation: u64) -> bool {
+        self.generations
+            .lock()
+            .map(|m| m.get(root) == Some(&generation))
+            .unwrap_or(false)
+    }
+}
+
+/// Whether a running job went stale, looked up again only after a change.
+struct Watch<'a> {
+    latest: &'a Latest,
+    root: &'a Root,
+    generation: u64,
+    seen: Cell<u64>,
+    stale: Cell<bool>,
+}
+
+impl Watch<'_> {
+    fn stale(&self) -> bool {
+        let now = self.latest.changes.load(Ordering::SeqCst);
+        if !self.stale.get() && now != self.seen.get() {
+            self.seen.set(now);
+            self.stale
+                .set(!self.latest.is_current(self.root, self.generation));
+        }
+        self.stale.get()
+    }
+}
+
 /// The handle of the background thread.
 pub struct Prover {
     jobs: Sender<Job>,
-    latest: Arc<Mutex<BTreeMap<Root, u64>>>,
+    latest: Arc<Latest>,
 }
 
 impl Prover {
@@ -115,8 +171,8 @@ impl Prover {
         deliver: impl Fn(Finished) -> bool + Send + 'static,
     ) -> std::io::Result<Prover> {
         let (jobs, rx) = mpsc::channel::<Job>();
-        let latest: Arc<Mutex<BTreeMap<Root, u64>>> = Arc::default();
-        let seen = Arc::clone(&latest);
+        let latest: Arc<Latest> = Arc::default();
+        let shared = Arc::clone(&latest);
         std::thread::Builder::new()
             .name("iamc-lsp-prover".into())
             .spawn(move || {
@@ -127,17 +183,20 @@ impl Prover {
                         queued.insert(job.root.clone(), job);
                     }
                     for (_, job) in queued {
-                        let current = || {
-                            seen.lock()
-                                .map(|m| m.get(&job.root) == Some(&job.generation))
-                                .unwrap_or(false)
+                        let watch = Watch {
+                            latest: &shared,
+                            root: &job.root,
+                            generation: job.generation,
+                            seen: Cell::new(shared.changes.load(Ordering::SeqCst)),
+                            stale: Cell::new(!shared.is_current(&job.root, job.generation)),
                         };
-                        if !current() {
+                        if watch.stale() {
                             continue;
                         }
-                        let (outcomes, diagnostics) = prove(&job.analysis, catalog, &|| !current());
+                        let (outcomes, diagnostics) =
+                            prove(&job.analysis, catalog, job.settings, &|| watch.stale());
                         let done = Finished {
-                            root: job.root,
+                            root: job.root.clone(),
                             generation: job.generation,
                             outcomes,
                             diagnostics,
@@ -153,35 +212,66 @@ impl Prover {
 
     /// Queues the proofs of a compilation's newest analysis; older jobs of it become stale.
     pub fn submit(&self, job: Job) {
-        if let Ok(mut m) = self.latest.lock() {
-            m.insert(job.root.clone(), job.generation);
-        }
+        self.latest.set(&job.root, Some(job.generation));
         let _ = self.jobs.send(job);
     }
 
     /// Marks a compilation's jobs stale (it was dropped).
     pub fn forget(&self, root: &Root) {
-        if let Ok(mut m) = self.latest.lock() {
-            m.remove(root);
-        }
+        self.latest.set(root, None);
     }
 }
 
-/// Decides every property of an analysis: the outcome of each, and the prover's
-/// diagnostics. `stale` turns true when the result is no longer wanted.
-///
-/// The prover's library entry point (`prove::driver::run`) is not on this branch yet;
-/// until it is, there is nothing to decide and [`AVAILABLE`] is false. The bridge goes
-/// here and nowhere else: run the driver on `prove::report::inputs(analysis)` with a clock
-/// that jumps past every deadline once `stale()`, map each report to an [`Outcome`]
-/// (span of the property, `verdict_word()`, `ms`, the deciding statements through
-/// `analysis.documents[d].origins[s].rule`), and take the diagnostics from
-/// `prove::report::diagnostics`.
+/// Decides every property of an analysis (`prove::driver::run`, as `iamc prove` does):
+/// the outcome of each for the lenses, and the prover's diagnostics
+/// (`prove::report::diagnostics`: `E0501` at a refuted property with the deciding
+/// statements as labels, `E0503` undecided, ...). `stale` turns true when the result is
+/// no longer wanted: the clock then reads infinity, past every property's deadline.
 fn prove(
     analysis: &Analysis,
     catalog: &Catalog,
+    settings: Settings,
     stale: &dyn Fn() -> bool,
 ) -> (Vec<Outcome>, Vec<Diagnostic>) {
-    let _ = (analysis, catalog, stale);
-    (Vec::new(), Vec::new())
+    let start = Instant::now();
+    let now_ms = || {
+        if stale() {
+            f64::INFINITY
+        } else {
+            start.elapsed().as_secs_f64() * 1000.0
+        }
+    };
+    let reports = driver::run(
+        &report::inputs(analysis),
+        &analysis.sources,
+        catalog,
+        settings,
+        &now_ms,
+    );
+    let outcomes = reports
+        .iter()
+        .map(|r| Outcome {
+            span: r.span,
+            verdict: r.verdict_word().to_string(),
+            ms: r.ms,
+            detail: (r.verdict_word() == "refuted")
+                .then(|| r.hit())
+                .flatten()
+                .map(|h| {
+                    format!(
+                        "counterexample {}",
+                        report::request_line(&h.request, &r.keys)
+                    )
+                }),
+            deciding: r
+                .deciding
+                .iter()
+                .filter_map(|d| {
+                    let doc = analysis.documents.get(d.document)?;
+                    doc.origins.get(d.statement).map(|o| o.rule)
+                })
+                .collect(),
+        })
+        .collect();
+    (outcomes, report::diagnostics(analysis, &reports))
 }

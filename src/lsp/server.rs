@@ -445,10 +445,16 @@ impl Server {
             return;
         }
         c.proofs.status = Status::Running;
+        let p = c.prove;
         prover.submit(Job {
             root: root.clone(),
             generation: c.generation,
             analysis: Arc::clone(&c.analysis),
+            settings: crate::prove::driver::Settings::with_budgets(
+                p.timeout_ms,
+                p.max_cases,
+                p.max_states,
+            ),
         });
     }
 

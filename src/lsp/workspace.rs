@@ -13,7 +13,7 @@ use super::proofs::Proofs;
 use super::uri;
 use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::project::{self, Environment, FileSystem, LoadError};
+use crate::project::{self, Environment, FileSystem, LoadError, ProveSettings};
 use crate::source::{FileId, Origin, Sources, Span};
 use crate::{analyze, stdlib, Analysis, AnalyzeOptions};
 use std::collections::BTreeMap;
@@ -56,6 +56,8 @@ pub struct Compilation {
     pub extra: Extra,
     /// The selected environment, for hovers on `env.NAME`.
     pub env: Option<Environment>,
+    /// The prover's budgets (`[prove]` in `iamc.toml`).
+    pub prove: ProveSettings,
     pub proofs: Proofs,
     uris: BTreeMap<FileId, String>,
     files: BTreeMap<String, FileId>,
@@ -107,7 +109,13 @@ pub fn compile(
     settings: &Settings,
     generation: u64,
 ) -> Compilation {
-    let (sources, env, warnings, extra) = load(root, docs, fs, settings);
+    let Input {
+        sources,
+        env,
+        warnings,
+        extra,
+        prove,
+    } = load(root, docs, fs, settings);
     let options = AnalyzeOptions {
         env: env.clone(),
         catalog: settings.catalog,
@@ -134,15 +142,25 @@ pub fn compile(
         analysis: Arc::new(analysis),
         extra,
         env,
+        prove,
         proofs: Proofs::default(),
         uris,
         files,
     }
 }
 
-type Loaded = (Sources, Option<Environment>, Vec<Diagnostic>, Extra);
+/// What a compilation is analysed from.
+#[derive(Default)]
+struct Input {
+    sources: Sources,
+    env: Option<Environment>,
+    /// The project loader's warnings (spans into `sources`).
+    warnings: Vec<Diagnostic>,
+    extra: Extra,
+    prove: ProveSettings,
+}
 
-fn load(root: &Root, docs: &Documents, fs: &dyn FileSystem, settings: &Settings) -> Loaded {
+fn load(root: &Root, docs: &Documents, fs: &dyn FileSystem, settings: &Settings) -> Input {
     match root {
         Root::Project(dir) => {
             let mut result = project::load_project(fs, dir, settings.env.as_deref());
@@ -162,7 +180,13 @@ fn load(root: &Root, docs: &Documents, fs: &dyn FileSystem, settings: &Settings)
                 result = project::load_project(fs, dir, None);
             }
             match result {
-                Ok(l) => (l.sources, l.env, l.diagnostics, extra),
+                Ok(l) => Input {
+                    sources: l.sources,
+                    env: l.env,
+                    warnings: l.diagnostics,
+                    extra,
+                    prove: l.prove,
+                },
                 Err(e) => {
                     let paths: Vec<PathBuf> = docs
                         .iter()
@@ -171,23 +195,28 @@ fn load(root: &Root, docs: &Documents, fs: &dyn FileSystem, settings: &Settings)
                             p.starts_with(dir) && p.extension().is_some_and(|x| x == "iamc")
                         })
                         .collect();
-                    (loose(fs, &paths), None, Vec::new(), extra_of(&e, dir, fs))
+                    Input {
+                        sources: loose(fs, &paths),
+                        extra: extra_of(&e, dir, fs),
+                        ..Input::default()
+                    }
                 }
             }
         }
-        Root::File(path) => (
-            loose(fs, std::slice::from_ref(path)),
-            None,
-            Vec::new(),
-            Extra::default(),
-        ),
+        Root::File(path) => Input {
+            sources: loose(fs, std::slice::from_ref(path)),
+            ..Input::default()
+        },
         Root::Memory(u) => {
             let mut sources = Sources::new();
             let text = docs.get(u).map(|d| d.text.clone()).unwrap_or_default();
             // The analysis reads texts named `*.iamc`; the URI stays in the origin.
             sources.add("main.iamc", "main", Origin::Memory(u.clone()), text);
             stdlib::add_to(&mut sources);
-            (sources, None, Vec::new(), Extra::default())
+            Input {
+                sources,
+                ..Input::default()
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ mod client;
 mod diagnostics;
 mod editing;
 mod navigation;
+mod proofs;
 mod robustness;
 
 use client::{uri, Client};

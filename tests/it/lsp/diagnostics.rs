@@ -242,3 +242,39 @@ fn a_broken_iamc_toml_is_reported_there_and_the_files_still_analysed() {
     });
     assert_eq!(p["version"], 2);
 }
+
+#[test]
+fn files_changed_on_disk_are_read_again_when_the_client_says_so() {
+    let dir = two_files("diag-watch");
+    let app = uri(&dir.join("iam/app.iamc"));
+    let common_path = dir.join("iam/common.iamc");
+    let common = uri(&common_path);
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        serde_json::json!({
+            "capabilities": { "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } },
+        }),
+    );
+    c.notify("initialized", serde_json::json!({}));
+    // The server asks to watch the project's files.
+    let reg = c.notification("client/registerCapability", |_| true);
+    assert_eq!(
+        reg["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    c.open(&app, APP);
+    assert_eq!(c.diagnostics(&app), Vec::<Value>::new());
+    // common.iamc (not open) changes on disk: the next analysis reads it again.
+    std::fs::write(
+        &common_path,
+        super::COMMON.replace("s3:GetObject", "s3:GetObjekt"),
+    )
+    .unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        serde_json::json!({ "changes": [{ "uri": common, "type": 2 }] }),
+    );
+    let on_disk = c.diagnostics(&common);
+    assert!(on_disk.iter().any(|d| d["code"] == "E0341"), "{on_disk:?}");
+}

@@ -19,6 +19,7 @@ use crate::source::{FileId, Span};
 use crate::Analysis;
 use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
@@ -107,6 +108,8 @@ pub struct Finished {
     pub generation: u64,
     pub outcomes: Vec<Outcome>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The prover panicked (a bug): nothing was decided.
+    pub failed: bool,
 }
 
 /// The newest generation of each compilation, shared by the loop and the thread.
@@ -193,13 +196,18 @@ impl Prover {
                         if watch.stale() {
                             continue;
                         }
-                        let (outcomes, diagnostics) =
-                            prove(&job.analysis, catalog, job.settings, &|| watch.stale());
+                        // A bug in the prover costs these results, not the thread.
+                        let proved = catch_unwind(AssertUnwindSafe(|| {
+                            prove(&job.analysis, catalog, job.settings, &|| watch.stale())
+                        }));
+                        let failed = proved.is_err();
+                        let (outcomes, diagnostics) = proved.unwrap_or_default();
                         let done = Finished {
                             root: job.root.clone(),
                             generation: job.generation,
                             outcomes,
                             diagnostics,
+                            failed,
                         };
                         if !deliver(done) {
                             return;

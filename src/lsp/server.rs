@@ -459,6 +459,12 @@ impl Server {
     }
 
     fn proofs_done(&mut self, f: Finished) {
+        if f.failed {
+            self.log(
+                lsp::MessageType::ERROR,
+                "internal error in the prover (a bug in iamc); the proofs were not decided",
+            );
+        }
         let Some(c) = self.compilations.get_mut(&f.root) else {
             return;
         };

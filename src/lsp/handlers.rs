@@ -41,7 +41,7 @@ type Answer<T> = Result<T, Failure>;
 struct InitOptions {
     /// The environment of `iamc.toml` to analyse with.
     environment: Option<String>,
-    /// The pause after a change before analysing, in milliseconds.
+    /// Changes closer together than this (milliseconds) are gathered into one analysis.
     debounce_ms: Option<u64>,
     /// Links for diagnostic codes: a URL with `{code}` in it.
     error_docs_url: Option<String>,

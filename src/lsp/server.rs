@@ -201,7 +201,7 @@ impl Server {
                 let id = req.id.clone();
                 let response = match (self.phase, req.method.as_str()) {
                     (Phase::Uninitialized, "initialize") => {
-                        let r = self.initialize(req);
+                        let r = safely(id, "initialize", || self.initialize(req));
                         if r.error.is_none() {
                             self.phase = Phase::Running;
                         }
@@ -224,9 +224,8 @@ impl Server {
                     ),
                     (Phase::Running, "shutdown") => {
                         self.phase = Phase::ShutDown;
-                        if let Some(p) = self.prover.take() {
-                            drop(p);
-                        }
+                        // Nothing will be published any more: stop proving.
+                        self.prover = None;
                         ok(id, serde_json::Value::Null)
                     }
                     (Phase::Running, _) => {

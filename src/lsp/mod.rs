@@ -2,7 +2,8 @@
 //! buffers, over JSON-RPC on standard input and output.
 //!
 //! `transport` frames messages (and survives malformed ones); `server` runs the loop, the
-//! lifecycle and re-analysis after a pause in the typing; `handlers` decodes each request
+//! lifecycle and the pause before re-analysis; `refresh` re-analyses and publishes;
+//! `session` handles `initialize` and the notifications; `handlers` decodes each request
 //! and encodes its answer; `convert` is the one place that turns byte offsets into LSP
 //! positions and compiler data into `lsp_types`; `documents` holds the open buffers,
 //! `overlay` lays them over the disk for the project loader, and `workspace` decides which
@@ -21,7 +22,9 @@ pub mod features;
 mod handlers;
 mod overlay;
 mod proofs;
+mod refresh;
 mod server;
+mod session;
 pub mod transport;
 mod uri;
 mod workspace;

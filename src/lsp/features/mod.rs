@@ -13,6 +13,7 @@ pub mod inlay;
 pub mod lenses;
 pub mod locate;
 pub mod navigation;
+mod place;
 pub mod rename;
 mod scan;
 pub mod symbols;

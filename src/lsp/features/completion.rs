@@ -197,12 +197,23 @@ impl Out<'_, '_> {
         }
     }
 
-    /// Constants in scope, and the parameters of the template around the cursor.
+    /// Constants in scope, the selected environment's (`env.NAME`), and the parameters
+    /// of the template around the cursor.
     fn values(&mut self, offset: u32) {
         let ctx = self.ctx;
         for (name, _, d) in ctx.in_scope(&[DefKind::Const]) {
             let detail = d.ty.clone();
             self.push(&name, ItemKind::Constant, detail, None, name.clone(), "0");
+        }
+        for (_, d) in ctx.analysis.names.definitions() {
+            if d.kind == DefKind::EnvConstant {
+                let label = format!("env.{}", d.name);
+                let value = ctx
+                    .env
+                    .and_then(|e| e.value(&d.name))
+                    .map(|v| format!("{v:?}"));
+                self.push(&label, ItemKind::Constant, value, None, label.clone(), "1");
+            }
         }
         let template = ctx.module().and_then(|m| {
             m.items.iter().find_map(|i| match i {

@@ -269,9 +269,17 @@ fn the_standard_library_and_the_environment() {
     assert_eq!(arguments, ["except:"]);
     let templates = labels(&c.completion(&u, pos(&text, "use ", 0, 4, false)));
     assert_eq!(templates, ["mfa_guard"]);
+    // Values: constants and the environment's.
+    let text = format!("{WITH_STD}const other: AccountId = env.");
+    c.change(&u, 3, &text);
+    let values = labels(&c.completion(&u, pos(&text, "= env.", 0, 6, false)));
+    assert!(
+        values.iter().any(|l| l == "env.account") && values.iter().any(|l| l == "account"),
+        "{values:?}"
+    );
     // Module paths after `import`.
     let text = format!("import \n{WITH_STD}");
-    c.change(&u, 3, &text);
+    c.change(&u, 4, &text);
     let modules = labels(&c.completion(&u, json!({ "line": 0, "character": 7 })));
     assert!(
         modules.iter().any(|l| l == "std.guards")

@@ -480,10 +480,18 @@ impl<'a, 'd> Search<'a, 'd> {
         let encoded = match &self.part.callers {
             CallerSpace::User { arn } => arn.clone(),
             CallerSpace::Role { arn } => format!("{arn}#iamc-session"),
-            CallerSpace::Any { account, .. } => format!(
-                "arn:aws:iam::{}:user/alice",
-                account.as_deref().unwrap_or("111122223333")
-            ),
+            CallerSpace::Any {
+                account,
+                sessions_only,
+                ..
+            } => {
+                let account = account.as_deref().unwrap_or("111122223333");
+                if *sessions_only {
+                    format!("arn:aws:iam::{account}:role/developer#iamc-session")
+                } else {
+                    format!("arn:aws:iam::{account}:user/alice")
+                }
+            }
         };
         caller::decode(&encoded)
     }

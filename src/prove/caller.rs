@@ -142,7 +142,11 @@ impl CallerSpace {
                     Some(a) => lit(a),
                     None => twelve_digits(),
                 };
-                let mut kinds = vec![Re::Cat(vec![lit("role/"), path_and_name(), session_suffix()])];
+                let mut kinds = vec![Re::Cat(vec![
+                    lit("role/"),
+                    path_and_name(),
+                    session_suffix(),
+                ])];
                 if !*sessions_only {
                     kinds.push(Re::Cat(vec![lit("user/"), path_and_name()]));
                 }

@@ -8,8 +8,10 @@
 
 pub mod automaton;
 pub mod caller;
+mod certainty;
 pub mod driver;
 pub mod formula;
+mod leaf;
 pub mod partition;
 pub mod patterns;
 pub mod points;

@@ -384,13 +384,12 @@ pub fn read_input(dir: &Path) -> std::io::Result<Input> {
     };
     if let Some(manifest) = read_optional(&dir.join("manifest.json"))? {
         if let Ok(m) = serde_json::from_slice::<Value>(&manifest) {
-            let sr = &m["ServiceReference"];
-            if let (Some(repo), Some(commit)) =
-                (sr["MirrorRepository"].as_str(), sr["MirrorCommit"].as_str())
-            {
+            let sr = m.get("ServiceReference");
+            let field = |k: &str| sr.and_then(|v| v.get(k)).and_then(Value::as_str);
+            if let (Some(repo), Some(commit)) = (field("MirrorRepository"), field("MirrorCommit")) {
                 input.source = format!("AWS service reference via {repo} at {commit}");
             }
-            if let Some(d) = sr["MirrorCommitDate"].as_str() {
+            if let Some(d) = field("MirrorCommitDate") {
                 input.date = d.to_string();
             }
         }

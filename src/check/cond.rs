@@ -512,6 +512,7 @@ impl Checker<'_, '_> {
         if walk.effect == Some(Effect::Allow)
             && positive
             && !walk.exists.contains(&key.node.to_lowercase())
+            && !self.always_present(&key.node)
         {
             self.err(
                 Diagnostic::new(

@@ -77,7 +77,11 @@ pub enum Command {
         format: Format,
     },
     /// The long explanation of a diagnostic code (`iamc explain E0201`).
-    Explain { code: String },
+    Explain {
+        code: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Rewrite `.iamc` files in the canonical layout (see docs/fmt.md).
     Fmt {
         /// The files to format (default: the project's sources).

@@ -111,6 +111,27 @@ fn explain_prints_the_page_and_rejects_unknown_codes() {
     assert!(out.stdout.is_empty());
 }
 
+/// The README says every reporting command takes `--format json`; `explain` too.
+#[test]
+fn explain_speaks_json() {
+    let out = crate::support::iamc()
+        .args(["explain", "w0331", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["code"], "W0331");
+    assert_eq!(v["severity"], "warning");
+    assert_eq!(v["title"], Code::W0331.title());
+    assert_eq!(v["explanation"], Code::W0331.explanation());
+    let out = crate::support::iamc()
+        .args(["explain", "E9999", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
 #[test]
 fn two_files_for_one_module_are_reported() {
     let dir = std::env::temp_dir().join(format!("iamc-e0210-{}", std::process::id()));

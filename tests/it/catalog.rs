@@ -14,10 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn iamc() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_iamc"));
     // A user's own catalog must not leak into the tests.
-    c.env_remove("IAMC_CATALOG")
-        .env("XDG_DATA_HOME", scratch("no-user-catalog"));
+    let mut c = crate::support::iamc();
+    c.env("XDG_DATA_HOME", scratch("no-user-catalog"));
     c
 }
 

@@ -228,7 +228,7 @@ fn bad_toml_is_located_and_exits_1() {
 #[test]
 fn a_closed_stdout_pipe_ends_quietly() {
     use std::io::{BufRead, BufReader};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"))
+    let mut child = crate::support::iamc()
         .args(["expand", "*"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -243,4 +243,69 @@ fn a_closed_stdout_pipe_ends_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+/// A test run writes nothing into the repository: no build output (`.iamc-manifest`) lies
+/// in it outside the ignored `examples/*/out`, every test starts the binary through
+/// `support::iamc()`, and that runs it outside the repository, so `iamc build FILE`
+/// (which writes `./out/`) lands in a scratch folder.
+#[test]
+fn test_runs_write_nothing_into_the_repository() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    fn manifests(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
+            let skipped = rel.starts_with("target")
+                || rel.starts_with(".git")
+                || (rel.starts_with("examples")
+                    && rel
+                        .components()
+                        .nth(2)
+                        .is_some_and(|c| c.as_os_str() == "out"));
+            if skipped {
+                continue;
+            }
+            if p.is_dir() {
+                manifests(&p, root, out);
+            } else if p.file_name().is_some_and(|n| n == ".iamc-manifest") {
+                out.push(rel);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    manifests(&root, &root, &mut found);
+    assert!(
+        found.is_empty(),
+        "build output in the repository: {found:?}"
+    );
+
+    for entry in std::fs::read_dir(root.join("tests/it")).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let starts = text.matches(concat!("CARGO_BIN_EXE", "_iamc")).count();
+        let allowed = usize::from(entry.file_name() == "support.rs");
+        assert_eq!(
+            starts,
+            allowed,
+            "{}: start the binary with crate::support::iamc()",
+            entry.path().display()
+        );
+    }
+
+    let dir = scratch("cwd");
+    write(
+        &dir,
+        "p.iamc",
+        "policy P {\n    allow s3:GetObject on *\n}\n",
+    );
+    let out = crate::support::iamc()
+        .arg("build")
+        .arg(dir.join("p.iamc"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let cwd = crate::support::scratch_cwd();
+    assert!(!cwd.starts_with(&root), "{}", cwd.display());
+    assert!(cwd.join("out/P.json").is_file());
+    assert!(!root.join("out").exists());
 }

@@ -95,15 +95,14 @@ fn every_code_is_exercised_by_a_corpus() {
 
 #[test]
 fn explain_prints_the_page_and_rejects_unknown_codes() {
-    let bin = env!("CARGO_BIN_EXE_iamc");
-    let out = std::process::Command::new(bin)
+    let out = crate::support::iamc()
         .args(["explain", "e0341"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("# E0341: unknown action"), "{text}");
-    let out = std::process::Command::new(bin)
+    let out = crate::support::iamc()
         .args(["explain", "E9999"])
         .output()
         .unwrap();

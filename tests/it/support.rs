@@ -49,14 +49,26 @@ impl Rng {
 
 /// The `iamc` binary, with the embedded catalog: a catalog the user installed
 /// (`IAMC_CATALOG`, or the user catalog file under `XDG_DATA_HOME`) must not change what
-/// the corpora expect.
+/// the corpora expect. It runs in a scratch folder outside the repository (tests pass
+/// absolute paths), so a command that writes next to where it runs (`iamc build FILE`
+/// writes `./out/`) never writes into the repository; a test may still set its own
+/// `current_dir`. Every test starts the binary through here.
 pub fn iamc() -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"));
-    c.env_remove("IAMC_CATALOG").env(
-        "XDG_DATA_HOME",
-        std::env::temp_dir().join("iamc-it-no-user-catalog"),
-    );
+    c.env_remove("IAMC_CATALOG")
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join("iamc-it-no-user-catalog"),
+        )
+        .current_dir(scratch_cwd());
     c
+}
+
+/// The folder the binary runs in by default (see [`iamc`]): one per test process.
+pub fn scratch_cwd() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamc-it-cwd-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
 }
 
 /// The seed project, loaded as `iamc build --project examples/seeds` loads it, analysed;

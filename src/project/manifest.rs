@@ -115,11 +115,18 @@ impl Project {
             Some(e) => Ok(Some(e)),
             None => {
                 let names: Vec<&str> = self.envs.iter().map(|e| e.name.as_str()).collect();
-                let mut d = Diagnostic::new(
-                    Code::E0903,
-                    span.unwrap_or(Span::new(file, 0, 0)),
-                    format!("unknown environment `{name}`"),
-                );
+                // Asked for with `--env`: point at the environments there are.
+                let at = span
+                    .or_else(|| self.envs.first().map(|e| e.span))
+                    .unwrap_or(Span::new(file, 0, 0));
+                let mut d =
+                    Diagnostic::new(Code::E0903, at, format!("unknown environment `{name}`"));
+                if span.is_none() {
+                    d = d.with_label_here("`--env` names none of the environments");
+                    for e in self.envs.iter().skip(1) {
+                        d = d.with_label(e.span, "an environment");
+                    }
+                }
                 d = if names.is_empty() {
                     d.with_help("`iamc.toml` defines no `[env.NAME]` tables")
                 } else {

@@ -102,6 +102,22 @@ fn env_selects_constants_and_unknown_env_is_a_usage_error() {
     let out = iamc(&["build", "--env", "stage"], &dir);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("E0903"));
+    // Located at the environments `iamc.toml` defines, not at its first byte.
+    let out = iamc(&["check", "--env", "stage", "--format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "E0903");
+    assert_eq!(d["span"]["file"], "iamc.toml");
+    let at = |s: &serde_json::Value| {
+        (
+            s["start_pos"]["line"].clone(),
+            s["start_pos"]["column"].clone(),
+        )
+    };
+    assert_eq!(at(&d["span"]), (5.into(), 6.into()), "{d}");
+    assert_eq!(at(&d["labels"][0]["span"]), (8.into(), 6.into()), "{d}");
+    assert!(d["help"].as_str().unwrap().contains("dev, prod"), "{d}");
 }
 
 #[test]

@@ -228,6 +228,62 @@ fn search_finds_actions_services_and_keys() {
         .any(|s| s["name"] == "s3"));
 }
 
+/// `catalog search vpce` finds about 70 things; `--service`, `--kind` and `--limit`
+/// narrow them, and what is left out is counted.
+#[test]
+fn search_narrows_by_service_kind_and_limit() {
+    let names = |v: &Value, kind: &str| -> Vec<String> {
+        v[kind]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = run_json(&["catalog", "search", "vpce"]);
+    assert!(names(&all, "actions").len() > 40);
+    let v = run_json(&["catalog", "search", "vpce", "--service", "ec2"]);
+    assert!(names(&v, "services").is_empty());
+    assert!(!names(&v, "actions").is_empty());
+    assert!(names(&v, "actions").iter().all(|a| a.starts_with("ec2:")));
+    assert!(names(&v, "condition_keys")
+        .iter()
+        .all(|k| k.starts_with("ec2:")));
+    let v = run_json(&[
+        "catalog",
+        "search",
+        "vpce",
+        "--service",
+        "aws",
+        "--kind",
+        "key",
+    ]);
+    assert!(names(&v, "actions").is_empty());
+    assert!(names(&v, "condition_keys").contains(&"aws:SourceVpce".to_string()));
+    let v = run_json(&[
+        "catalog", "search", "vpce", "--kind", "action", "--limit", "3",
+    ]);
+    assert_eq!(names(&v, "actions").len(), 3);
+    assert_eq!(
+        v["not_shown"]["actions"].as_u64().unwrap() as usize,
+        names(&all, "actions").len() - 3
+    );
+    let out = iamc()
+        .args([
+            "catalog", "search", "vpce", "--kind", "action", "--limit", "3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more not shown"));
+    let out = iamc()
+        .args(["catalog", "search", "vpce", "--service", "ec3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `ec2`?"));
+}
+
 #[test]
 fn expand_patterns() {
     let v = run_json(&["expand", "s3:Get*"]);

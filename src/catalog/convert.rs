@@ -538,8 +538,11 @@ fn dependent_actions(services: &[Svc], ids: &Ids) -> BTreeMap<u32, BTreeSet<u32>
                 .iter()
                 .filter(|(_, n)| n.eq_ignore_ascii_case(&op.name))
                 .min_by_key(|(svc, _)| svc != &s.prefix);
-            let own_service: Vec<&(String, String)> =
-                op.authorized.iter().filter(|(svc, _)| svc == &s.prefix).collect();
+            let own_service: Vec<&(String, String)> = op
+                .authorized
+                .iter()
+                .filter(|(svc, _)| svc == &s.prefix)
+                .collect();
             let primary = match (named, own_service.as_slice()) {
                 (Some(p), _) => p,
                 (None, [only]) => *only,

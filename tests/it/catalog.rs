@@ -172,7 +172,10 @@ fn show_an_action() {
         deps("organizations:AcceptHandshake"),
         serde_json::json!(["organizations:LeaveOrganization"])
     );
-    assert_eq!(deps("organizations:LeaveOrganization"), serde_json::json!([]));
+    assert_eq!(
+        deps("organizations:LeaveOrganization"),
+        serde_json::json!([])
+    );
     assert_eq!(deps("iam:PassRole"), serde_json::json!([]));
     assert!(deps("ec2:RunInstances")
         .as_array()
@@ -291,6 +294,76 @@ fn search_narrows_by_service_kind_and_limit() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `ec2`?"));
+}
+
+/// `catalog show KEY` knows a key exactly when `iamc check` accepts it in a condition:
+/// identity providers' claims included (`token.actions.githubusercontent.com:sub` used
+/// to be "unknown" to `show` while the checker took it).
+#[test]
+fn catalog_show_agrees_with_the_checker_on_keys() {
+    let dir = scratch("keys");
+    let keys = [
+        "token.actions.githubusercontent.com:sub",
+        "token.actions.githubusercontent.com:aud",
+        "token.actions.githubusercontent.com:repository_id",
+        "token.actions.githubusercontent.com:subb",
+        "oidc.example.com:sub",
+        "oidc.example.com:groups",
+        "accounts.google.com:aud",
+        "cognito-identity.amazonaws.com:amr",
+        "aws:SourceIp",
+        "aws:SourceIpp",
+        "s3:prefix",
+        "s3:prefixx",
+    ];
+    for key in keys {
+        let file = dir.join("k.iamc");
+        std::fs::write(
+            &file,
+            format!(
+                "trust T {{
+    allow sts:AssumeRoleWithWebIdentity from federated(\"accounts.google.com\") when exists({key})
+}}
+"
+            ),
+        )
+        .unwrap();
+        let out = iamc()
+            .arg("check")
+            .arg(&file)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let checker_knows = !v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "E0343");
+        let show = iamc().args(["catalog", "show", key]).output().unwrap();
+        assert_eq!(
+            show.status.code() == Some(0),
+            checker_knows,
+            "{key}: check says {v}, show says {}",
+            String::from_utf8_lossy(&show.stderr)
+        );
+    }
+    let v = run_json(&["catalog", "show", "token.actions.githubusercontent.com:sub"]);
+    assert_eq!(v["types"], serde_json::json!(["String"]));
+    assert_eq!(
+        v["identity_provider"],
+        "token.actions.githubusercontent.com"
+    );
+    let out = iamc()
+        .args([
+            "catalog",
+            "show",
+            "token.actions.githubusercontent.com:subb",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("did you mean `token.actions.githubusercontent.com:sub`?"));
 }
 
 #[test]

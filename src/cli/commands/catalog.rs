@@ -5,7 +5,7 @@
 //! (`$XDG_DATA_HOME/iamc/catalog.bin`, else `~/.local/share/iamc/catalog.bin`).
 
 use crate::catalog::convert::{self, Input};
-use crate::catalog::{Action, Catalog, Key, Service};
+use crate::catalog::{Action, Catalog, ClaimKind, Key, ProviderClaim, Service};
 use crate::cli::args::{CatalogCommand, Format, SearchKind};
 use crate::cli::write::write_atomic;
 use crate::cli::Exit;
@@ -93,10 +93,20 @@ fn show(cat: &Catalog, name: &str, format: Format) -> Exit {
         action_json(a)
     } else if let Some(k) = name.contains(':').then(|| cat.key(name)).flatten() {
         key_json(k)
+    } else if let Some(v) = cat
+        .provider_claim(name)
+        .and_then(|pc| claim_json(name, &pc))
+    {
+        v
     } else if let Some(s) = (!name.contains(':')).then(|| cat.service(name)).flatten() {
         service_json(s)
     } else {
-        let hint = if name.contains(':') {
+        let claim_hint = cat
+            .provider_claim(name)
+            .and_then(|pc| pc.alternatives().and_then(|(_, closest)| closest));
+        let hint = if let Some(h) = claim_hint {
+            Some(h)
+        } else if name.contains(':') {
             cat.suggest_action(name).or_else(|| cat.suggest_key(name))
         } else {
             cat.suggest_service(name)
@@ -149,6 +159,32 @@ fn key_json(k: Key<'_>) -> Value {
         "service": k.service().map(|s| s.prefix()),
         "description": k.description(),
     })
+}
+
+/// A claim of an identity provider that `iamc check` accepts without a catalog entry: a
+/// generic OIDC claim, or any claim of a provider the catalog lists nothing for. A claim a
+/// listed provider does not have is not shown (the checker rejects it, E0343).
+fn claim_json(name: &str, pc: &ProviderClaim<'_>) -> Option<Value> {
+    let description = match pc.kind {
+        ClaimKind::Generic => format!(
+            "The `{}` claim of the OIDC token from `{}`, which AWS passes as a condition key (trust policies, AssumeRoleWithWebIdentity).",
+            pc.claim, pc.provider
+        ),
+        ClaimKind::UnknownProvider => format!(
+            "A claim of `{}`, an identity provider the catalog lists no keys for; iamc does not judge its name and types it from the value it is compared with.",
+            pc.provider
+        ),
+        ClaimKind::Unlisted(_) => return None,
+    };
+    Some(json!({
+        "kind": "condition_key",
+        "name": name,
+        "types": ["String"],
+        "global": false,
+        "service": Value::Null,
+        "identity_provider": pc.provider,
+        "description": description,
+    }))
 }
 
 fn service_json(s: Service<'_>) -> Value {

@@ -444,6 +444,51 @@ impl Catalog {
         }
     }
 
+    /// For an action pattern that matches nothing (`s3:Gett*`, `*:Descrbe*`, `stss:Get*`,
+    /// `s3:GetObjects`), the closest one that matches something (`s3:Get*`,
+    /// `*:Describe*`, `sts:Get*`, `s3:GetObject`): the service prefix corrected, or the
+    /// literal text before the first wildcard corrected to the closest beginning of an
+    /// action name. `iamc expand` and the checker's E0342 both offer it.
+    pub fn suggest_pattern(&self, pattern: &str) -> Option<String> {
+        let (svc, name) = pattern.split_once(':')?;
+        let wild = |t: &str| t.contains(['*', '?']);
+        if !wild(svc) && self.service(svc).is_none_or(|s| s.retired()) {
+            let fixed = format!("{}:{name}", self.suggest_service(svc)?);
+            return (!self.expand(&fixed).is_empty()).then_some(fixed);
+        }
+        if !wild(name) {
+            return self.suggest_action(pattern);
+        }
+        let cut = name.find(['*', '?']).unwrap_or(name.len());
+        let (head, tail) = (name.get(..cut)?, name.get(cut..)?);
+        if head.is_empty() {
+            return None;
+        }
+        let len = head.chars().count();
+        let svc_glob = Glob::new(svc);
+        let mut beginnings: Vec<&str> = Vec::new();
+        for s in self
+            .services()
+            .filter(|s| !s.retired() && svc_glob.matches(s.prefix()))
+        {
+            for a in s.actions() {
+                let n = a.name();
+                for l in len.saturating_sub(1)..=len + 1 {
+                    if let Some((i, _)) = n.char_indices().nth(l) {
+                        beginnings.extend(n.get(..i));
+                    } else if n.chars().count() == l {
+                        beginnings.push(n);
+                    }
+                }
+            }
+        }
+        beginnings.sort_unstable();
+        beginnings.dedup();
+        let best = suggest::closest(head, beginnings)?;
+        let fixed = format!("{svc}:{best}{tail}");
+        (!self.expand(&fixed).is_empty()).then_some(fixed)
+    }
+
     /// The closest known condition key (for keys of the same service, or global ones).
     pub fn suggest_key(&self, name: &str) -> Option<String> {
         let prefix = name.split_once(':').map(|(p, _)| p.to_ascii_lowercase());

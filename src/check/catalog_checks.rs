@@ -138,10 +138,14 @@ fn resolve_action<'c>(
     }
     let matched = catalog.expand(text);
     if matched.is_empty() {
-        out.push(
-            Diagnostic::new(Code::E0342, pat.span, format!("`{text}` matches no action"))
-                .with_help("`iamc expand PATTERN` shows what a pattern matches"),
-        );
+        let d = Diagnostic::new(Code::E0342, pat.span, format!("`{text}` matches no action"));
+        out.push(match catalog.suggest_pattern(text) {
+            Some(s) => {
+                let d = d.with_help(format!("did you mean `{s}`?"));
+                replace_fix(d, pat, s)
+            }
+            None => d.with_help("`iamc expand PATTERN` shows what a pattern matches"),
+        });
         return Resolved::Unknown;
     }
     Resolved::Many(matched)

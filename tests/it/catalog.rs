@@ -384,8 +384,35 @@ fn expand_patterns() {
     assert!(v["count"].as_u64().unwrap() > 1000);
     let v = run_json(&["expand", "*"]);
     assert_eq!(v["count"], 21862);
-    let out = iamc().args(["expand", "s3:Gett*"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // What matches nothing gets the did-you-mean docs/catalog.md promises, and the
+    // checker's E0342 offers the same one.
+    for (typo, meant) in [
+        ("s3:Gett*", "s3:Get*"),
+        ("*:Descrbe*", "*:Describe*"),
+        ("stss:Get*", "sts:Get*"),
+        ("s3:GetObjects", "s3:GetObject"),
+        ("iam:Lst*", "iam:List*"),
+    ] {
+        let out = iamc().args(["expand", typo]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("did you mean `{meant}`?")),
+            "{typo}: {err}"
+        );
+    }
+    let dir = scratch("e0342");
+    let file = dir.join("p.iamc");
+    std::fs::write(&file, "policy P {\n    allow s3:Gett* on *\n}\n").unwrap();
+    let out = iamc()
+        .arg("check")
+        .arg(&file)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "E0342");
+    assert_eq!(v["diagnostics"][0]["help"], "did you mean `s3:Get*`?");
 }
 
 fn write(path: &Path, text: &str) {

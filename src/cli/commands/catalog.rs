@@ -415,6 +415,9 @@ pub fn expand(pattern: &str, format: Format) -> Exit {
     }
     if actions.is_empty() {
         eprintln!("error: `{pattern}` matches no action in the catalog");
+        if let Some(s) = cat.suggest_pattern(pattern) {
+            eprintln!("help: did you mean `{s}`?");
+        }
         return Exit::SourceErrors;
     }
     Exit::Ok

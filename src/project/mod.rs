@@ -21,5 +21,7 @@ pub mod manifest;
 
 pub use env::{EnvConstant, Environment};
 pub use fs::{FileSystem, FsError, FsErrorKind, MemoryFs};
-pub use load::{load_files, load_project, module_path, source_files, LoadError, Loaded};
+pub use load::{
+    load_files, load_project, module_path, source_files, source_modules, LoadError, Loaded,
+};
 pub use manifest::{parse, Project};

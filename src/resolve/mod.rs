@@ -298,7 +298,7 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
                         .with_fix(imp.module.span, s);
                 } else {
                     d = d.with_help(
-                        "a module is a file under the project's sources (`iam/app.iamc` is `iam.app`) or a `std.*` module",
+                        "a module is a file named by its path under a source folder (with `sources = [\"iam\"]`, `iam/app/dev.iamc` is `app.dev`) or a `std.*` module",
                     );
                 }
                 diags.push(d);

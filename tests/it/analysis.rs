@@ -767,7 +767,7 @@ fn the_seeds_account_is_traced_to_the_environment() {
 #[test]
 fn each_file_keeps_its_comments() {
     let a = seeds();
-    let mfa = a.files.iter().find(|f| f.module == "iam.mfa").unwrap();
+    let mfa = a.files.iter().find(|f| f.module == "mfa").unwrap();
     let first = mfa.comments.first().unwrap();
     assert_eq!(
         first.text,

@@ -325,3 +325,45 @@ fn test_runs_write_nothing_into_the_repository() {
     assert!(cwd.join("out/P.json").is_file());
     assert!(!root.join("out").exists());
 }
+
+/// Module names are paths under the source folder, as the README and the tutorial say:
+/// with `sources = ["iam"]`, `iam/app/dev.iamc` is module `app.dev`, and
+/// `import app.common.read_bucket` finds `iam/app/common.iamc`.
+#[test]
+fn modules_are_named_by_their_path_under_the_source_folder() {
+    let dir = scratch("modules");
+    write(&dir, "iamc.toml", "[project]\nsources = [\"iam\"]\n");
+    write(
+        &dir,
+        "iam/app/common.iamc",
+        "template read_bucket(bucket: String) {\n    allow s3:GetObject on arn\"arn:aws:s3:::{bucket}/*\"\n}\n",
+    );
+    write(
+        &dir,
+        "iam/app/dev.iamc",
+        "import app.common.read_bucket\n\npolicy DevRead {\n    use read_bucket(bucket: \"dev-data\")\n}\n",
+    );
+    let out = iamc(&["check", "--format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outputs"][0]["module"], "app.dev", "{v}");
+    // The old spelling, with the source folder in front, names no module.
+    write(
+        &dir,
+        "iam/app/dev.iamc",
+        "import iam.app.common.read_bucket\n\npolicy DevRead {\n    use read_bucket(bucket: \"dev-data\")\n}\n",
+    );
+    let out = iamc(&["check", "--format", "json"], &dir);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "E0202", "{v}");
+    assert_eq!(
+        v["diagnostics"][0]["help"], "did you mean `app.common`?",
+        "{v}"
+    );
+    // A folder named `std` under the sources would shadow the standard library.
+    write(&dir, "iam/app/dev.iamc", "");
+    write(&dir, "iam/std/extra.iamc", "");
+    let out = iamc(&["check"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would be module `std.extra`"));
+}

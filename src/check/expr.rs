@@ -210,7 +210,10 @@ impl Checker<'_, '_> {
             candidates.extend(p.values.keys().map(String::as_str));
         }
         let mut d = Diagnostic::new(Code::E0201, path.span, format!("unknown name `{name}`"));
-        if let Some(s) = suggest::closest(name, candidates) {
+        let from_std = self.std_import(scope.module, name, |i| matches!(i, ast::Item::Const(_)));
+        if let Some((help, at, text)) = from_std {
+            d = d.with_help(help).with_fix(at, text);
+        } else if let Some(s) = suggest::closest(name, candidates) {
             d = d
                 .with_help(format!("did you mean `{s}`?"))
                 .with_fix(path.span, s);

@@ -16,6 +16,7 @@ mod codes;
 mod comments;
 mod equivalence;
 mod eval;
+mod first_use;
 mod fmt;
 mod frontend;
 mod frontend_props;

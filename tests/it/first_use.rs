@@ -1,0 +1,90 @@
+//! What a new user hits first (issue #12), through the real binary: the help that says
+//! which standard-library import is missing, service names next to constants, values
+//! that only look right, principals IAM accepts, trust policies for OIDC providers.
+//! Each test states the behaviour it pins down; the corpora under `tests/malformed/` hold
+//! the codes and spans.
+
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamc-first-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `iamc check FILE --format json` on `text`: the exit code and the report.
+fn check(name: &str, text: &str) -> (i32, Value) {
+    let dir = scratch(name);
+    let file = dir.join("main.iamc");
+    std::fs::write(&file, text).unwrap();
+    let out = crate::support::iamc()
+        .arg("check")
+        .arg(&file)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no JSON report; stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+/// The diagnostics' codes, in report order.
+fn codes(v: &Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Applies a diagnostic's fix to `text`.
+fn apply_fix(text: &str, d: &Value) -> String {
+    let fix = &d["fix"];
+    let start = fix["span"]["start"].as_u64().unwrap() as usize;
+    let end = fix["span"]["end"].as_u64().unwrap() as usize;
+    format!(
+        "{}{}{}",
+        &text[..start],
+        fix["replacement"].as_str().unwrap(),
+        &text[end..]
+    )
+}
+
+/// A template, constant or document of the standard library used without its import:
+/// the help names the import and the fix adds it; applied, the file checks clean.
+#[test]
+fn a_missing_standard_library_import_is_suggested() {
+    let text = "import std.guards.mfa_guard\n\npolicy P {\n    use allowlist(services: [s3])\n    use mfa_guard(except: [iam:ChangePassword])\n}\n";
+    let (code, v) = check("std-import", text);
+    assert_eq!(code, 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "E0201");
+    assert_eq!(
+        d["help"],
+        "import it from the standard library: `import std.patterns.allowlist`"
+    );
+    let fixed = apply_fix(text, d);
+    assert!(fixed.starts_with("import std.guards.mfa_guard\nimport std.patterns.allowlist\n"));
+    let (code, v) = check("std-import-fixed", &fixed);
+    assert_eq!((code, codes(&v)), (0, vec![]), "{fixed}");
+
+    // Without any import, the fix goes at the top; a document of the library too.
+    let text = "policy P {\n    allow s3:GetObject on *\n}\n\nprincipal Dev {\n    policies: [P]\n    scps: [[FullAWSAccess]]\n}\n";
+    let (_, v) = check("std-doc", text);
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        d["help"],
+        "import it from the standard library: `import std.scp.FullAWSAccess`"
+    );
+    let fixed = apply_fix(text, d);
+    assert!(fixed.starts_with("import std.scp.FullAWSAccess\n\npolicy P"));
+    let (code, v) = check("std-doc-fixed", &fixed);
+    assert_eq!((code, codes(&v)), (0, vec![]), "{fixed}");
+}

@@ -153,6 +153,37 @@ impl Checker<'_, '_> {
             return None;
         };
         let name = one.node.as_str();
+        match self.named_type_fits(scope, name, want) {
+            Fit::Yes => {}
+            Fit::ServiceInstead => {
+                self.refer(path.span, Target::Service(name.to_string()), None);
+                return Some(SVal::new(Val::Service(name.to_string()), path.span));
+            }
+            Fit::No { declared, at } => {
+                let expected = want
+                    .map(element)
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                self.err(
+                    Diagnostic::new(
+                        Code::E0301,
+                        path.span,
+                        format!("expected `{expected}`, found `{declared}`"),
+                    )
+                    .with_label(at, format!("`{name}` is declared `{declared}` here"))
+                    .with_help(format!("pass a `{expected}` here")),
+                );
+                // Still a use of the name (for the name table).
+                if let Some((_, template)) = scope.param(name) {
+                    if let Some(def) = self.res.names.param_def(template, name) {
+                        self.refer(path.span, Target::Def(def), None);
+                    }
+                } else if let Some(b) = self.res.lookup(scope.module, name) {
+                    self.refer_binding(path.span, b);
+                }
+                return None;
+            }
+        }
         if let Some((v, template)) = scope.param(name) {
             let v = respan(v.clone(), path.span);
             return Some(match self.res.names.param_def(template, name) {
@@ -230,4 +261,72 @@ impl Checker<'_, '_> {
 /// The value, now at the span of the name that produced it (pieces kept).
 fn respan(v: SVal, span: Span) -> SVal {
     SVal { span, ..v }
+}
+
+/// Whether a named value's declared type fits where it is used.
+enum Fit {
+    /// It fits, or nothing is known that says otherwise.
+    Yes,
+    /// It does not, but the name is a service prefix the catalog knows and a service fits:
+    /// the name means the service there (`account` the Account Management service next to a constant
+    /// `account: AccountId`).
+    ServiceInstead,
+    /// It does not: a type error (declared type, where it is declared).
+    No { declared: Ty, at: Span },
+}
+
+/// `List<T>` -> `T`, recursively: lists are flattened wherever items are expected.
+fn element(t: &Ty) -> &Ty {
+    match t {
+        Ty::List(inner) => element(inner),
+        other => other,
+    }
+}
+
+impl Checker<'_, '_> {
+    /// How a constant or template parameter `name`, if it is one and has a declared type,
+    /// fits the type `want` of the place it is used. The rule (docs/language.md, "Names"):
+    /// a constant or parameter shadows the service prefix of the same name only where a
+    /// value of its type fits; elsewhere the name is the service (if AWS has one by that
+    /// name and a service fits there), and a type error if not.
+    fn named_type_fits(&mut self, scope: Scope<'_>, name: &str, want: Option<&Ty>) -> Fit {
+        let Some(want) = want else {
+            return Fit::Yes;
+        };
+        let declared: Option<(Ty, Span)> = if let Some((_, template)) = scope.param(name) {
+            match self.res.item(template) {
+                Some(ast::Item::Template(t)) => t
+                    .params
+                    .iter()
+                    .find(|p| p.name.node == name)
+                    .and_then(|p| Some((self.resolve_type_quiet(&p.ty)?, p.name.span))),
+                _ => None,
+            }
+        } else {
+            match self
+                .res
+                .lookup(scope.module, name)
+                .map(|b| (b, self.res.item(b.target)))
+            {
+                Some((_, Some(ast::Item::Const(c)))) => {
+                    c.ty.as_ref()
+                        .and_then(|t| Some((self.resolve_type_quiet(t)?, c.name.span)))
+                }
+                _ => None,
+            }
+        };
+        let Some((declared, at)) = declared else {
+            return Fit::Yes;
+        };
+        if super::types::may_conform(element(&declared), element(want)) {
+            Fit::Yes
+        } else if want.accepts_service_names()
+            && super::types::is_service_name(name)
+            && self.catalog.service(name).is_some()
+        {
+            Fit::ServiceInstead
+        } else {
+            Fit::No { declared, at }
+        }
+    }
 }

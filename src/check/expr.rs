@@ -1,7 +1,7 @@
 //! Expressions -> compile-time values: literals, lists, and names (`env.NAME`, template
 //! parameters, constants in scope, service prefixes where a service is expected).
 
-use super::arn::ArnText;
+use super::arn::{ArnText, Into};
 use super::types::{SVal, Ty, Val};
 use super::{item_kind_name, Checker, Scope};
 use crate::diagnostics::{suggest, Code, Diagnostic};
@@ -34,6 +34,17 @@ impl Checker<'_, '_> {
                 }
                 ArnText::Sym(ty) => Val::Sym(ty),
             },
+            ast::ExprKind::Interpolated(lit) => {
+                match self.interpolate_parts(lit, scope, Into::String)? {
+                    ArnText::Known(text, pieces) => {
+                        return Some(SVal {
+                            pieces,
+                            ..SVal::new(Val::Str(text), e.span)
+                        })
+                    }
+                    ArnText::Sym(ty) => Val::Sym(ty),
+                }
+            }
             ast::ExprKind::Tagged(tag, text) => self.tagged(tag, text, e.span)?,
             ast::ExprKind::List(items) => {
                 let inner = match want {

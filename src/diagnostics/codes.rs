@@ -105,8 +105,8 @@ codes! {
     E0102 => Syntax, Error, "unterminated string";
     E0103 => Syntax, Error, "invalid escape in a string";
     E0104 => Syntax, Error, "unknown literal prefix";
-    E0105 => Syntax, Error, "invalid interpolation in an ARN literal";
-    E0106 => Syntax, Error, "unterminated policy variable in an ARN literal";
+    E0105 => Syntax, Error, "invalid interpolation in a string or ARN literal";
+    E0106 => Syntax, Error, "unterminated policy variable in a string or ARN literal";
     E0107 => Syntax, Error, "import names no item";
     E0108 => Syntax, Error, "nesting too deep";
     E0109 => Syntax, Error, "input too complex to parse";

@@ -88,3 +88,47 @@ fn a_missing_standard_library_import_is_suggested() {
     let (code, v) = check("std-doc-fixed", &fixed);
     assert_eq!((code, codes(&v)), (0, vec![]), "{fixed}");
 }
+
+/// `iamc build FILE --out DIR --format json` on `text`: the exit code, the report and the
+/// written documents by name.
+fn build(name: &str, text: &str) -> (i32, Value, Vec<(String, Value)>) {
+    let dir = scratch(name);
+    let file = dir.join("main.iamc");
+    std::fs::write(&file, text).unwrap();
+    let out_dir = dir.join("out");
+    let out = crate::support::iamc()
+        .arg("build")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out_dir)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut docs = Vec::new();
+    for e in std::fs::read_dir(&out_dir).into_iter().flatten().flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = n.strip_suffix(".json") {
+            let doc: Value = serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
+            docs.push((stem.to_string(), doc));
+        }
+    }
+    docs.sort_by(|a, b| a.0.cmp(&b.0));
+    (out.status.code().unwrap_or(-1), v, docs)
+}
+
+/// `{name}` in a plain string is interpolated as in an ARN literal (it used to be
+/// emitted as written); `{{` and `}}` are braces; a name that is not in scope is E0201.
+#[test]
+fn names_in_strings_are_interpolated() {
+    let text = "const region = \"eu-west-1\"\n\npolicy P {\n    allow kms:Decrypt on * when kms:ViaService == \"s3.{region}.amazonaws.com\"\n        and aws:PrincipalTag/note == \"{{region}}\"\n}\n";
+    let (code, v, docs) = build("interp", text);
+    assert_eq!(code, 0, "{v}");
+    let cond = &docs[0].1["Statement"][0]["Condition"]["StringEquals"];
+    assert_eq!(cond["kms:ViaService"], "s3.eu-west-1.amazonaws.com");
+    assert_eq!(cond["aws:PrincipalTag/note"], "{region}");
+    let (code, v) = check("interp-unknown", &text.replace("{region}.", "{regoin}."));
+    assert_eq!(code, 1);
+    assert_eq!(codes(&v), ["E0201"]);
+    assert_eq!(v["diagnostics"][0]["help"], "did you mean `region`?");
+}

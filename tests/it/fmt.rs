@@ -13,7 +13,6 @@ use iamc::syntax::comments::scan;
 use iamc::syntax::{parse, without_spans, CommentKind};
 use iamc::{analyze, AnalyzeOptions};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -410,7 +410,7 @@ fn principal_text(pv: &ir::PrincipalValue) -> Option<&str> {
 /// A service principal as AWS names them: a DNS name under `amazonaws.com`
 /// (`.cn` in China), or `amazon.com` for a few older ones (`alexa-appkit.amazon.com`).
 /// Policy variables are left to IAM.
-fn is_service_principal(text: &str) -> bool {
+pub(super) fn is_service_principal(text: &str) -> bool {
     if text.contains("${") {
         return true;
     }

@@ -743,22 +743,29 @@ impl Checker<'_, '_> {
                     texts.push(Spanned::new(t, v.span));
                 }
                 Err(expected) => {
-                    self.err(
-                        Diagnostic::new(
-                            Code::E0321,
-                            v.span,
-                            format!(
-                                "`{}` is a `{}` key, but this is not {expected}",
-                                key.name.node,
-                                scalar_name(scalar)
-                            ),
-                        )
-                        .with_label(
-                            key.name.span,
-                            format!("this key is a `{}`", scalar_name(scalar)),
-                        )
-                        .with_help(format!("write {expected}")),
-                    );
+                    let mut d = Diagnostic::new(
+                        Code::E0321,
+                        v.span,
+                        format!(
+                            "`{}` is a `{}` key, but this is not {expected}",
+                            key.name.node,
+                            scalar_name(scalar)
+                        ),
+                    )
+                    .with_label(
+                        key.name.span,
+                        format!("this key is a `{}`", scalar_name(scalar)),
+                    )
+                    .with_help(format!("write {expected}"));
+                    // A value from a constant (or `iamc.toml`): say where it is set.
+                    let origin = v
+                        .pieces
+                        .last()
+                        .and_then(|p| self.res.names.definition(p.def));
+                    if let Some(def) = origin.filter(|d| !d.span.is_empty()) {
+                        d = d.with_label(def.span, format!("`{}` is defined here", def.name));
+                    }
+                    self.err(d);
                     ok = false;
                 }
             }

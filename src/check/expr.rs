@@ -2,10 +2,11 @@
 //! parameters, constants in scope, service prefixes where a service is expected).
 
 use super::arn::{ArnText, Into};
-use super::types::{SVal, Ty, Val};
+use super::types::{conform, Mismatch, SVal, Ty, Val};
 use super::{item_kind_name, Checker, Scope};
 use crate::diagnostics::{suggest, Code, Diagnostic};
 use crate::policy::values;
+use crate::project::EnvValue;
 use crate::resolve::names::Target;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast;
@@ -103,14 +104,26 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// `env.NAME`: the selected environment's constant, or E0905.
-    fn env_value(&mut self, path: &ast::Path, name: &str) -> Option<SVal> {
-        if let (Some(v), Some(def)) = (
-            self.env.and_then(|e| e.value(name)),
+    /// `env.NAME`: the selected environment's constant, or E0905. Where the type wanted is
+    /// known, a value of the wrong type is reported here, with where `iamc.toml` sets it
+    /// (the list item itself for a list).
+    fn env_value(&mut self, path: &ast::Path, name: &str, want: Option<&Ty>) -> Option<SVal> {
+        if let (Some(c), Some(def)) = (
+            self.env.and_then(|e| e.get(name)),
             self.res.names.env_def(name),
         ) {
             self.refer(path.span, Target::Def(def), None);
-            return Some(SVal::new(Val::Str(v.to_string()), path.span).attributed(def));
+            let v = env_sval(&c.value, path.span).attributed(def);
+            if let Some(want) = want {
+                if let Err((at, m)) = conform_located(&c.value, c.value_span, &v, want) {
+                    let d = self
+                        .mismatch_diagnostic((path.span, m))
+                        .with_label(at, format!("`{name}` is set here in `iamc.toml`"));
+                    self.err(d);
+                    return None;
+                }
+            }
+            return Some(v);
         }
         let mut d = Diagnostic::new(
             Code::E0905,
@@ -149,7 +162,7 @@ impl Checker<'_, '_> {
         let segs = &path.segments;
         if let [first, name] = segs.as_slice() {
             if first.node == "env" {
-                return self.env_value(path, &name.node);
+                return self.env_value(path, &name.node, want);
             }
         }
         let [one] = segs.as_slice() else {
@@ -267,6 +280,44 @@ impl Checker<'_, '_> {
         self.err(d);
         None
     }
+}
+
+/// An environment constant as a value, at the span of the `env.NAME` that uses it.
+fn env_sval(v: &EnvValue, span: Span) -> SVal {
+    let val = match v {
+        EnvValue::String(s) => Val::Str(s.clone()),
+        EnvValue::Number(n) => Val::Num(n.clone()),
+        EnvValue::Bool(b) => Val::Bool(*b),
+        EnvValue::List(items) => Val::List(items.iter().map(|(i, _)| env_sval(i, span)).collect()),
+    };
+    SVal::new(val, span)
+}
+
+/// Checks an environment constant's value against `want` like `conform` (lists item by
+/// item); on a mismatch, also where in `iamc.toml` the offending value is written.
+fn conform_located(
+    raw: &EnvValue,
+    raw_span: Span,
+    v: &SVal,
+    want: &Ty,
+) -> Result<(), (Span, Mismatch)> {
+    if let (EnvValue::List(items), Val::List(vals), Ty::List(inner)) = (raw, &v.val, want) {
+        for ((item, at), val) in items.iter().zip(vals) {
+            conform_located(item, *at, val, inner)?;
+        }
+        return Ok(());
+    }
+    // Where a single value is wanted, a list is flattened (`in env.regions`): each item
+    // must fit.
+    if let (EnvValue::List(items), Val::List(vals)) = (raw, &v.val) {
+        if !matches!(want, Ty::List(_)) {
+            for ((item, at), val) in items.iter().zip(vals) {
+                conform_located(item, *at, val, want)?;
+            }
+            return Ok(());
+        }
+    }
+    conform(v, want).map(|_| ()).map_err(|(_, m)| (raw_span, m))
 }
 
 /// The value, now at the span of the name that produced it (pieces kept).

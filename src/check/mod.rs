@@ -336,8 +336,13 @@ impl Checker<'_, '_> {
         ))
     }
 
-    fn mismatch(&mut self, (span, m): (Span, Mismatch)) {
-        let d = match m {
+    fn mismatch(&mut self, e: (Span, Mismatch)) {
+        let d = self.mismatch_diagnostic(e);
+        self.err(d);
+    }
+
+    fn mismatch_diagnostic(&self, (span, m): (Span, Mismatch)) -> Diagnostic {
+        match m {
             Mismatch::Type { expected, found } => Diagnostic::new(
                 Code::E0301,
                 span,
@@ -356,8 +361,7 @@ impl Checker<'_, '_> {
                 },
             )
             .with_help(why),
-        };
-        self.err(d);
+        }
     }
 }
 

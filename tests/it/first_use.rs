@@ -132,3 +132,74 @@ fn names_in_strings_are_interpolated() {
     assert_eq!(codes(&v), ["E0201"]);
     assert_eq!(v["diagnostics"][0]["help"], "did you mean `region`?");
 }
+
+/// A project folder with `iamc.toml` and `iam/main.iamc`.
+fn project(name: &str, toml: &str, main: &str) -> PathBuf {
+    let dir = scratch(name);
+    std::fs::create_dir_all(dir.join("iam")).unwrap();
+    std::fs::write(dir.join("iamc.toml"), toml).unwrap();
+    std::fs::write(dir.join("iam/main.iamc"), main).unwrap();
+    dir
+}
+
+/// `iamc ARGS --format json` in `dir`: the exit code and the report.
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, Value) {
+    let out = crate::support::iamc()
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no JSON report; stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+/// `iamc.toml` constants are strings, numbers, booleans and lists of them, per
+/// environment (`regions = [...]` used to be E0904), typed where they are used.
+#[test]
+fn environment_constants_are_lists_numbers_and_booleans() {
+    let toml = "[project]\nsources = [\"iam\"]\n\n[env.dev]\nregions = [\"eu-west-1\", \"eu-central-1\"]\nmax_keys = 100\nstrict = true\n\n[env.prod]\nregions = [\"us-east-1\"]\nmax_keys = 10\nstrict = false\n";
+    let main = "const regions: List<String> = env.regions\n\nscp RegionLock {\n    deny * on * when aws:RequestedRegion not in regions\n}\n\npolicy Lists {\n    allow s3:ListBucket on * when s3:max-keys <= env.max_keys and aws:SecureTransport == env.strict\n}\n";
+    let dir = project("env-typed", toml, main);
+    let (code, v) = run_in(&dir, &["build", "--env", "prod"]);
+    assert_eq!((code, codes(&v)), (0, vec![]), "{v}");
+    let read = |n: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(dir.join("out").join(n)).unwrap()).unwrap()
+    };
+    let lock = read("RegionLock.json");
+    assert_eq!(
+        lock["Statement"][0]["Condition"]["StringNotEquals"]["aws:RequestedRegion"],
+        "us-east-1"
+    );
+    let lists = read("Lists.json");
+    let cond = &lists["Statement"][0]["Condition"];
+    assert_eq!(cond["NumericLessThanEquals"]["s3:max-keys"], "10");
+    assert_eq!(cond["Bool"]["aws:SecureTransport"], "false");
+    let (code, _) = run_in(&dir, &["build"]);
+    assert_eq!(code, 0);
+    let lock = read("RegionLock.json");
+    assert_eq!(
+        lock["Statement"][0]["Condition"]["StringNotEquals"]["aws:RequestedRegion"],
+        serde_json::json!(["eu-west-1", "eu-central-1"])
+    );
+
+    // A list item of the wrong type: reported where it is used, with the item located in
+    // `iamc.toml`.
+    let bad = toml.replace("regions = [\"us-east-1\"]", "regions = [\"us-east-1\", 3]");
+    let dir = project("env-typed-bad", &bad, main);
+    let (code, v) = run_in(&dir, &["check", "--env", "prod"]);
+    assert_eq!(code, 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "E0301", "{v}");
+    assert_eq!(d["message"], "expected `String`, found `Number`");
+    assert_eq!(d["span"]["file"], "iam/main.iamc");
+    let label = &d["labels"][0];
+    assert_eq!(label["span"]["file"], "iamc.toml");
+    assert_eq!(label["span"]["start_pos"]["line"], 10);
+    assert_eq!(label["span"]["start_pos"]["column"], 25);
+}

@@ -26,6 +26,7 @@ pub mod ir;
 mod principals;
 mod rules;
 mod templates;
+pub mod trust;
 pub mod types;
 
 use crate::catalog::Catalog;

@@ -129,7 +129,7 @@ impl Checker<'_, '_> {
             (Some(_), None) => return None,
             (_, c) => c,
         };
-        Some(ir::Rule {
+        let checked = ir::Rule {
             sid: rule.sid.clone(),
             effect,
             actions: actions?,
@@ -139,7 +139,11 @@ impl Checker<'_, '_> {
             origin,
             provenance: ir::Provenance::default(),
             span: rule.span,
-        })
+        };
+        if kind == DocumentKind::Trust {
+            self.check_trust_rule(&checked);
+        }
+        Some(checked)
     }
 
     fn check_sid(&mut self, rule: &ast::Rule) {
@@ -365,6 +369,13 @@ impl Checker<'_, '_> {
                     )
                     .with_help("name each principal exactly, or allow `from *` and narrow it with a condition such as `aws:PrincipalArn like \"arn:aws:iam::111122223333:user/*\"`"),
                 );
+                ok = false;
+            }
+        }
+        // IAM User Guide, "Principal": what each slot accepts.
+        for pv in &out {
+            if let Some((message, help)) = super::trust::principal_problem(&pv.node) {
+                self.err(Diagnostic::new(Code::E0336, pv.span, message).with_help(help));
                 ok = false;
             }
         }

@@ -203,3 +203,60 @@ fn environment_constants_are_lists_numbers_and_booleans() {
     assert_eq!(label["span"]["start_pos"]["line"], 10);
     assert_eq!(label["span"]["start_pos"]["column"], 25);
 }
+
+/// `from arn"arn:aws:s3:::bucket"` used to be emitted as `{"AWS": "arn:aws:s3:::bucket"}`,
+/// which IAM rejects; now it is E0336 with the way to say what was meant.
+#[test]
+fn a_resource_is_no_principal() {
+    let text = "trust T {\n    allow sts:AssumeRole from arn\"arn:aws:s3:::bucket\"\n}\n";
+    let (code, v) = check("principal-bucket", text);
+    assert_eq!((code, codes(&v)), (1, vec!["E0336".to_string()]));
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        d["message"],
+        "`arn:aws:s3:::bucket` is a resource of `s3`, not a principal"
+    );
+    let help = d["help"].as_str().unwrap();
+    assert!(
+        help.contains("service(\"s3.amazonaws.com\")") && help.contains("aws:SourceArn"),
+        "{help}"
+    );
+}
+
+/// Trust policies: only the assume-role actions mean something; a federated provider
+/// needs its own action (the fix writes it); GitHub's provider needs a subject.
+#[test]
+fn trust_policies_say_what_they_mean() {
+    let (code, v) = check(
+        "trust-action",
+        "trust T {\n    allow s3:GetObject from service(\"ec2.amazonaws.com\")\n}\n",
+    );
+    assert_eq!((code, codes(&v)), (1, vec!["E0337".to_string()]));
+
+    let text = "trust Deploy {\n    allow sts:AssumeRole\n        from federated(arn\"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com\")\n        when token.actions.githubusercontent.com:aud == \"sts.amazonaws.com\"\n            and token.actions.githubusercontent.com:sub like \"repo:acme/app:*\"\n}\n";
+    let (code, v) = check("trust-federated", text);
+    assert_eq!((code, codes(&v)), (1, vec!["E0338".to_string()]));
+    let fixed = apply_fix(text, &v["diagnostics"][0]);
+    assert!(
+        fixed.contains("allow sts:AssumeRoleWithWebIdentity\n"),
+        "{fixed}"
+    );
+    let (code, v) = check("trust-federated-fixed", &fixed);
+    assert_eq!((code, codes(&v)), (0, vec![]), "{v}");
+
+    // Without the subject test: anyone's workflow on GitHub could assume the role.
+    let open = fixed.replace(
+        "\n            and token.actions.githubusercontent.com:sub like \"repo:acme/app:*\"",
+        "",
+    );
+    let (code, v) = check("trust-oidc-open", &open);
+    assert_eq!((code, codes(&v)), (1, vec!["E0339".to_string()]), "{open}");
+    // A subject for the whole organization is a warning, with the narrower form.
+    let org = fixed.replace("repo:acme/app:*", "repo:acme/*");
+    let (code, v) = check("trust-oidc-org", &org);
+    assert_eq!((code, codes(&v)), (0, vec!["W0348".to_string()]));
+    assert!(v["diagnostics"][0]["help"]
+        .as_str()
+        .unwrap()
+        .contains("repo:acme/REPO:ref:refs/heads/main"));
+}

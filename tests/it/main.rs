@@ -14,6 +14,7 @@ mod catalog;
 mod cli;
 mod codes;
 mod comments;
+mod docs;
 mod equivalence;
 mod eval;
 mod first_use;

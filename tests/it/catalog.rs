@@ -328,18 +328,9 @@ fn catalog_show_agrees_with_the_checker_on_keys() {
             ),
         )
         .unwrap();
-        let out = iamc()
-            .arg("check")
-            .arg(&file)
-            .args(["--format", "json"])
-            .output()
-            .unwrap();
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let checker_knows = !v["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["code"] == "E0343");
+        let (_, v) =
+            crate::support::json_report(iamc().arg("check").arg(&file).args(["--format", "json"]));
+        let checker_knows = !crate::support::codes(&v).iter().any(|c| c == "E0343");
         let show = iamc().args(["catalog", "show", key]).output().unwrap();
         assert_eq!(
             show.status.code() == Some(0),

@@ -227,16 +227,13 @@ fn check_module(text: &str, name: &str) -> Vec<String> {
     )
     .unwrap();
     std::fs::write(dir.join("iam/main.iamc"), text).unwrap();
-    let (_, report) = run(&dir, "iamc check --format json");
-    let v: Value = serde_json::from_str(&report[report.find('{').unwrap_or(0)..])
-        .unwrap_or_else(|_| panic!("no JSON report: {report}"));
+    let (_, v) = crate::support::json_report(
+        crate::support::iamc()
+            .args(["check", "--format", "json"])
+            .current_dir(&dir),
+    );
     let _ = std::fs::remove_dir_all(&dir);
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect()
+    crate::support::codes(&v)
 }
 
 /// Runs one Markdown document's blocks; returns what failed.
@@ -244,10 +241,8 @@ fn execute(doc: &Path) -> Vec<String> {
     let rel = doc.strip_prefix(root()).unwrap().display().to_string();
     let label = rel.replace(['/', '.'], "-");
     let text = std::fs::read_to_string(doc).unwrap();
-    let error_page = doc
-        .parent()
-        .is_some_and(|p| p.ends_with("errors"))
-        .then(|| doc.file_stem().unwrap().to_string_lossy().into_owned());
+    let error_page =
+        is_error_page(doc).then(|| doc.file_stem().unwrap().to_string_lossy().into_owned());
     let dir = sandbox(&label);
     let mut failures = Vec::new();
     for (n, b) in blocks(&text).into_iter().enumerate() {
@@ -366,12 +361,10 @@ fn documents() -> Vec<PathBuf> {
     docs
 }
 
-#[test]
-fn the_readme_and_the_docs_do_what_they_say() {
-    let docs: Vec<PathBuf> = documents()
-        .into_iter()
-        .filter(|d| !d.parent().is_some_and(|p| p.ends_with("errors")))
-        .collect();
+/// Executes the documents `keep` accepts; fails with every problem found.
+fn documents_execute(keep: impl Fn(&Path) -> bool) {
+    let docs: Vec<PathBuf> = documents().into_iter().filter(|d| keep(d)).collect();
+    assert!(!docs.is_empty());
     let failures: Vec<String> = docs.iter().flat_map(|d| execute(d)).collect();
     assert!(
         failures.is_empty(),
@@ -381,20 +374,19 @@ fn the_readme_and_the_docs_do_what_they_say() {
     );
 }
 
+fn is_error_page(d: &Path) -> bool {
+    d.parent().is_some_and(|p| p.ends_with("errors"))
+}
+
+#[test]
+fn the_readme_and_the_docs_do_what_they_say() {
+    documents_execute(|d| !is_error_page(d));
+}
+
 #[test]
 fn every_error_page_shows_its_code() {
-    let docs: Vec<PathBuf> = documents()
-        .into_iter()
-        .filter(|d| d.parent().is_some_and(|p| p.ends_with("errors")))
-        .collect();
-    assert!(docs.len() > 60);
-    let failures: Vec<String> = docs.iter().flat_map(|d| execute(d)).collect();
-    assert!(
-        failures.is_empty(),
-        "{} problems:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert!(documents().iter().filter(|d| is_error_page(d)).count() > 60);
+    documents_execute(is_error_page);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! Each test states the behaviour it pins down; the corpora under `tests/malformed/` hold
 //! the codes and spans.
 
+use crate::support::{codes, json_report};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -19,29 +20,12 @@ fn check(name: &str, text: &str) -> (i32, Value) {
     let dir = scratch(name);
     let file = dir.join("main.iamc");
     std::fs::write(&file, text).unwrap();
-    let out = crate::support::iamc()
-        .arg("check")
-        .arg(&file)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "no JSON report; stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap_or(-1), v)
-}
-
-/// The diagnostics' codes, in report order.
-fn codes(v: &Value) -> Vec<String> {
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect()
+    json_report(
+        crate::support::iamc()
+            .arg("check")
+            .arg(&file)
+            .args(["--format", "json"]),
+    )
 }
 
 /// Applies a diagnostic's fix to `text`.
@@ -96,15 +80,14 @@ fn build(name: &str, text: &str) -> (i32, Value, Vec<(String, Value)>) {
     let file = dir.join("main.iamc");
     std::fs::write(&file, text).unwrap();
     let out_dir = dir.join("out");
-    let out = crate::support::iamc()
-        .arg("build")
-        .arg(&file)
-        .arg("--out")
-        .arg(&out_dir)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, v) = json_report(
+        crate::support::iamc()
+            .arg("build")
+            .arg(&file)
+            .arg("--out")
+            .arg(&out_dir)
+            .args(["--format", "json"]),
+    );
     let mut docs = Vec::new();
     for e in std::fs::read_dir(&out_dir).into_iter().flatten().flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
@@ -114,7 +97,7 @@ fn build(name: &str, text: &str) -> (i32, Value, Vec<(String, Value)>) {
         }
     }
     docs.sort_by(|a, b| a.0.cmp(&b.0));
-    (out.status.code().unwrap_or(-1), v, docs)
+    (code, v, docs)
 }
 
 /// `{name}` in a plain string is interpolated as in an ARN literal (it used to be
@@ -144,19 +127,12 @@ fn project(name: &str, toml: &str, main: &str) -> PathBuf {
 
 /// `iamc ARGS --format json` in `dir`: the exit code and the report.
 fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, Value) {
-    let out = crate::support::iamc()
-        .args(args)
-        .args(["--format", "json"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "no JSON report; stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap_or(-1), v)
+    json_report(
+        crate::support::iamc()
+            .args(args)
+            .args(["--format", "json"])
+            .current_dir(dir),
+    )
 }
 
 /// `iamc.toml` constants are strings, numbers, booleans and lists of them, per

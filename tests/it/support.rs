@@ -84,3 +84,26 @@ pub fn analyze_seeds() -> iamc::Analysis {
     assert!(!a.has_errors(), "{:#?}", a.diagnostics);
     a
 }
+
+/// Runs a command that prints one JSON report on standard output (`--format json`):
+/// its exit code and the report.
+pub fn json_report(command: &mut std::process::Command) -> (i32, serde_json::Value) {
+    let out = command.output().unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no JSON report; stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+/// The codes of a report's diagnostics, in report order.
+pub fn codes(report: &serde_json::Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["code"].as_str().map(str::to_string))
+        .collect()
+}

@@ -249,13 +249,14 @@ fn provider(text: &str) -> Option<Provider<'_>> {
 }
 
 impl Checker<'_, '_> {
-    /// The trust policy checks of one `allow`: actions (E0337), the action a federated
-    /// principal needs (E0338), and what a web identity trust must test (E0339, W0348).
+    /// The trust policy checks of one rule: actions (E0337); for an `allow`, the action a
+    /// federated principal needs (E0338) and what a web identity trust must test (E0339,
+    /// W0348).
     pub(super) fn check_trust_rule(&mut self, rule: &ir::Rule) {
+        self.trust_actions(rule);
         if rule.effect != Effect::Allow {
             return;
         }
-        self.trust_actions(rule);
         let Some(Matcher::Is(principals)) = &rule.principals else {
             return;
         };

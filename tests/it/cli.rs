@@ -303,7 +303,7 @@ fn test_runs_write_nothing_into_the_repository() {
         assert_eq!(
             starts,
             allowed,
-            "{}: start the binary with crate::support::iamc()",
+            "{}: start the binary with crate::support::iamc() (or find it with iamc_path())",
             entry.path().display()
         );
     }

@@ -15,6 +15,7 @@ mod cli;
 mod codes;
 mod comments;
 mod docs;
+mod editors;
 mod equivalence;
 mod eval;
 mod first_use;

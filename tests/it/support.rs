@@ -54,7 +54,7 @@ impl Rng {
 /// writes `./out/`) never writes into the repository; a test may still set its own
 /// `current_dir`. Every test starts the binary through here.
 pub fn iamc() -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"));
+    let mut c = std::process::Command::new(iamc_path());
     c.env_remove("IAMC_CATALOG")
         .env(
             "XDG_DATA_HOME",
@@ -62,6 +62,12 @@ pub fn iamc() -> std::process::Command {
         )
         .current_dir(scratch_cwd());
     c
+}
+
+/// Where the `iamc` binary under test is (for a tool that starts it itself, such as an
+/// editor starting `iamc lsp`); tests start it with [`iamc`].
+pub fn iamc_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_iamc"))
 }
 
 /// The folder the binary runs in by default (see [`iamc`]): one per test process.

@@ -45,18 +45,6 @@ impl Default for EnvValue {
     }
 }
 
-impl EnvValue {
-    /// The value's kind, for messages (`a string`, `a list`).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            EnvValue::String(_) => "a string",
-            EnvValue::Number(_) => "a number",
-            EnvValue::Bool(_) => "a boolean",
-            EnvValue::List(_) => "a list",
-        }
-    }
-}
-
 impl Environment {
     /// An environment written in code (tests, tools): string constants, every span the
     /// default one.

@@ -7,7 +7,7 @@
 
 use super::env::Environment;
 use super::fs::{FileSystem, FsError};
-use super::manifest::{self, Project};
+use super::manifest::{self, Project, ProveSettings};
 use crate::diagnostics::Diagnostic;
 use crate::source::{Origin, Sources};
 use crate::stdlib;
@@ -26,6 +26,8 @@ pub struct Loaded {
     pub out_dir: Option<PathBuf>,
     /// Warnings about `iamc.toml` (environments that define different constants).
     pub diagnostics: Vec<Diagnostic>,
+    /// The prover's budgets (`[prove]`; defaults for plain files).
+    pub prove: ProveSettings,
 }
 
 /// Why loading failed.
@@ -146,6 +148,7 @@ pub fn load_files(fs: &dyn FileSystem, files: &[PathBuf]) -> Result<Loaded, Load
         env: None,
         out_dir: None,
         diagnostics: Vec::new(),
+        prove: ProveSettings::default(),
     })
 }
 
@@ -198,6 +201,7 @@ pub fn load_project(
         env: selected,
         out_dir: Some(dir.join(&proj.out)),
         diagnostics: proj.env_warnings(),
+        prove: proj.prove,
     })
 }
 

@@ -16,6 +16,21 @@ pub struct Project {
     /// In the order written.
     pub envs: Vec<Environment>,
     pub default_env: Option<(String, Span)>,
+    /// The `[prove]` table: the prover's budgets.
+    pub prove: ProveSettings,
+}
+
+/// `[prove]` in `iamc.toml`: budgets of one property (absent: the defaults, see
+/// docs/prover.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProveSettings {
+    /// Milliseconds one property may take.
+    pub timeout_ms: Option<u64>,
+    /// Complete requests the engine may judge for one property.
+    pub max_cases: Option<u64>,
+    /// Distinct cases of one part of a request (product automaton states).
+    pub max_states: Option<u64>,
 }
 
 /// `[env.NAME]` tables: name (with its span) -> constants (names with their spans).
@@ -117,6 +132,7 @@ fn env_value(file: FileId, raw: RawValue) -> EnvValue {
 struct RawFile {
     project: Option<RawProject>,
     env: Option<RawEnvs>,
+    prove: Option<ProveSettings>,
 }
 
 #[derive(Deserialize)]
@@ -139,7 +155,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Box<Diagnostic>> {
             Code::E0902
         };
         Box::new(Diagnostic::new(code, Span::new(file, range.start, range.end), msg).with_help(
-            "`iamc.toml` has a `[project]` table (name, sources, out, default) and `[env.NAME]` tables of constants (strings, numbers, booleans, lists of them)",
+            "`iamc.toml` has a `[project]` table (name, sources, out, default), `[env.NAME]` tables of constants (strings, numbers, booleans, lists of them) and a `[prove]` table (timeout_ms, max_cases, max_states)",
         ))
     })?;
     let at = |range: std::ops::Range<usize>| Span::new(file, range.start, range.end);
@@ -187,6 +203,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Box<Diagnostic>> {
             .unwrap_or_else(|| "out".into()),
         envs,
         default_env,
+        prove: raw.prove.unwrap_or_default(),
     })
 }
 

@@ -25,4 +25,4 @@ pub use fs::{FileSystem, FsError, FsErrorKind, MemoryFs};
 pub use load::{
     load_files, load_project, module_path, source_files, source_modules, LoadError, Loaded,
 };
-pub use manifest::{parse, Project};
+pub use manifest::{parse, Project, ProveSettings};

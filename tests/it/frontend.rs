@@ -487,6 +487,11 @@ fn malformed_catalog() {
     corpus_matches("catalog");
 }
 
+#[test]
+fn malformed_prove() {
+    corpus_matches("prove");
+}
+
 /// Programs written the way platform and security engineers write them (S3 data lakes, EC2
 /// operators, KMS/DynamoDB/Lambda services, OIDC/SAML trust, SCP guardrails, RCP data
 /// perimeters): every one checks with no diagnostic at all, warnings included.

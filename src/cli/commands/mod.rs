@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod prove;
 
 use super::args::{Cli, Command};
 use super::Exit;
@@ -25,6 +26,10 @@ pub fn dispatch(cli: Cli) -> Exit {
         Command::Catalog { command } => catalog::run(command),
         Command::Expand { pattern, format } => catalog::expand(&pattern, format),
         Command::Explain { code, format } => explain::run(&code, format),
+        Command::Prove {
+            sources,
+            emit_counterexample,
+        } => prove::run(&sources, emit_counterexample.as_deref()),
         Command::Fmt {
             files,
             project,

@@ -47,7 +47,7 @@ impl Default for AnalyzeOptions {
 #[derive(Clone, Debug)]
 pub struct FileAnalysis {
     pub file: FileId,
-    /// The module path the file defines (`iam.app.developer`, `std.guards`).
+    /// The module path the file defines (`app.developer` for `iam/app/developer.iamc` under the source folder `iam`, `std.guards`).
     pub module: String,
     /// Everything that parsed; declarations with syntax errors are missing (see
     /// `ast.broken`).

@@ -232,10 +232,10 @@ mod tests {
         for f in formats.iter().step_by(23) {
             let mut filled = String::new();
             let mut rest = *f;
-            while let Some(i) = rest.find("${") {
-                filled.push_str(&rest[..i]);
+            while let Some((before, after)) = rest.split_once("${") {
+                filled.push_str(before);
                 filled.push('x');
-                rest = rest[i..].find('}').map_or("", |j| &rest[i + j + 1..]);
+                rest = after.split_once('}').map_or("", |(_, r)| r);
             }
             filled.push_str(rest);
             arns.push(filled);

@@ -22,7 +22,7 @@ pub struct Program {
 pub struct Document {
     /// The declared name (`AppDeveloper`).
     pub name: Spanned<String>,
-    /// The module it is declared in (`iam.app.developer`).
+    /// The module it is declared in (`app.developer`).
     pub module: String,
     pub kind: DocumentKind,
     pub doc: Option<String>,

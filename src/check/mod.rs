@@ -26,6 +26,7 @@ pub mod ir;
 mod principals;
 mod rules;
 mod templates;
+pub mod trust;
 pub mod types;
 
 pub use principals::FIELDS as PRINCIPAL_FIELDS;
@@ -294,8 +295,57 @@ impl Checker<'_, '_> {
         );
     }
 
-    fn mismatch(&mut self, (span, m): (Span, Mismatch)) {
-        let d = match m {
+    /// A name not in scope that the standard library declares (as `keep` wants it): the
+    /// help and fix say to import it (`import std.patterns.allowlist`), added after the
+    /// module's last import, else at its start. `None` when the library has no such name.
+    fn std_import(
+        &self,
+        module: usize,
+        name: &str,
+        keep: impl Fn(&ast::Item) -> bool,
+    ) -> Option<(String, Span, String)> {
+        let path = self.res.modules.iter().find_map(|m| {
+            let b = m.scope.get(name).filter(|b| m.is_std && !b.imported)?;
+            self.res
+                .item(b.target)
+                .filter(|i| keep(i))
+                .map(|_| format!("{}.{name}", m.path))
+        })?;
+        let here = self.res.modules.get(module)?;
+        let last_import = here
+            .ast
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::Import(imp) => Some(imp.span),
+                _ => None,
+            })
+            .max_by_key(|s| s.end);
+        let (at, text) = match last_import {
+            Some(s) => (Span { start: s.end, ..s }, format!("\nimport {path}")),
+            None => (
+                Span {
+                    file: here.file,
+                    start: 0,
+                    end: 0,
+                },
+                format!("import {path}\n\n"),
+            ),
+        };
+        Some((
+            format!("import it from the standard library: `import {path}`"),
+            at,
+            text,
+        ))
+    }
+
+    fn mismatch(&mut self, e: (Span, Mismatch)) {
+        let d = self.mismatch_diagnostic(e);
+        self.err(d);
+    }
+
+    fn mismatch_diagnostic(&self, (span, m): (Span, Mismatch)) -> Diagnostic {
+        match m {
             Mismatch::Type { expected, found } => Diagnostic::new(
                 Code::E0301,
                 span,
@@ -314,8 +364,7 @@ impl Checker<'_, '_> {
                 },
             )
             .with_help(why),
-        };
-        self.err(d);
+        }
     }
 }
 

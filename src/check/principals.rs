@@ -49,7 +49,14 @@ impl Checker<'_, '_> {
                 let docs = self
                     .res
                     .names_in_scope_where(scope.module, |b| self.doc_index.contains_key(&b.target));
-                if let Some(s) = suggest::closest(&path.dotted(), docs) {
+                let from_std = b.is_none().then(|| {
+                    self.std_import(scope.module, &path.dotted(), |i| {
+                        matches!(i, ast::Item::Document(_))
+                    })
+                });
+                if let Some((help, at, text)) = from_std.flatten() {
+                    d = d.with_help(help).with_fix(at, text);
+                } else if let Some(s) = suggest::closest(&path.dotted(), docs) {
                     d = d
                         .with_help(format!("did you mean `{s}`?"))
                         .with_fix(path.span, s);

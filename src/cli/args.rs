@@ -23,6 +23,14 @@ pub enum Format {
     Json,
 }
 
+/// What `iamc catalog search --kind` keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SearchKind {
+    Service,
+    Action,
+    Key,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct SourceArgs {
     /// Plain `.iamc` files to compile without a project.
@@ -86,7 +94,11 @@ pub enum Command {
         format: Format,
     },
     /// The long explanation of a diagnostic code (`iamc explain E0201`).
-    Explain { code: String },
+    Explain {
+        code: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Rewrite `.iamc` files in the canonical layout (see docs/fmt.md).
     Fmt {
         /// The files to format (default: the project's sources).
@@ -113,6 +125,16 @@ pub enum CatalogCommand {
     /// Search actions, services and condition keys by text.
     Search {
         text: String,
+        /// Only this service's actions and keys, and the service itself (`ec2`; `aws` for
+        /// the global keys).
+        #[arg(long)]
+        service: Option<String>,
+        /// Only services, actions or condition keys.
+        #[arg(long, value_enum)]
+        kind: Option<SearchKind>,
+        /// At most this many results of each kind.
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },

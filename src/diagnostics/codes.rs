@@ -105,8 +105,8 @@ codes! {
     E0102 => Syntax, Error, "unterminated string";
     E0103 => Syntax, Error, "invalid escape in a string";
     E0104 => Syntax, Error, "unknown literal prefix";
-    E0105 => Syntax, Error, "invalid interpolation in an ARN literal";
-    E0106 => Syntax, Error, "unterminated policy variable in an ARN literal";
+    E0105 => Syntax, Error, "invalid interpolation in a string or ARN literal";
+    E0106 => Syntax, Error, "unterminated policy variable in a string or ARN literal";
     E0107 => Syntax, Error, "import names no item";
     E0108 => Syntax, Error, "nesting too deep";
     E0109 => Syntax, Error, "input too complex to parse";
@@ -158,6 +158,10 @@ codes! {
     E0327 => Types, Error, "proof target is not a principal or document";
     E0328 => Types, Error, "empty list of actions, resources or principals";
     E0329 => Types, Error, "wildcard in a principal";
+    E0336 => Types, Error, "principal IAM does not accept";
+    E0337 => Types, Error, "action that means nothing in a trust policy";
+    E0338 => Types, Error, "federated principal without its assume-role action";
+    E0339 => Types, Error, "trust of an OIDC provider admits every subject";
     W0330 => Types, Warning, "`all` in an allow also holds with no values";
     W0331 => Types, Warning, "test in an allow holds when the key is absent";
     W0332 => Types, Warning, "deny on `== false` never fires when the key is absent";
@@ -174,6 +178,7 @@ codes! {
     W0345 => Types, Warning, "resource matches no resource type of the statement's actions";
     W0346 => Types, Warning, "action has no resource-level permissions";
     W0347 => Types, Warning, "service is retired";
+    W0348 => Types, Warning, "OIDC trust without an audience or subject condition, or with a wide subject";
 
     // ---- E04xx: lowering and limits (owned by the resolve/check/lower work) ----------------
     E0401 => Lower, Error, "condition cannot be expressed in IAM";

@@ -13,8 +13,6 @@
 //! thread; `cache` writes embedded texts (error explanations, the standard library, emitted
 //! JSON) where the editor can open them. docs/lsp.md describes what the client sees.
 
-#![deny(clippy::indexing_slicing, clippy::string_slice)]
-
 mod cache;
 mod convert;
 mod documents;

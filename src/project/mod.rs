@@ -10,6 +10,7 @@
 //!
 //! [env.dev]
 //! account = "123412341234"
+//! regions = ["eu-west-1"] # strings, numbers, booleans and lists of them
 //! ```
 //!
 //! Architecture invariant: this module does no I/O; the caller hands it a file system.
@@ -19,7 +20,9 @@ pub mod fs;
 pub mod load;
 pub mod manifest;
 
-pub use env::{EnvConstant, Environment};
+pub use env::{EnvConstant, EnvValue, Environment};
 pub use fs::{FileSystem, FsError, FsErrorKind, MemoryFs};
-pub use load::{load_files, load_project, module_path, source_files, LoadError, Loaded};
+pub use load::{
+    load_files, load_project, module_path, source_files, source_modules, LoadError, Loaded,
+};
 pub use manifest::{parse, Project, ProveSettings};

@@ -46,7 +46,7 @@ pub enum DefKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Definition {
     pub kind: DefKind,
-    /// The name as defined (`account`, `AppDeveloper`, `iam.app` for a module).
+    /// The name as defined (`account`, `AppDeveloper`, `app.developer` for a module).
     pub name: String,
     /// The defining name: a declaration's or parameter's name, a constant's key in
     /// `iamc.toml`; a module's file start.

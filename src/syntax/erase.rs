@@ -155,7 +155,7 @@ fn expr(e: &mut Expr) {
     match &mut e.kind {
         ExprKind::List(items) => items.iter_mut().for_each(expr),
         ExprKind::Name(p) => path(p),
-        ExprKind::Arn(a) => {
+        ExprKind::Arn(a) | ExprKind::Interpolated(a) => {
             for part in &mut a.parts {
                 if let ArnPart::Interp(p) = part {
                     path(p);

@@ -13,7 +13,6 @@ use iamc::syntax::comments::scan;
 use iamc::syntax::{parse, without_spans, CommentKind};
 use iamc::{analyze, AnalyzeOptions};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -133,7 +132,7 @@ fn formatting_does_not_change_the_compiled_json() {
 
 #[test]
 fn the_repository_sources_are_formatted() {
-    let out = Command::new(env!("CARGO_BIN_EXE_iamc"))
+    let out = crate::support::iamc()
         .arg("fmt")
         .arg("--check")
         .args(formatted_sources())
@@ -329,10 +328,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn iamc(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_iamc"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = crate::support::iamc().args(args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

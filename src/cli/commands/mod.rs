@@ -26,7 +26,7 @@ pub fn dispatch(cli: Cli) -> Exit {
         } => eval::run(&scenario, batch, format),
         Command::Catalog { command } => catalog::run(command),
         Command::Expand { pattern, format } => catalog::expand(&pattern, format),
-        Command::Explain { code } => explain::run(&code),
+        Command::Explain { code, format } => explain::run(&code, format),
         Command::Prove {
             sources,
             emit_counterexample,

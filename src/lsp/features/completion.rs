@@ -208,10 +208,7 @@ impl Out<'_, '_> {
         for (_, d) in ctx.analysis.names.definitions() {
             if d.kind == DefKind::EnvConstant {
                 let label = format!("env.{}", d.name);
-                let value = ctx
-                    .env
-                    .and_then(|e| e.value(&d.name))
-                    .map(|v| format!("{v:?}"));
+                let value = ctx.env_value(&d.name);
                 self.push(&label, ItemKind::Constant, value, None, label.clone(), "1");
             }
         }

@@ -79,8 +79,8 @@ fn definition(ctx: &Ctx<'_>, id: DefId) -> Option<String> {
             }
         }
         DefKind::EnvConstant => {
-            let value = ctx.env.and_then(|e| e.value(&def.name)).unwrap_or("");
-            let _ = writeln!(out, "```iamc\nenv.{} = {:?}\n```", def.name, value);
+            let value = ctx.env_value(&def.name).unwrap_or_default();
+            let _ = writeln!(out, "```iamc\nenv.{} = {value}\n```", def.name);
             if let Some(e) = ctx.env {
                 let _ = writeln!(out, "\nFrom `[env.{}]` in `iamc.toml`.", e.name);
             }

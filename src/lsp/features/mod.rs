@@ -82,6 +82,16 @@ impl<'a> Ctx<'a> {
             })
     }
 
+    /// The value of `env.NAME` as `iamc.toml` writes it (`"123412341234"`, `["a", "b"]`).
+    pub fn env_value(&self, name: &str) -> Option<String> {
+        let c = self.env?.get(name)?;
+        let written = self.analysis.sources.slice(c.value_span);
+        if !written.is_empty() {
+            return Some(written.to_string());
+        }
+        self.env?.value(name).map(|v| format!("{v:?}"))
+    }
+
     /// The definitions of a kind visible by name in this file: its module's own and those
     /// it imports (under their local names).
     pub fn in_scope(&self, kinds: &[DefKind]) -> Vec<(String, DefId, &'a Definition)> {

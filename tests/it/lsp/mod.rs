@@ -25,7 +25,7 @@ template read(objects: ArnPattern) {
 }
 ";
 
-pub const APP: &str = "import iam.common.{bucket, read}
+pub const APP: &str = "import common.{bucket, read}
 
 policy App {
     use read(objects: bucket)

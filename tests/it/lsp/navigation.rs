@@ -188,7 +188,7 @@ fn symbols_of_a_file_and_of_the_workspace() {
             )
         })
         .collect();
-    assert_eq!(found, [("App", "iam.app")]);
+    assert_eq!(found, [("App", "app")]);
 }
 
 const WITH_STD: &str = "import std.guards.mfa_guard

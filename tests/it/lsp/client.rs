@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
@@ -71,13 +71,8 @@ impl Client {
     /// Starts the server (nothing sent yet).
     pub fn start() -> Client {
         let cache = std::env::temp_dir().join(format!("iamc-it-lsp-cache-{}", std::process::id()));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_iamc"))
+        let mut child = crate::support::iamc()
             .arg("lsp")
-            .env_remove("IAMC_CATALOG")
-            .env(
-                "XDG_DATA_HOME",
-                std::env::temp_dir().join("iamc-it-no-user-catalog"),
-            )
             .env("XDG_CACHE_HOME", cache)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

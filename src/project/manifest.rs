@@ -333,7 +333,7 @@ mod tests {
         };
         assert_eq!(items.len(), 2);
         assert_eq!(items[1].0, EnvValue::String("eu-central-1".into()));
-        assert_eq!(&text[items[1].1.range()], "\"eu-central-1\"");
+        assert_eq!(text.get(items[1].1.range()).unwrap(), "\"eu-central-1\"");
         assert_eq!(get("max").value, EnvValue::Number("3".into()));
         assert_eq!(get("rate").value, EnvValue::Number("1.5".into()));
         assert_eq!(get("strict").value, EnvValue::Bool(true));

@@ -452,6 +452,7 @@ mod tests {
                 kind: DocumentKind::Identity,
                 doc: None,
                 rules,
+                target: None,
                 span: Span::default(),
             }],
             ..Program::default()

@@ -1,6 +1,7 @@
 //! `iamc.toml`: sources, output folder, constants per environment (E09xx). Parses the text
 //! it is handed; [`super::load`] finds the file and walks the folders.
 
+use super::build::{self, BuildSettings, RawBuild, RawCloudFormation, RawDeploy};
 use super::env::{EnvConstant, Environment};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -16,6 +17,8 @@ pub struct Project {
     /// In the order written.
     pub envs: Vec<Environment>,
     pub default_env: Option<(String, Span)>,
+    /// `[build]`, `[deploy]` and `[cloudformation]`.
+    pub build: BuildSettings,
 }
 
 /// `[env.NAME]` tables: name (with its span) -> constants (names with their spans).
@@ -27,6 +30,9 @@ type RawEnvs =
 struct RawFile {
     project: Option<RawProject>,
     env: Option<RawEnvs>,
+    build: Option<RawBuild>,
+    deploy: Option<RawDeploy>,
+    cloudformation: Option<RawCloudFormation>,
 }
 
 #[derive(Deserialize)]
@@ -43,13 +49,16 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Box<Diagnostic>> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let range = e.span().unwrap_or(0..0);
         let msg = e.message().trim().replace('\n', " ");
-        let code = if msg.contains("unknown field") || msg.contains("invalid type") || msg.contains("missing field") {
+        let code = if ["unknown field", "unknown variant", "invalid type", "missing field"]
+            .iter()
+            .any(|m| msg.contains(m))
+        {
             Code::E0904
         } else {
             Code::E0902
         };
         Box::new(Diagnostic::new(code, Span::new(file, range.start, range.end), msg).with_help(
-            "`iamc.toml` has a `[project]` table (name, sources, out, default) and `[env.NAME]` tables of string constants",
+            "`iamc.toml` has a `[project]` table (name, sources, out, default), `[env.NAME]` tables of string constants, and `[build]`, `[deploy]`, `[cloudformation]` (see docs/cloudformation.md)",
         ))
     })?;
     let at = |range: std::ops::Range<usize>| Span::new(file, range.start, range.end);
@@ -76,6 +85,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Box<Diagnostic>> {
         })
         .collect();
     envs.sort_by_key(|e| e.span.start);
+    let build = build::settings(file, raw.build, raw.deploy, raw.cloudformation);
     let project = raw.project;
     let default_env = project.as_ref().and_then(|p| p.default.as_ref()).map(|d| {
         (
@@ -95,6 +105,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Box<Diagnostic>> {
             .unwrap_or_else(|| "out".into()),
         envs,
         default_env,
+        build,
     })
 }
 

@@ -487,6 +487,13 @@ fn malformed_catalog() {
     corpus_matches("catalog");
 }
 
+/// The deployable targets (CloudFormation, Terraform): names, quotas, what has nowhere
+/// to go, resource policy targets.
+#[test]
+fn malformed_emit() {
+    corpus_matches("emit");
+}
+
 /// Programs written the way platform and security engineers write them (S3 data lakes, EC2
 /// operators, KMS/DynamoDB/Lambda services, OIDC/SAML trust, SCP guardrails, RCP data
 /// perimeters): every one checks with no diagnostic at all, warnings included.

@@ -14,6 +14,8 @@ mod catalog;
 mod cli;
 mod codes;
 mod comments;
+mod deploy;
+mod deploy_check;
 mod equivalence;
 mod eval;
 mod fmt;

@@ -145,6 +145,7 @@ impl Context {
             } => {
                 let value = target::value(t, subst).map(|s| segs_value(&s));
                 let entry = common(json!({
+                    "targets": value.iter().collect::<Vec<_>>(),
                     "target": value,
                     "document": doc(*document),
                     "description": description,

@@ -81,13 +81,18 @@ pub fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// Words a YAML reader takes for something other than a string when they are plain (YAML
+/// 1.1's booleans and null; the condition operator `Null` is one of them).
+const SPECIAL: &[&str] = &["null", "true", "false", "yes", "no", "on", "off", "y", "n"];
+
 /// A map key: plain when it is a name (letters and digits, `::` between parts, as in
-/// `Fn::Sub`), quoted otherwise.
+/// `Fn::Sub`) that YAML reads as a string, quoted otherwise.
 fn key(k: &str) -> String {
-    let plain = k.split("::").all(|part| {
-        part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && part.chars().all(|c| c.is_ascii_alphanumeric())
-    });
+    let plain = !SPECIAL.iter().any(|w| w.eq_ignore_ascii_case(k))
+        && k.split("::").all(|part| {
+            part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && part.chars().all(|c| c.is_ascii_alphanumeric())
+        });
     if plain {
         k.to_string()
     } else {
@@ -107,7 +112,8 @@ mod tests {
             "Statement": [
                 {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
                  "Resource": {"Fn::Sub": "arn:${AWS::Partition}:s3:::b/${!aws:username}"},
-                 "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+                 "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"},
+                               "Null": {"aws:TokenIssueTime": "true"}}},
                 {"Effect": "Deny", "NotAction": "*", "Principal": {}, "Empty": []}
             ]
         });
@@ -124,6 +130,8 @@ mod tests {
       Condition:
         Bool:
           "aws:MultiFactorAuthPresent": "true"
+        "Null":
+          "aws:TokenIssueTime": "true"
     - Effect: "Deny"
       NotAction: "*"
       Principal: {}

@@ -5,7 +5,7 @@
 //! target's, policy variables intact; and every CloudFormation template passes cfn-lint.
 //!
 //! cfn-lint and python-hcl2 come from PyPI: `.ci/run` installs them into a virtual
-//! environment (`target/ci-python`) and sets `IAMC_CI`. Without them a test says so and
+//! environment (`target/ci-tools`) and sets `IAMC_CI`. Without them a test says so and
 //! passes, except in CI (`IAMC_CI` set), where it fails.
 
 use crate::deploy::{build, cases, files, root, scratch, Case};
@@ -297,7 +297,7 @@ fn cloudformation_policies_are_the_json_documents() {
 /// A Python with python-hcl2: the CI virtual environment's, else `python3` on the path.
 fn python_with_hcl2() -> Option<PathBuf> {
     let candidates = [
-        root().join("target/ci-python/bin/python3"),
+        root().join("target/ci-tools/bin/python3"),
         PathBuf::from("python3"),
     ];
     candidates.into_iter().find(|p| {
@@ -310,7 +310,7 @@ fn python_with_hcl2() -> Option<PathBuf> {
 
 /// A tool is missing: fails in CI, says so and passes elsewhere.
 fn missing(tool: &str) {
-    let msg = format!("{tool} not found: install it with `.ci/run`'s setup (a virtual environment in target/ci-python)");
+    let msg = format!("{tool} not found: install it with `.ci/run`'s setup (a virtual environment in target/ci-tools)");
     assert!(std::env::var_os("IAMC_CI").is_none(), "{msg}");
     eprintln!("note: skipped: {msg}");
 }
@@ -481,11 +481,11 @@ fn terraform_parses_and_its_policies_are_the_json_documents() {
 // ---- cfn-lint ---------------------------------------------------------------------------------
 
 /// cfn-lint: on the path (CI puts the virtual environment there), else in
-/// `target/ci-python`.
+/// `target/ci-tools`.
 fn cfn_lint() -> Option<PathBuf> {
     [
         PathBuf::from("cfn-lint"),
-        root().join("target/ci-python/bin/cfn-lint"),
+        root().join("target/ci-tools/bin/cfn-lint"),
     ]
     .into_iter()
     .find(|p| {

@@ -1,0 +1,2 @@
+-- `*.iamc` files are iamc policy files.
+vim.filetype.add({ extension = { iamc = 'iamc' } })

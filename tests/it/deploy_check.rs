@@ -13,15 +13,25 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// What the policies of a template must be: the JSON target's documents, and the
+/// values that replace the deployed account, region, partition and URL suffix.
+pub struct Oracle {
+    /// Names the build in messages.
+    pub label: String,
+    /// The JSON target's documents by declaration name.
+    pub documents: BTreeMap<String, Value>,
+    /// The names of the trust policies (a role's has no name in a template).
+    pub trusts: Vec<String>,
+    pub account: String,
+    pub region: String,
+}
+
 /// One build of a case in each CloudFormation format, with its JSON documents.
 struct Built {
     case: Case,
     yaml: PathBuf,
     json: PathBuf,
-    /// The JSON target's documents by declaration name.
-    documents: BTreeMap<String, Value>,
-    /// The names of the trust policies (a role's has no name in a template).
-    trusts: Vec<String>,
+    oracle: Oracle,
 }
 
 fn built(tag: &str) -> Vec<Built> {
@@ -50,12 +60,18 @@ fn built(tag: &str) -> Vec<Built> {
                     trusts.push(name);
                 }
             }
+            let oracle = Oracle {
+                label: case.name.to_string(),
+                documents,
+                trusts,
+                account: case.account.to_string(),
+                region: case.region.to_string(),
+            };
             Built {
                 case,
                 yaml,
                 json,
-                documents,
-                trusts,
+                oracle,
             }
         })
         .collect()
@@ -94,24 +110,27 @@ fn yaml_to_json(y: &yaml_rust2::Yaml) -> Value {
     }
 }
 
-/// A CloudFormation template, YAML or JSON, as a JSON value.
-fn read_template(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap();
-    if path.extension().is_some_and(|e| e == "json") {
-        serde_json::from_str(&text).unwrap()
+/// A CloudFormation template's text, YAML or JSON, as a JSON value.
+pub fn parse_template(text: &str, json: bool) -> Value {
+    if json {
+        serde_json::from_str(text).unwrap()
     } else {
-        let docs = yaml_rust2::YamlLoader::load_from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert_eq!(docs.len(), 1, "{}", path.display());
+        let docs = yaml_rust2::YamlLoader::load_from_str(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(docs.len(), 1);
         yaml_to_json(&docs[0])
     }
 }
 
+fn read_template(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    parse_template(&text, path.extension().is_some_and(|e| e == "json"))
+}
+
 /// The values this test gives CloudFormation's pseudo parameters.
-fn cfn_samples(case: &Case) -> BTreeMap<&'static str, String> {
+fn cfn_samples(o: &Oracle) -> BTreeMap<&'static str, String> {
     BTreeMap::from([
-        ("AWS::AccountId", case.account.to_string()),
-        ("AWS::Region", case.region.to_string()),
+        ("AWS::AccountId", o.account.clone()),
+        ("AWS::Region", o.region.clone()),
         ("AWS::Partition", "aws".to_string()),
         ("AWS::URLSuffix", "amazonaws.com".to_string()),
     ])
@@ -148,7 +167,7 @@ fn sub(text: &str, samples: &BTreeMap<&str, String>) -> String {
 
 /// A template value with every `Fn::Sub` resolved; any other intrinsic function inside a
 /// policy fails the test.
-fn resolve(v: &Value, samples: &BTreeMap<&str, String>) -> Value {
+pub fn resolve(v: &Value, samples: &BTreeMap<&str, String>) -> Value {
     match v {
         Value::Object(m) if m.len() == 1 && m.contains_key("Fn::Sub") => match &m["Fn::Sub"] {
             Value::String(s) => Value::String(sub(s, samples)),
@@ -172,46 +191,46 @@ fn resolve(v: &Value, samples: &BTreeMap<&str, String>) -> Value {
 
 /// Compares one document of a template with the JSON target's document `name` (or, for
 /// a role's trust policy, one of the trust policies); returns the name matched.
-fn same_document(b: &Built, what: &str, name: Option<&str>, got: Value) -> String {
+fn same_document(o: &Oracle, what: &str, name: Option<&str>, got: Value) -> String {
     match name {
         Some(n) => {
-            let want = b
+            let want = o
                 .documents
                 .get(n)
-                .unwrap_or_else(|| panic!("{}: {what}: no JSON document `{n}`", b.case.name));
+                .unwrap_or_else(|| panic!("{}: {what}: no JSON document `{n}`", o.label));
             assert_eq!(
                 &got, want,
                 "{}: {what} is not the JSON target's `{n}`",
-                b.case.name
+                o.label
             );
             n.to_string()
         }
-        None => b
+        None => o
             .trusts
             .iter()
-            .find(|t| b.documents.get(*t) == Some(&got))
+            .find(|t| o.documents.get(*t) == Some(&got))
             .unwrap_or_else(|| {
                 panic!(
                     "{}: {what}: no trust policy of the JSON target is {got}",
-                    b.case.name
+                    o.label
                 )
             })
             .clone(),
     }
 }
 
-/// Every policy document in a CloudFormation template, checked; the names matched.
-fn check_cfn_template(b: &Built, path: &Path) -> Vec<String> {
-    let t = read_template(path);
-    let samples = cfn_samples(&b.case);
+/// Every policy document in a CloudFormation template (`what` names it in messages),
+/// checked; the names matched.
+pub fn check_cfn(o: &Oracle, what: &str, t: &Value) -> Vec<String> {
+    let samples = cfn_samples(o);
     let mut seen = Vec::new();
     let resources = t["Resources"].as_object().unwrap();
     for (id, r) in resources {
         let p = &r["Properties"];
-        let what = format!("{} {id}", path.display());
+        let what = format!("{what} {id}");
         let mut check = |key: &str, name: Option<&str>| {
             seen.push(same_document(
-                b,
+                o,
                 &format!("{what} {key}"),
                 name,
                 resolve(&p[key], &samples),
@@ -230,7 +249,7 @@ fn check_cfn_template(b: &Built, path: &Path) -> Vec<String> {
                     let name = inline["PolicyName"].as_str().unwrap();
                     let got = resolve(&inline["PolicyDocument"], &samples);
                     seen.push(same_document(
-                        b,
+                        o,
                         &format!("{what} Policies"),
                         Some(name),
                         got,
@@ -256,7 +275,8 @@ fn template_files(dir: &Path, folder: &str) -> Vec<PathBuf> {
 /// target but trust policies no role uses and resource policies without a target (the
 /// realistic programs have those; W0606 says so).
 fn expected_names(b: &Built, seen: &[String]) -> Vec<String> {
-    b.documents
+    b.oracle
+        .documents
         .keys()
         .filter(|n| b.case.name != "realistic" || seen.contains(n))
         .cloned()
@@ -270,7 +290,7 @@ fn cloudformation_policies_are_the_json_documents() {
         for dir in [&b.yaml, &b.json] {
             let mut seen: Vec<String> = template_files(dir, "cloudformation/")
                 .iter()
-                .flat_map(|p| check_cfn_template(b, p))
+                .flat_map(|p| check_cfn(&b.oracle, &p.display().to_string(), &read_template(p)))
                 .collect();
             seen.sort();
             seen.dedup();
@@ -286,7 +306,7 @@ fn cloudformation_policies_are_the_json_documents() {
     let seeds = all.iter().find(|b| b.case.name == "seeds").unwrap();
     let text = std::fs::read_to_string(seeds.yaml.join("cloudformation/seeds.yaml")).unwrap();
     assert!(text.contains(r#"Fn::Sub: "arn:${AWS::Partition}:iam::*:user/${!aws:username}""#));
-    assert!(seeds.documents["MfaSelfService"]
+    assert!(seeds.oracle.documents["MfaSelfService"]
         .to_string()
         .contains("user/${aws:username}"));
     clean(&all);
@@ -295,7 +315,7 @@ fn cloudformation_policies_are_the_json_documents() {
 // ---- Terraform ------------------------------------------------------------------------------
 
 /// A Python with python-hcl2: the CI virtual environment's, else `python3` on the path.
-fn python_with_hcl2() -> Option<PathBuf> {
+pub fn python_with_hcl2() -> Option<PathBuf> {
     let candidates = [
         root().join("target/ci-tools/bin/python3"),
         PathBuf::from("python3"),
@@ -309,14 +329,14 @@ fn python_with_hcl2() -> Option<PathBuf> {
 }
 
 /// A tool is missing: fails in CI, says so and passes elsewhere.
-fn missing(tool: &str) {
+pub fn missing(tool: &str) {
     let msg = format!("{tool} not found: install it with `.ci/run`'s setup (a virtual environment in target/ci-tools)");
     assert!(std::env::var_os("IAMC_CI").is_none(), "{msg}");
     eprintln!("note: skipped: {msg}");
 }
 
 /// Every `main.tf` parsed by python-hcl2, as JSON, by path.
-fn parse_hcl(python: &Path, paths: &[PathBuf]) -> BTreeMap<PathBuf, Value> {
+pub fn parse_hcl(python: &Path, paths: &[PathBuf]) -> BTreeMap<PathBuf, Value> {
     let script =
         "import hcl2, json, sys\nprint(json.dumps({p: hcl2.load(open(p)) for p in sys.argv[1:]}))";
     let o = std::process::Command::new(python)
@@ -365,10 +385,13 @@ fn heredoc(raw: &str) -> String {
 
 /// What Terraform does to a template string: `$${` is `${`, `%%{` is `%{`, `${data...}`
 /// the data source's value (samples here); any other interpolation fails the test.
-fn interpolate(text: &str, case: &Case) -> String {
+fn interpolate(text: &str, o: &Oracle) -> String {
     let samples = BTreeMap::from([
-        ("data.aws_caller_identity.current.account_id", case.account),
-        ("data.aws_region.current.region", case.region),
+        (
+            "data.aws_caller_identity.current.account_id",
+            o.account.as_str(),
+        ),
+        ("data.aws_region.current.region", o.region.as_str()),
         ("data.aws_partition.current.partition", "aws"),
         ("data.aws_partition.current.dns_suffix", "amazonaws.com"),
     ]);
@@ -411,10 +434,10 @@ fn interpolate(text: &str, case: &Case) -> String {
 }
 
 /// Every policy in a parsed Terraform configuration, checked; the names matched.
-fn check_tf(b: &Built, path: &Path, tf: &Value) -> Vec<String> {
+pub fn check_tf(o: &Oracle, path: &Path, tf: &Value) -> Vec<String> {
     let mut seen = Vec::new();
     let doc = |raw: &Value| -> Value {
-        let text = interpolate(&heredoc(raw.as_str().unwrap()), &b.case);
+        let text = interpolate(&heredoc(raw.as_str().unwrap()), o);
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}: {text}", path.display()))
     };
     for block in tf["resource"].as_array().into_iter().flatten() {
@@ -423,7 +446,7 @@ fn check_tf(b: &Built, path: &Path, tf: &Value) -> Vec<String> {
                 let (ty, name) = (unquote(ty), unquote(name));
                 let what = format!("{} {ty}.{name}", path.display());
                 let mut check = |key: &str, n: Option<&str>| {
-                    seen.push(same_document(b, &format!("{what}.{key}"), n, doc(&r[key])));
+                    seen.push(same_document(o, &format!("{what}.{key}"), n, doc(&r[key])));
                 };
                 match ty {
                     "aws_iam_policy" => check("policy", Some(unquote(r["name"].as_str().unwrap()))),
@@ -437,7 +460,7 @@ fn check_tf(b: &Built, path: &Path, tf: &Value) -> Vec<String> {
                     "aws_iam_role" => check("assume_role_policy", None),
                     "aws_iam_role_policy" => {
                         for (policy, raw) in r["for_each"].as_object().unwrap() {
-                            seen.push(same_document(b, &what, Some(policy), doc(raw)));
+                            seen.push(same_document(o, &what, Some(policy), doc(raw)));
                         }
                     }
                     "aws_iam_role_policy_attachment"
@@ -464,7 +487,7 @@ fn terraform_parses_and_its_policies_are_the_json_documents() {
         assert_eq!(parsed.len(), paths.len());
         let mut seen: Vec<String> = parsed
             .iter()
-            .flat_map(|(p, tf)| check_tf(b, p, tf))
+            .flat_map(|(p, tf)| check_tf(&b.oracle, p, tf))
             .collect();
         seen.sort();
         seen.dedup();

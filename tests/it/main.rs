@@ -16,6 +16,7 @@ mod codes;
 mod comments;
 mod deploy;
 mod deploy_check;
+mod deploy_props;
 mod editors;
 mod equivalence;
 mod eval;

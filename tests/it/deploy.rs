@@ -248,6 +248,33 @@ fn a_broken_template_is_located() {
     );
     assert_eq!(d["span"]["start_pos"]["line"], 7, "{d}");
     assert!(!out.exists());
+    // A JSON template that renders something other than JSON is refused too.
+    std::fs::remove_dir_all(dir.join("tpl")).unwrap();
+    write(
+        &dir.join("tpl/cloudformation/template.json.tera"),
+        "{ {{ group }}\n",
+    );
+    let o = iamc_in(
+        &[
+            "check",
+            "--format",
+            "json",
+            "-t",
+            "cloudformation",
+            "--cloudformation-format",
+            "json",
+        ],
+        &dir,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "E0605", "{v}");
+    assert!(
+        v["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not JSON"),
+        "{v}"
+    );
     // A missing folder is a setting error, also located.
     std::fs::remove_dir_all(dir.join("tpl")).unwrap();
     let o = iamc_in(&["check", "--format", "json"], &dir);

@@ -74,15 +74,7 @@ pub fn classify(arn: &str) -> Result<TargetKind, String> {
             "policy variables have no value when a template is deployed; name one resource".into(),
         );
     }
-    let mut fields = arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(name)) = (
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-    ) else {
+    let Some(["arn", partition, service, region, account, name]) = arn_fields(arn) else {
         return Err(
             "an ARN has six fields: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`".into(),
         );
@@ -111,6 +103,19 @@ pub fn classify(arn: &str) -> Result<TargetKind, String> {
             "`{service}` resources are not supported: policies attach to S3 buckets, SQS queues, SNS topics and KMS keys"
         )),
     }
+}
+
+/// The six fields of an ARN (the last one holds the rest, `:` and `/` included).
+pub(super) fn arn_fields(arn: &str) -> Option<[&str; 6]> {
+    let mut f = arn.splitn(6, ':');
+    Some([
+        f.next()?,
+        f.next()?,
+        f.next()?,
+        f.next()?,
+        f.next()?,
+        f.next()?,
+    ])
 }
 
 #[cfg(test)]

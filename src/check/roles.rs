@@ -323,15 +323,7 @@ pub fn role_arn_parts(arn: &str) -> Option<(String, String)> {
     if arn.contains(['*', '?', '$']) {
         return None;
     }
-    let mut fields = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(_), Some(resource)) = (
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-    ) else {
+    let Some(["arn", _, "iam", "", _, resource]) = super::attach::arn_fields(arn) else {
         return None;
     };
     let rest = resource.strip_prefix("role/")?;

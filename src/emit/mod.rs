@@ -4,11 +4,12 @@
 //! The deployable targets, CloudFormation and Terraform ([`deployable`]), turn the whole
 //! analysis into templates: `deploy` decides what each declaration becomes and checks the
 //! quotas of roles, `names` gives logical ids, `subst` and `document` write values with
-//! the parts a deployed template takes from where it is deployed, `cfn` and `terraform`
-//! build the contexts, and `render` lays them out through tera templates (embedded, or a
-//! project's own). docs/cloudformation.md and docs/terraform.md describe the output.
+//! the parts a deployed template takes from where it is deployed, `context` builds what a
+//! template is given with the target's writer (`cfn`, `terraform`), and `render` lays it
+//! out through tera templates (embedded, or a project's own). docs/cloudformation.md and docs/terraform.md describe the output.
 
 mod cfn;
+mod context;
 mod deploy;
 mod document;
 mod hcl;

@@ -314,18 +314,25 @@ fn cloudformation_policies_are_the_json_documents() {
 
 // ---- Terraform ------------------------------------------------------------------------------
 
-/// A Python with python-hcl2: the CI virtual environment's, else `python3` on the path.
-pub fn python_with_hcl2() -> Option<PathBuf> {
-    let candidates = [
-        root().join("target/ci-tools/bin/python3"),
-        PathBuf::from("python3"),
-    ];
-    candidates.into_iter().find(|p| {
+/// A tool of the CI virtual environment (`target/ci-tools/bin/NAME`, made by `.ci/run`),
+/// else NAME on the path, that answers `args` successfully.
+fn tool(name: &str, args: &[&str]) -> Option<PathBuf> {
+    [
+        root().join("target/ci-tools/bin").join(name),
+        PathBuf::from(name),
+    ]
+    .into_iter()
+    .find(|p| {
         std::process::Command::new(p)
-            .args(["-c", "import hcl2"])
+            .args(args)
             .output()
             .is_ok_and(|o| o.status.success())
     })
+}
+
+/// A Python with python-hcl2.
+pub fn python_with_hcl2() -> Option<PathBuf> {
+    tool("python3", &["-c", "import hcl2"])
 }
 
 /// A tool is missing: fails in CI, says so and passes elsewhere.
@@ -503,27 +510,11 @@ fn terraform_parses_and_its_policies_are_the_json_documents() {
 
 // ---- cfn-lint ---------------------------------------------------------------------------------
 
-/// cfn-lint: on the path (CI puts the virtual environment there), else in
-/// `target/ci-tools`.
-fn cfn_lint() -> Option<PathBuf> {
-    [
-        PathBuf::from("cfn-lint"),
-        root().join("target/ci-tools/bin/cfn-lint"),
-    ]
-    .into_iter()
-    .find(|p| {
-        std::process::Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 /// Every CloudFormation template of every case, in both formats, in one cfn-lint run: no
 /// error, no warning, no informational finding.
 #[test]
 fn every_cloudformation_template_passes_cfn_lint() {
-    let Some(lint) = cfn_lint() else {
+    let Some(lint) = tool("cfn-lint", &["--version"]) else {
         missing("cfn-lint");
         return;
     };

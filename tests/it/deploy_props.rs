@@ -182,6 +182,7 @@ fn oracle(b: &Analysis, label: String) -> (Oracle, BTreeMap<String, String>) {
         label,
         documents,
         trusts,
+        left_out: Vec::new(),
         account: B_ACCOUNT.into(),
         region: B_REGION.into(),
     };

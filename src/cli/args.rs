@@ -90,6 +90,15 @@ pub enum Command {
         #[command(flatten)]
         targets: TargetArgs,
     },
+    /// Decide every `prove` property and report each with its time (see docs/prover.md).
+    Prove {
+        #[command(flatten)]
+        sources: SourceArgs,
+        /// Write each counterexample as an `iamc eval` scenario in this folder
+        /// (`<Subject>.<n>.json`, and `<Subject>.<n>.other.json` for `within`/`equivalent`).
+        #[arg(long, value_name = "DIR")]
+        emit_counterexample: Option<PathBuf>,
+    },
     /// AWS's decision for one request (see docs/eval-scenario.md).
     Eval {
         /// The scenario file, or `-` for standard input.

@@ -186,6 +186,12 @@ codes! {
     W0405 => Lower, Warning, "rule never applies";
 
     // ---- E05xx: proofs ---------------------------------------------------------------------
+    E0501 => Prove, Error, "property refuted";
+    W0502 => Prove, Warning, "property about no request";
+    E0503 => Prove, Error, "property could not be decided";
+    E0504 => Prove, Error, "`within`/`equivalent` across the two sides of a request";
+    E0505 => Prove, Error, "subject the prover cannot read";
+    W0506 => Prove, Warning, "proved over representative values of a policy variable";
 
     // ---- E06xx: deployable targets (CloudFormation, Terraform) ------------------------------
     E0601 => Emit, Error, "two resources of a deployable template get the same name";

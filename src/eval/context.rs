@@ -62,6 +62,12 @@ impl Context {
         self
     }
 
+    /// Removes a key (any case).
+    pub fn remove(&mut self, key: &str) {
+        let lower = key.to_lowercase();
+        self.entries.retain(|(k, _)| **k != *lower);
+    }
+
     /// Looks a key up by its lowercase name.
     pub fn get_lower(&self, lower: &str) -> Option<&ContextValue> {
         self.entries
@@ -73,6 +79,11 @@ impl Context {
     /// Looks a key up by any spelling.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
         self.get_lower(&key.to_lowercase())
+    }
+
+    /// Every key (lowercase) and its value, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> + '_ {
+        self.entries.iter().map(|(k, v)| (&**k, v))
     }
 
     pub fn len(&self) -> usize {

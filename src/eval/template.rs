@@ -75,6 +75,14 @@ impl Template {
         found.then_some(Template { parts })
     }
 
+    /// The condition keys the template's variables read, lowercase, in order.
+    pub fn variables(&self) -> impl Iterator<Item = &str> + '_ {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Var { key, .. } => Some(key.as_str()),
+            _ => None,
+        })
+    }
+
     /// Resolves into glob tokens (`wild`: whether the written text's `*`/`?` are
     /// wildcards). `false` when a variable has no value ("Policy variables with no value").
     pub fn resolve(&self, ctx: &Context, wild: bool, out: &mut Vec<Tok>) -> bool {

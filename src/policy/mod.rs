@@ -386,6 +386,23 @@ impl BaseOperator {
         )
     }
 
+    /// The positive test a negated operator complements, value by value
+    /// (`StringNotEquals` -> `StringEquals`); a positive operator is its own.
+    pub fn positive(self) -> BaseOperator {
+        use BaseOperator::*;
+        match self {
+            StringNotEquals => StringEquals,
+            StringNotEqualsIgnoreCase => StringEqualsIgnoreCase,
+            StringNotLike => StringLike,
+            NumericNotEquals => NumericEquals,
+            DateNotEquals => DateEquals,
+            NotIpAddress => IpAddress,
+            ArnNotEquals => ArnEquals,
+            ArnNotLike => ArnLike,
+            other => other,
+        }
+    }
+
     /// Whether policy variables in the values are expanded (string and ARN operators only;
     /// IAM User Guide, "Policy variables").
     pub fn takes_variables(self) -> bool {

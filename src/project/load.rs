@@ -8,7 +8,7 @@
 use super::build::BuildSettings;
 use super::env::Environment;
 use super::fs::{FileSystem, FsError};
-use super::manifest::{self, Project};
+use super::manifest::{self, Project, ProveSettings};
 use crate::diagnostics::Diagnostic;
 use crate::source::{Origin, Sources};
 use crate::stdlib;
@@ -32,6 +32,8 @@ pub struct Loaded {
     pub name: Option<String>,
     /// What `iamc build` writes and how (the defaults for plain files).
     pub build: BuildSettings,
+    /// The prover's budgets (`[prove]`; defaults for plain files).
+    pub prove: ProveSettings,
 }
 
 /// Why loading failed.
@@ -144,6 +146,7 @@ pub fn load_files(fs: &dyn FileSystem, files: &[PathBuf]) -> Result<Loaded, Load
         diagnostics: Vec::new(),
         name: None,
         build: BuildSettings::default(),
+        prove: ProveSettings::default(),
     })
 }
 
@@ -207,6 +210,7 @@ pub fn load_project(
         diagnostics: proj.env_warnings(),
         name: proj.name.clone(),
         build: proj.build.clone(),
+        prove: proj.prove,
     })
 }
 

@@ -19,6 +19,21 @@ pub struct Project {
     pub default_env: Option<(String, Span)>,
     /// `[build]`, `[deploy]` and `[cloudformation]`.
     pub build: BuildSettings,
+    /// The `[prove]` table: the prover's budgets.
+    pub prove: ProveSettings,
+}
+
+/// `[prove]` in `iamc.toml`: budgets of one property (absent: the defaults, see
+/// docs/prover.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProveSettings {
+    /// Milliseconds one property may take.
+    pub timeout_ms: Option<u64>,
+    /// Complete requests the engine may judge for one property.
+    pub max_cases: Option<u64>,
+    /// Distinct cases of one part of a request (product automaton states).
+    pub max_states: Option<u64>,
 }
 
 /// `[env.NAME]` tables: name (with its span) -> constants (names with their spans).
@@ -33,6 +48,7 @@ struct RawFile {
     build: Option<RawBuild>,
     deploy: Option<RawDeploy>,
     cloudformation: Option<RawCloudFormation>,
+    prove: Option<ProveSettings>,
 }
 
 #[derive(Deserialize)]
@@ -58,7 +74,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Box<Diagnostic>> {
             Code::E0902
         };
         Box::new(Diagnostic::new(code, Span::new(file, range.start, range.end), msg).with_help(
-            "`iamc.toml` has a `[project]` table (name, sources, out, default), `[env.NAME]` tables of string constants, and `[build]`, `[deploy]`, `[cloudformation]` (see docs/cloudformation.md)",
+            "`iamc.toml` has a `[project]` table (name, sources, out, default), `[env.NAME]` tables of string constants, a `[prove]` table (timeout_ms, max_cases, max_states), and `[build]`, `[deploy]`, `[cloudformation]` (see docs/cloudformation.md)",
         ))
     })?;
     let at = |range: std::ops::Range<usize>| Span::new(file, range.start, range.end);
@@ -106,6 +122,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Box<Diagnostic>> {
         envs,
         default_env,
         build,
+        prove: raw.prove.unwrap_or_default(),
     })
 }
 

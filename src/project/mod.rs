@@ -25,4 +25,4 @@ pub use build::{BuildSettings, CfnFormat, Per, Setting, Target};
 pub use env::{EnvConstant, Environment};
 pub use fs::{FileSystem, FsError, FsErrorKind, MemoryFs};
 pub use load::{load_files, load_project, module_path, source_files, LoadError, Loaded};
-pub use manifest::{parse, Project};
+pub use manifest::{parse, Project, ProveSettings};

@@ -329,6 +329,18 @@ fn compare(kind: DocumentKind, got: &Document, want: &Document) -> (usize, Vec<S
     (n, mismatches)
 }
 
+/// The seed notes' published policies, by name (the project also declares the policies its
+/// principals need for their proofs, which the notes do not publish).
+const PUBLISHED: [&str; 7] = [
+    "DenyLeaveOrganization",
+    "MfaAssumeRole",
+    "MfaSelfService",
+    "MyTestBucketPolicy",
+    "NoS3Boundary",
+    "PassRoleToEC2",
+    "RequireMfaSession",
+];
+
 fn published(name: &str, kind: DocumentKind) -> Document {
     let p = root().join(format!("tests/golden/seeds/expected/{name}.json"));
     let value: serde_json::Value =
@@ -340,23 +352,13 @@ fn published(name: &str, kind: DocumentKind) -> Document {
 #[test]
 fn seed_outputs_decide_like_the_published_policies() {
     let c = compile_seeds();
-    let mut names: Vec<&str> = c.user_documents().map(|o| o.name.as_str()).collect();
-    names.sort();
-    assert_eq!(
-        names,
-        [
-            "DenyLeaveOrganization",
-            "MfaAssumeRole",
-            "MfaSelfService",
-            "MyTestBucketPolicy",
-            "NoS3Boundary",
-            "PassRoleToEC2",
-            "RequireMfaSession",
-        ]
-    );
+    let names: Vec<&str> = c.user_documents().map(|o| o.name.as_str()).collect();
+    for p in PUBLISHED {
+        assert!(names.contains(&p), "{p} is not emitted");
+    }
     let mut total = 0;
     let mut report = Vec::new();
-    for o in c.user_documents() {
+    for o in c.user_documents().filter(|o| PUBLISHED.contains(&o.name.as_str())) {
         let want = published(&o.name, o.kind);
         let (n, bad) = compare(o.kind, &o.document, &want);
         // Enough requests per document that the comparison cannot be vacuous.
@@ -381,7 +383,7 @@ fn seed_outputs_decide_like_the_published_policies() {
 fn the_comparison_sees_every_flipped_statement() {
     let c = compile_seeds();
     let mut flips = 0;
-    for o in c.user_documents() {
+    for o in c.user_documents().filter(|o| PUBLISHED.contains(&o.name.as_str())) {
         let want = published(&o.name, o.kind);
         for i in 0..want.statements.len() {
             let mut changed = want.clone();

@@ -494,6 +494,11 @@ fn malformed_emit() {
     corpus_matches("emit");
 }
 
+#[test]
+fn malformed_prove() {
+    corpus_matches("prove");
+}
+
 /// Programs written the way platform and security engineers write them (S3 data lakes, EC2
 /// operators, KMS/DynamoDB/Lambda services, OIDC/SAML trust, SCP guardrails, RCP data
 /// perimeters): every one checks with no diagnostic at all, warnings included.

@@ -90,7 +90,12 @@ fn seeds_mean_what_the_published_policies_mean() {
     let out = scratch("meaning");
     build_seeds(&out);
     let expected_dir = root().join("tests/golden/seeds/expected");
-    assert_eq!(json_files(&out), json_files(&expected_dir));
+    // Every published seed policy is emitted (the project also declares the policies its
+    // principals need for their proofs, which no seed note publishes).
+    let emitted = json_files(&out);
+    for name in json_files(&expected_dir) {
+        assert!(emitted.contains(&name), "{name} is not emitted");
+    }
     for name in json_files(&expected_dir) {
         let got = normalise(&read_json(&out.join(&name)));
         let want = normalise(&read_json(&expected_dir.join(&name)));

@@ -26,6 +26,8 @@ mod frontend_props;
 mod golden;
 mod hardening;
 mod lowering;
+mod prove;
+mod prove_random;
 mod support;
 mod syntax;
 mod values;

@@ -32,6 +32,62 @@ pub fn check(args: &SourceArgs, targets: &TargetArgs) -> Exit {
     run(args, targets, None, false)
 }
 
+/// A loaded and analysed compilation, with what the commands need next.
+pub(crate) struct Analyzed {
+    pub analysis: crate::analysis::Analysis,
+    pub catalog: &'static crate::catalog::Catalog,
+    pub prove: crate::project::ProveSettings,
+    pub out_dir: Option<PathBuf>,
+    /// `[project] name`, for the deployable targets' file names.
+    pub name: Option<String>,
+    /// What `build` writes (`[build]`, `[deploy]`, `[cloudformation]`).
+    pub build: crate::project::BuildSettings,
+}
+
+/// Loads the sources, the catalog in use and the settings, and analyses them.
+pub(crate) fn analyzed(args: &SourceArgs, layout: Layout) -> Result<Analyzed, Exit> {
+    let loaded = load(args)?;
+    let catalog = catalog::load_override().map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::UsageOrIo
+    })?;
+    let options = AnalyzeOptions {
+        env: loaded.env,
+        layout,
+        catalog,
+    };
+    let mut analysis = analyze(&loaded.sources, &options);
+    analysis.add_diagnostics(loaded.diagnostics);
+    Ok(Analyzed {
+        analysis,
+        catalog,
+        prove: loaded.prove,
+        out_dir: loaded.out_dir,
+        name: loaded.name,
+        build: loaded.build,
+    })
+}
+
+/// For `iamc prove`: the analysis, the catalog and the `[prove]` budgets.
+pub(crate) fn load_and_analyze(
+    args: &SourceArgs,
+    minify: bool,
+) -> Result<
+    (
+        crate::analysis::Analysis,
+        &'static crate::catalog::Catalog,
+        crate::project::ProveSettings,
+    ),
+    Exit,
+> {
+    let layout = if minify {
+        Layout::Minified
+    } else {
+        Layout::Pretty
+    };
+    analyzed(args, layout).map(|a| (a.analysis, a.catalog, a.prove))
+}
+
 fn run(
     args: &SourceArgs,
     target_args: &TargetArgs,
@@ -43,32 +99,27 @@ fn run(
     } else {
         Layout::Pretty
     };
-    let loaded = match load(args) {
-        Ok(l) => l,
+    let Analyzed {
+        mut analysis,
+        catalog,
+        prove,
+        out_dir,
+        name,
+        build,
+    } = match analyzed(args, layout) {
+        Ok(a) => a,
         Err(exit) => return exit,
     };
-    let catalog = match catalog::load_override() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::UsageOrIo;
-        }
-    };
-    let out_dir = match (out.flatten(), &loaded.out_dir) {
+    let out_dir = match (out.flatten(), out_dir) {
         (Some(o), _) => o.to_path_buf(),
-        (None, Some(d)) => d.clone(),
+        (None, Some(d)) => d,
         (None, None) => PathBuf::from("out"),
     };
-    let options = AnalyzeOptions {
-        env: loaded.env,
-        layout,
-        catalog,
-    };
-    let mut analysis = analyze(&loaded.sources, &options);
-    analysis.add_diagnostics(loaded.diagnostics);
-    let settings = targets::settings(&loaded.build, target_args);
+    // Every proof first: a refuted property is an error, and then nothing is written.
+    let reports = super::prove::gate(&mut analysis, catalog, super::prove::settings(prove));
+    let settings = targets::settings(&build, target_args);
     let project_dir = project_dir(args);
-    let name = targets::project_name(loaded.name.as_deref(), project_dir.as_deref());
+    let name = targets::project_name(name.as_deref(), project_dir.as_deref());
     let (deployables, found) =
         targets::deployables(&analysis, &settings, project_dir.as_deref(), &name);
     analysis.add_diagnostics(found);
@@ -148,6 +199,7 @@ fn run(
             let mut doc = serde_json::json!({
                 "diagnostics": render::to_json(&analysis.diagnostics, &analysis.sources),
                 "outputs": if failed { Vec::new() } else { outputs },
+                "proofs": reports.iter().map(|r| crate::prove::report::proof_json(&analysis, r)).collect::<Vec<_>>(),
             });
             if let (Some(e), Some(obj)) = (&io_error, doc.as_object_mut()) {
                 obj.insert("error".into(), serde_json::Value::String(e.clone()));
@@ -180,6 +232,15 @@ fn run(
                 }
                 if written.is_empty() {
                     outln!("no documents declared");
+                }
+                if !reports.is_empty() {
+                    // No times here: build output stays byte-identical across runs
+                    // (`iamc prove` reports each property's time).
+                    outln!(
+                        "proved {} propert{} (`iamc prove` lists them)",
+                        reports.len(),
+                        if reports.len() == 1 { "y" } else { "ies" }
+                    );
                 }
             }
         }

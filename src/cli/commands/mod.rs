@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod prove;
 pub mod targets;
 
 use super::args::{Cli, Command};
@@ -27,6 +28,10 @@ pub fn dispatch(cli: Cli) -> Exit {
         Command::Catalog { command } => catalog::run(command),
         Command::Expand { pattern, format } => catalog::expand(&pattern, format),
         Command::Explain { code } => explain::run(&code),
+        Command::Prove {
+            sources,
+            emit_counterexample,
+        } => prove::run(&sources, emit_counterexample.as_deref()),
         Command::Fmt {
             files,
             project,

@@ -1,0 +1,655 @@
+//! Regular languages over strings, and the partition of a string domain by a family of
+//! them: the prover's answer to "which combinations of these patterns can one string
+//! match at the same time, and which string shows it?".
+//!
+//! Every string-valued part of a request (the action, the resource, the caller, the values
+//! of string and ARN condition keys) is tested by a policy only through patterns: globs,
+//! literals (exact or ignoring case), ARN patterns compared component by component. Each
+//! pattern is a regular language ([`Re`]); the set of strings a request may carry there is
+//! one more (the domain). [`partition`] explores the product of their automata breadth
+//! first and returns every realizable *signature* (the set of patterns a string of the
+//! domain matches) with the shortest string realizing it. This is exact: a signature is
+//! returned if and only if some string of the domain has it.
+//!
+//! Characters no pattern mentions behave alike, so the alphabet is the mentioned
+//! characters plus one representative of all the others.
+
+use std::collections::{HashMap, VecDeque};
+
+/// A set of characters: those listed, or all but those listed. Lists are sorted.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CharSet {
+    Only(Vec<char>),
+    Except(Vec<char>),
+}
+
+impl CharSet {
+    pub fn only(chars: impl IntoIterator<Item = char>) -> CharSet {
+        let mut v: Vec<char> = chars.into_iter().collect();
+        v.sort_unstable();
+        v.dedup();
+        CharSet::Only(v)
+    }
+
+    pub fn except(chars: impl IntoIterator<Item = char>) -> CharSet {
+        let mut v: Vec<char> = chars.into_iter().collect();
+        v.sort_unstable();
+        v.dedup();
+        CharSet::Except(v)
+    }
+
+    pub fn any() -> CharSet {
+        CharSet::Except(Vec::new())
+    }
+
+    pub fn contains(&self, c: char) -> bool {
+        match self {
+            CharSet::Only(v) => v.binary_search(&c).is_ok(),
+            CharSet::Except(v) => v.binary_search(&c).is_err(),
+        }
+    }
+
+    fn listed(&self) -> &[char] {
+        match self {
+            CharSet::Only(v) | CharSet::Except(v) => v,
+        }
+    }
+}
+
+/// How letters compare: exactly, ignoring ASCII case (the engine's globs: actions), or
+/// ignoring case as Unicode lowercases (`StringEqualsIgnoreCase`). Characters whose case
+/// mapping is several characters fold only to single-character mappings here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fold {
+    None,
+    Ascii,
+    Unicode,
+}
+
+/// A regular expression, built by the prover from patterns (never parsed from text).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Re {
+    /// The empty string.
+    Eps,
+    /// Nothing at all.
+    Void,
+    /// One character of the set.
+    Set(CharSet),
+    Cat(Vec<Re>),
+    Alt(Vec<Re>),
+    Star(Box<Re>),
+}
+
+impl Re {
+    /// `text` literally, letters folded as `fold` says.
+    pub fn lit(text: &str, fold: Fold) -> Re {
+        Re::Cat(text.chars().map(|c| Re::char(c, fold)).collect())
+    }
+
+    pub fn char(c: char, fold: Fold) -> Re {
+        let folds = match fold {
+            Fold::None => false,
+            Fold::Ascii => c.is_ascii_alphabetic(),
+            Fold::Unicode => c.is_alphabetic(),
+        };
+        if folds {
+            let mut set: Vec<char> = c.to_lowercase().chain(c.to_uppercase()).collect();
+            set.push(c);
+            Re::Set(CharSet::only(set))
+        } else {
+            Re::Set(CharSet::only([c]))
+        }
+    }
+
+    /// Any run of characters (`.*`).
+    pub fn any_run() -> Re {
+        Re::Star(Box::new(Re::Set(CharSet::any())))
+    }
+
+    /// Any run of characters outside `stop`.
+    pub fn run_except(stop: &[char]) -> Re {
+        Re::Star(Box::new(Re::Set(CharSet::except(stop.iter().copied()))))
+    }
+
+    /// One or more characters of `set`.
+    pub fn plus(set: CharSet) -> Re {
+        Re::Cat(vec![Re::Set(set.clone()), Re::Star(Box::new(Re::Set(set)))])
+    }
+
+    pub fn opt(re: Re) -> Re {
+        Re::Alt(vec![Re::Eps, re])
+    }
+
+    fn collect_chars(&self, out: &mut Vec<char>) {
+        match self {
+            Re::Eps | Re::Void => {}
+            Re::Set(s) => out.extend_from_slice(s.listed()),
+            Re::Cat(v) | Re::Alt(v) => v.iter().for_each(|r| r.collect_chars(out)),
+            Re::Star(r) => r.collect_chars(out),
+        }
+    }
+}
+
+/// A Thompson NFA: state 0 starts, `accept` accepts.
+#[derive(Clone, Debug)]
+struct Nfa {
+    sets: Vec<Vec<(CharSet, u32)>>,
+    eps: Vec<Vec<u32>>,
+    accept: u32,
+}
+
+impl Nfa {
+    fn new(re: &Re) -> Nfa {
+        let mut n = Nfa {
+            sets: vec![Vec::new()],
+            eps: vec![Vec::new()],
+            accept: 0,
+        };
+        let end = n.build(re, 0);
+        n.accept = end;
+        n
+    }
+
+    fn state(&mut self) -> u32 {
+        self.sets.push(Vec::new());
+        self.eps.push(Vec::new());
+        u32::try_from(self.sets.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    fn eps_edge(&mut self, from: u32, to: u32) {
+        if let Some(e) = self.eps.get_mut(from as usize) {
+            e.push(to);
+        }
+    }
+
+    /// Adds `re` starting at `from`; returns its end state.
+    fn build(&mut self, re: &Re, from: u32) -> u32 {
+        match re {
+            Re::Eps => from,
+            Re::Void => self.state(),
+            Re::Set(s) => {
+                let to = self.state();
+                if let Some(t) = self.sets.get_mut(from as usize) {
+                    t.push((s.clone(), to));
+                }
+                to
+            }
+            Re::Cat(parts) => parts.iter().fold(from, |at, p| self.build(p, at)),
+            Re::Alt(parts) => {
+                let end = self.state();
+                for p in parts {
+                    let start = self.state();
+                    self.eps_edge(from, start);
+                    let e = self.build(p, start);
+                    self.eps_edge(e, end);
+                }
+                end
+            }
+            Re::Star(inner) => {
+                let hub = self.state();
+                self.eps_edge(from, hub);
+                let start = self.state();
+                self.eps_edge(hub, start);
+                let e = self.build(inner, start);
+                self.eps_edge(e, hub);
+                hub
+            }
+        }
+    }
+
+    fn close(&self, set: &mut Vec<u32>) {
+        let mut stack: Vec<u32> = set.clone();
+        while let Some(s) = stack.pop() {
+            for &t in self.eps.get(s as usize).map_or(&[][..], Vec::as_slice) {
+                if !set.contains(&t) {
+                    set.push(t);
+                    stack.push(t);
+                }
+            }
+        }
+        set.sort_unstable();
+    }
+}
+
+/// An NFA determinised lazily over the partition's alphabet.
+#[derive(Debug)]
+struct LazyDfa {
+    nfa: Nfa,
+    states: Vec<Vec<u32>>,
+    ids: HashMap<Vec<u32>, u32>,
+    accepting: Vec<bool>,
+    /// `[state][symbol]`; `None`: not computed yet; `Some(DEAD)`: no NFA state left.
+    next: Vec<Vec<Option<u32>>>,
+}
+
+const DEAD: u32 = u32::MAX;
+
+impl LazyDfa {
+    fn new(re: &Re, symbols: usize) -> LazyDfa {
+        let nfa = Nfa::new(re);
+        let mut d = LazyDfa {
+            nfa,
+            states: Vec::new(),
+            ids: HashMap::new(),
+            accepting: Vec::new(),
+            next: Vec::new(),
+        };
+        let mut start = vec![0];
+        d.nfa.close(&mut start);
+        d.intern(start, symbols);
+        d
+    }
+
+    fn intern(&mut self, set: Vec<u32>, symbols: usize) -> u32 {
+        if set.is_empty() {
+            return DEAD;
+        }
+        if let Some(&id) = self.ids.get(&set) {
+            return id;
+        }
+        let id = u32::try_from(self.states.len()).unwrap_or(DEAD);
+        self.accepting.push(set.contains(&self.nfa.accept));
+        self.ids.insert(set.clone(), id);
+        self.states.push(set);
+        self.next.push(vec![None; symbols]);
+        id
+    }
+
+    fn step(&mut self, state: u32, symbol: usize, c: char, symbols: usize) -> u32 {
+        if state == DEAD {
+            return DEAD;
+        }
+        if let Some(Some(n)) = self.next.get(state as usize).and_then(|r| r.get(symbol)) {
+            return *n;
+        }
+        let mut set: Vec<u32> = Vec::new();
+        for &s in self
+            .states
+            .get(state as usize)
+            .map_or(&[][..], Vec::as_slice)
+        {
+            for (cs, to) in self.nfa.sets.get(s as usize).map_or(&[][..], Vec::as_slice) {
+                if cs.contains(c) && !set.contains(to) {
+                    set.push(*to);
+                }
+            }
+        }
+        self.nfa.close(&mut set);
+        let n = self.intern(set, symbols);
+        if let Some(slot) = self
+            .next
+            .get_mut(state as usize)
+            .and_then(|r| r.get_mut(symbol))
+        {
+            *slot = Some(n);
+        }
+        n
+    }
+
+    fn accepts(&self, state: u32) -> bool {
+        state != DEAD && self.accepting.get(state as usize).copied().unwrap_or(false)
+    }
+}
+
+/// A pruning condition, asked with partial answers (`known(i)`) of the languages.
+pub type Keep<'a> = dyn Fn(&dyn Fn(usize) -> Option<bool>) -> bool + 'a;
+
+/// Which of the partition's languages a string belongs to, as a bit set.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Signature(Vec<u64>);
+
+impl Signature {
+    pub fn with_len(n: usize) -> Signature {
+        Signature(vec![0; n.div_ceil(64)])
+    }
+
+    pub fn set(&mut self, i: usize) {
+        if let Some(w) = self.0.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+
+    pub fn get(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
+/// One realizable signature and the shortest string of the domain that has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Class {
+    pub signature: Signature,
+    pub witness: String,
+}
+
+/// The partition ran out of budget: more product states than allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLarge {
+    pub states: usize,
+}
+
+/// The languages of one field, ready to partition its domain or classify strings.
+#[derive(Debug)]
+pub struct Family {
+    domain: LazyDfa,
+    langs: Vec<LazyDfa>,
+    /// Representative characters, nicest first; `alphabet[other]` stands for every
+    /// character no language mentions.
+    alphabet: Vec<char>,
+    other: usize,
+}
+
+/// How pleasant a character is in a counterexample (lower is nicer).
+fn niceness(c: char) -> (u8, char) {
+    let rank = if c.is_ascii_lowercase() {
+        0
+    } else if c.is_ascii_digit() {
+        1
+    } else if c.is_ascii_uppercase() {
+        2
+    } else if matches!(c, '-' | '/' | ':' | '_' | '.') {
+        3
+    } else if c.is_ascii_graphic() {
+        4
+    } else {
+        5
+    };
+    (rank, c)
+}
+
+impl Family {
+    /// `domain`: the strings a request may carry; `langs`: the patterns to tell apart.
+    pub fn new(domain: &Re, langs: &[Re]) -> Family {
+        let mut chars = Vec::new();
+        domain.collect_chars(&mut chars);
+        for l in langs {
+            l.collect_chars(&mut chars);
+        }
+        chars.sort_unstable();
+        chars.dedup();
+        let other = ('a'..='z')
+            .chain('0'..='9')
+            .chain(['~', '\u{e000}'])
+            .find(|c| chars.binary_search(c).is_err())
+            .unwrap_or('\u{e001}');
+        let mut alphabet = chars;
+        alphabet.push(other);
+        alphabet.sort_by_key(|&c| niceness(c));
+        let n = alphabet.len();
+        Family {
+            domain: LazyDfa::new(domain, n),
+            langs: langs.iter().map(|l| LazyDfa::new(l, n)).collect(),
+            other: alphabet.iter().position(|&a| a == other).unwrap_or(0),
+            alphabet,
+        }
+    }
+
+    fn symbol_of(&self, c: char) -> (usize, char) {
+        // An unmentioned character behaves like the representative of all of them.
+        match self
+            .alphabet
+            .binary_search_by_key(&niceness(c), |&a| niceness(a))
+        {
+            Ok(i) => (i, c),
+            Err(_) => (self.other, c),
+        }
+    }
+
+    /// The signature of one string, or `None` when it is outside the domain.
+    pub fn classify(&mut self, text: &str) -> Option<Signature> {
+        let n = self.alphabet.len();
+        let mut d = 0;
+        let mut states: Vec<u32> = vec![0; self.langs.len()];
+        for c in text.chars() {
+            let (sym, ch) = self.symbol_of(c);
+            d = self.domain.step(d, sym, ch, n);
+            if d == DEAD {
+                return None;
+            }
+            for (i, s) in states.iter_mut().enumerate() {
+                if let Some(l) = self.langs.get_mut(i) {
+                    *s = l.step(*s, sym, ch, n);
+                }
+            }
+        }
+        if !self.domain.accepts(d) {
+            return None;
+        }
+        let mut sig = Signature::with_len(self.langs.len());
+        for (i, s) in states.iter().enumerate() {
+            if self.langs.get(i).is_some_and(|l| l.accepts(*s)) {
+                sig.set(i);
+            }
+        }
+        Some(sig)
+    }
+
+    /// Every realizable signature, with its shortest witness (ties broken by nicer
+    /// characters first). `max_states` bounds the product states explored.
+    pub fn partition(&mut self, max_states: usize) -> Result<Vec<Class>, TooLarge> {
+        self.partition_where(max_states, &|_| true)
+    }
+
+    /// [`Family::partition`], keeping only what `keep` allows: `keep` is asked about
+    /// partial knowledge (`known(i)`: `Some(false)` when language `i` can no longer
+    /// match any continuation, `None` otherwise), and a `false` prunes every string with
+    /// that prefix. Exact as long as `keep` answers `false` only when no completion of the
+    /// unknown languages could satisfy it.
+    pub fn partition_where(
+        &mut self,
+        max_states: usize,
+        keep: &Keep<'_>,
+    ) -> Result<Vec<Class>, TooLarge> {
+        let n = self.alphabet.len();
+        // A product state: the domain's DFA state and the live languages' states.
+        type Product = (u32, Vec<(u32, u32)>);
+        let start: Product = (
+            0,
+            (0..self.langs.len())
+                .map(|i| (u32::try_from(i).unwrap_or(DEAD), 0))
+                .collect(),
+        );
+        let mut seen: HashMap<Product, usize> = HashMap::new();
+        // Parent pointers: (parent index, character) to rebuild witnesses.
+        let mut parents: Vec<(usize, char)> = vec![(usize::MAX, '\0')];
+        let mut order: Vec<Product> = vec![start.clone()];
+        seen.insert(start, 0);
+        let mut queue: VecDeque<usize> = VecDeque::from([0]);
+        let mut found: HashMap<Signature, usize> = HashMap::new();
+        let mut found_order: Vec<Signature> = Vec::new();
+        while let Some(at) = queue.pop_front() {
+            let Some((d, live)) = order.get(at).cloned() else {
+                continue;
+            };
+            // Languages not in `live` are dead: they match no continuation.
+            let partial = |i: usize| -> Option<bool> {
+                let idx = u32::try_from(i).unwrap_or(DEAD);
+                match live.binary_search_by_key(&idx, |&(j, _)| j) {
+                    Ok(_) => None,
+                    Err(_) => Some(false),
+                }
+            };
+            if !keep(&partial) {
+                continue;
+            }
+            if self.domain.accepts(d) {
+                let mut sig = Signature::with_len(self.langs.len());
+                for &(i, s) in &live {
+                    if self.langs.get(i as usize).is_some_and(|l| l.accepts(s)) {
+                        sig.set(i as usize);
+                    }
+                }
+                let exact = |i: usize| Some(sig.get(i));
+                if !found.contains_key(&sig) && keep(&exact) {
+                    found.insert(sig.clone(), at);
+                    found_order.push(sig);
+                }
+            }
+            for sym in 0..n {
+                let Some(&c) = self.alphabet.get(sym) else {
+                    continue;
+                };
+                let nd = self.domain.step(d, sym, c, n);
+                if nd == DEAD {
+                    continue;
+                }
+                let mut next = Vec::with_capacity(live.len());
+                for &(i, s) in &live {
+                    if let Some(l) = self.langs.get_mut(i as usize) {
+                        let ns = l.step(s, sym, c, n);
+                        if ns != DEAD {
+                            next.push((i, ns));
+                        }
+                    }
+                }
+                let p: Product = (nd, next);
+                if !seen.contains_key(&p) {
+                    if order.len() >= max_states {
+                        return Err(TooLarge {
+                            states: order.len(),
+                        });
+                    }
+                    let idx = order.len();
+                    seen.insert(p.clone(), idx);
+                    order.push(p);
+                    parents.push((at, c));
+                    queue.push_back(idx);
+                }
+            }
+        }
+        Ok(found_order
+            .into_iter()
+            .filter_map(|sig| {
+                let at = *found.get(&sig)?;
+                Some(Class {
+                    witness: witness(&parents, at),
+                    signature: sig,
+                })
+            })
+            .collect())
+    }
+}
+
+fn witness(parents: &[(usize, char)], mut at: usize) -> String {
+    let mut chars = Vec::new();
+    while let Some(&(p, c)) = parents.get(at) {
+        if p == usize::MAX {
+            break;
+        }
+        chars.push(c);
+        at = p;
+    }
+    chars.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::glob::Glob;
+
+    fn glob_re(p: &str, ci: bool) -> Re {
+        Re::Cat(
+            p.chars()
+                .map(|c| match c {
+                    '*' => Re::any_run(),
+                    '?' => Re::Set(CharSet::any()),
+                    c => Re::char(c, if ci { Fold::Ascii } else { Fold::None }),
+                })
+                .collect(),
+        )
+    }
+
+    fn all_strings(alphabet: &[char], max_len: usize) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut frontier = vec![String::new()];
+        for _ in 0..max_len {
+            let mut next = Vec::new();
+            for s in &frontier {
+                for &c in alphabet {
+                    let mut t = s.clone();
+                    t.push(c);
+                    next.push(t);
+                }
+            }
+            out.extend(next.iter().cloned());
+            frontier = next;
+        }
+        out
+    }
+
+    #[test]
+    fn globs_partition_exactly_like_brute_force() {
+        // Patterns over {a, b, :}; brute force over every string up to length 6 finds
+        // every signature a string of any length can have for these short patterns.
+        let cases: &[&[&str]] = &[
+            &["a*", "*b", "a?b"],
+            &["*", "a:*", "a:b"],
+            &["ab*", "*ba*", "??"],
+            &["a*b*a", "b", "*:*"],
+        ];
+        for pats in cases {
+            let langs: Vec<Re> = pats.iter().map(|p| glob_re(p, false)).collect();
+            let mut fam = Family::new(&Re::any_run(), &langs);
+            let classes = fam.partition(10_000).unwrap();
+            let globs: Vec<Glob> = pats.iter().map(|p| Glob::new(p, false)).collect();
+            let mut brute: Vec<Signature> = Vec::new();
+            for s in all_strings(&['a', 'b', ':', 'x'], 6) {
+                let mut sig = Signature::with_len(pats.len());
+                for (i, g) in globs.iter().enumerate() {
+                    if g.matches(&s) {
+                        sig.set(i);
+                    }
+                }
+                if !brute.contains(&sig) {
+                    brute.push(sig);
+                }
+                assert_eq!(fam.classify(&s), Some(sig_of(&globs, &s)), "{s}");
+            }
+            let mut got: Vec<Signature> = classes.iter().map(|c| c.signature.clone()).collect();
+            got.sort();
+            brute.sort();
+            assert_eq!(got, brute, "{pats:?}");
+            for c in &classes {
+                assert_eq!(
+                    sig_of(&globs, &c.witness),
+                    c.signature,
+                    "witness {}",
+                    c.witness
+                );
+            }
+        }
+    }
+
+    fn sig_of(globs: &[Glob], s: &str) -> Signature {
+        let mut sig = Signature::with_len(globs.len());
+        for (i, g) in globs.iter().enumerate() {
+            if g.matches(s) {
+                sig.set(i);
+            }
+        }
+        sig
+    }
+
+    #[test]
+    fn domain_restricts_and_ignore_case_folds() {
+        let word = || Re::plus(CharSet::only(('a'..='z').chain('0'..='9')));
+        let domain = Re::Cat(vec![word(), Re::char(':', Fold::None), word()]);
+        let langs = vec![glob_re("s3:get*", true), glob_re("S3:GetObject", true)];
+        let mut fam = Family::new(&domain, &langs);
+        let classes = fam.partition(10_000).unwrap();
+        // none, get* only, both
+        assert_eq!(classes.len(), 3);
+        assert!(classes.iter().all(|c| fam.classify(&c.witness).is_some()));
+        assert_eq!(fam.classify("S3"), None, "outside the domain");
+        let both = fam.classify("s3:getobject").unwrap();
+        assert!(both.get(0) && both.get(1));
+    }
+
+    #[test]
+    fn budget_is_reported() {
+        let langs: Vec<Re> = (0..8)
+            .map(|i| glob_re(&format!("*{i}*{i}*"), false))
+            .collect();
+        let mut fam = Family::new(&Re::any_run(), &langs);
+        assert!(fam.partition(50).is_err());
+    }
+}

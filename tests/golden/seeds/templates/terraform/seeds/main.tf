@@ -134,6 +134,24 @@ resource "aws_iam_policy" "PassRoleToEC2" {
   EOT
 }
 
+# Everything, for the administrators of member accounts.
+resource "aws_iam_policy" "Administrator" {
+  name   = "Administrator"
+  policy = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Sid": "AllowAllActions",
+          "Effect": "Allow",
+          "Action": "*",
+          "Resource": "*"
+        }
+      ]
+    }
+  EOT
+}
+
 # Everything but S3.
 resource "aws_iam_policy" "NoS3Boundary" {
   name   = "NoS3Boundary"
@@ -145,6 +163,28 @@ resource "aws_iam_policy" "NoS3Boundary" {
           "Sid": "AllowNotS3All",
           "Effect": "Allow",
           "NotAction": "s3:*",
+          "Resource": "*"
+        }
+      ]
+    }
+  EOT
+}
+
+# What test20220710 may do, S3 included; the boundary takes S3 away again.
+resource "aws_iam_policy" "DeveloperAccess" {
+  name   = "DeveloperAccess"
+  policy = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Sid": "AllowS3AllEtc",
+          "Effect": "Allow",
+          "Action": [
+            "s3:*",
+            "ec2:*",
+            "cloudwatch:*"
+          ],
           "Resource": "*"
         }
       ]

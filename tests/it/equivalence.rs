@@ -358,7 +358,10 @@ fn seed_outputs_decide_like_the_published_policies() {
     }
     let mut total = 0;
     let mut report = Vec::new();
-    for o in c.user_documents().filter(|o| PUBLISHED.contains(&o.name.as_str())) {
+    for o in c
+        .user_documents()
+        .filter(|o| PUBLISHED.contains(&o.name.as_str()))
+    {
         let want = published(&o.name, o.kind);
         let (n, bad) = compare(o.kind, &o.document, &want);
         // Enough requests per document that the comparison cannot be vacuous.
@@ -383,7 +386,10 @@ fn seed_outputs_decide_like_the_published_policies() {
 fn the_comparison_sees_every_flipped_statement() {
     let c = compile_seeds();
     let mut flips = 0;
-    for o in c.user_documents().filter(|o| PUBLISHED.contains(&o.name.as_str())) {
+    for o in c
+        .user_documents()
+        .filter(|o| PUBLISHED.contains(&o.name.as_str()))
+    {
         let want = published(&o.name, o.kind);
         for i in 0..want.statements.len() {
             let mut changed = want.clone();

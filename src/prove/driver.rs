@@ -28,6 +28,9 @@ pub struct Settings {
     pub limits: Limits,
     /// Milliseconds one property may take.
     pub timeout_ms: f64,
+    /// Decide the standard library's own proofs too. They are decided by the test suite
+    /// (`tests/it/stdlib.rs`) once, not by every build of every project.
+    pub include_std: bool,
 }
 
 impl Default for Settings {
@@ -35,6 +38,7 @@ impl Default for Settings {
         Settings {
             limits: Limits::default(),
             timeout_ms: 10_000.0,
+            include_std: false,
         }
     }
 }
@@ -243,6 +247,12 @@ pub fn run(
         let Some(proof) = inputs.program.proofs.get(pi) else {
             continue;
         };
+        let in_std = sources
+            .get(proof.span.file)
+            .is_some_and(|f| matches!(f.origin, crate::source::Origin::Stdlib(_)));
+        if in_std && !settings.include_std {
+            continue;
+        }
         let Some((subject, name, side)) = inputs.subject(proof.target) else {
             continue;
         };

@@ -18,8 +18,7 @@ use crate::deploy_check::{
 use crate::support::Rng;
 use iamc::analysis::TargetKind;
 use iamc::project::{BuildSettings, Environment, Setting, Target};
-use iamc::source::{Origin, Sources};
-use iamc::{analyze, Analysis, AnalyzeOptions};
+use iamc::Analysis;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -134,25 +133,8 @@ fn program(rng: &mut Rng) -> String {
 }
 
 fn analyse(text: &str, account: &str, region: &str) -> Analysis {
-    let mut sources = Sources::new();
-    sources.add(
-        "main.iamc",
-        "main",
-        Origin::Memory("main.iamc".into()),
-        text,
-    );
-    iamc::stdlib::add_to(&mut sources);
-    let options = AnalyzeOptions {
-        env: Some(Environment::new(
-            "e",
-            [("account", account), ("region", region)],
-        )),
-        ..AnalyzeOptions::default()
-    };
-    let a = analyze(&sources, &options);
-    let errors: Vec<_> = a.diagnostics.iter().filter(|d| d.is_error()).collect();
-    assert!(errors.is_empty(), "{text}\n{errors:#?}");
-    a
+    let env = Environment::new("e", [("account", account), ("region", region)]);
+    crate::support::analyze_text(text, Some(env))
 }
 
 /// B's JSON documents, and what each target must be in B.

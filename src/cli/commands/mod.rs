@@ -6,6 +6,7 @@ pub mod eval;
 pub mod explain;
 pub mod fmt;
 pub mod prove;
+pub mod targets;
 
 use super::args::{Cli, Command};
 use super::Exit;
@@ -14,10 +15,11 @@ pub fn dispatch(cli: Cli) -> Exit {
     match cli.command {
         Command::Build {
             sources,
+            targets,
             out,
             minify,
-        } => build::build(&sources, out.as_deref(), minify),
-        Command::Check { sources } => build::check(&sources),
+        } => build::build(&sources, &targets, out.as_deref(), minify),
+        Command::Check { sources, targets } => build::check(&sources, &targets),
         Command::Eval {
             scenario,
             batch,

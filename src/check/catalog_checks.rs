@@ -444,6 +444,7 @@ mod tests {
                 kind: DocumentKind::Identity,
                 doc: None,
                 rules,
+                target: None,
                 span: Span::default(),
             }],
             ..Program::default()

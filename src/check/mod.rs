@@ -18,12 +18,14 @@
 //! against the AWS catalog), `types` (types and values), `ir` (the output).
 
 mod arn;
+mod attach;
 pub mod catalog_checks;
 pub mod cond;
 mod consts;
 mod expr;
 pub mod ir;
 mod principals;
+pub mod roles;
 mod rules;
 mod templates;
 pub mod trust;
@@ -174,6 +176,7 @@ impl Checker<'_, '_> {
                         kind: document_kind(d.keyword.node),
                         doc: d.doc.as_ref().map(|d| d.node.clone()),
                         rules: Vec::new(),
+                        target: None,
                         span: d.span,
                     });
                 }
@@ -209,9 +212,11 @@ impl Checker<'_, '_> {
                     ast::Item::Template(t) => self.check_template_decl(r, t),
                     ast::Item::Document(d) => {
                         let rules = self.expand_document(mi, d);
+                        let target = self.resource_target(mi, d);
                         if let Some(&idx) = self.doc_index.get(&r) {
                             if let Some(doc) = self.program.documents.get_mut(idx) {
                                 doc.rules = rules;
+                                doc.target = target;
                             }
                         }
                     }

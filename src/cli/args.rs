@@ -45,12 +45,45 @@ pub struct SourceArgs {
     pub format: Format,
 }
 
+/// An output format of `iamc build` (see `[build] targets` in `iamc.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    /// One `<Name>.json` policy document per declaration.
+    Json,
+    /// CloudFormation templates (see docs/cloudformation.md).
+    Cloudformation,
+    /// Terraform configurations (see docs/terraform.md).
+    Terraform,
+}
+
+/// The CloudFormation template format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CfnFormatArg {
+    Yaml,
+    Json,
+}
+
+/// What to build; each flag overrides the project's `iamc.toml`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TargetArgs {
+    /// The outputs to write, instead of `[build] targets` (repeat or separate with commas:
+    /// `--target json,cloudformation`).
+    #[arg(long, short = 't', value_enum, value_delimiter = ',')]
+    pub target: Vec<TargetArg>,
+    /// CloudFormation in YAML or JSON, instead of `[cloudformation] format`.
+    #[arg(long, value_enum)]
+    pub cloudformation_format: Option<CfnFormatArg>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Compile the project (or the given files) and write one JSON file per declaration.
+    /// Compile the project (or the given files) and write its outputs: one JSON file per
+    /// declaration, CloudFormation templates, Terraform configurations.
     Build {
         #[command(flatten)]
         sources: SourceArgs,
+        #[command(flatten)]
+        targets: TargetArgs,
         /// Where to write the output (default: the project's `out`, or `./out`).
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
@@ -62,6 +95,8 @@ pub enum Command {
     Check {
         #[command(flatten)]
         sources: SourceArgs,
+        #[command(flatten)]
+        targets: TargetArgs,
     },
     /// Decide every `prove` property and report each with its time (see docs/prover.md).
     Prove {

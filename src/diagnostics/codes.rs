@@ -1,7 +1,8 @@
 //! The single registry of diagnostic codes.
 //!
 //! Numbering by stage: E01xx syntax, E02xx resolve, E03xx types and catalog, E04xx lowering
-//! and limits, E05xx proofs, E09xx project and I/O; warnings are W0xxx in the same ranges.
+//! and limits, E05xx proofs, E06xx deployable targets, E09xx project and I/O; warnings are
+//! W0xxx in the same ranges.
 //! Every code has a page `docs/errors/<CODE>.md`, embedded for `iamc explain` (a code
 //! without its page does not compile); a test checks that no page is orphaned and that
 //! every code is exercised by a corpus.
@@ -70,6 +71,8 @@ pub enum Stage {
     Types,
     Lower,
     Prove,
+    /// The deployable targets (CloudFormation, Terraform) and what they attach.
+    Emit,
     Project,
 }
 
@@ -194,6 +197,16 @@ codes! {
     E0504 => Prove, Error, "`within`/`equivalent` across the two sides of a request";
     E0505 => Prove, Error, "subject the prover cannot read";
     W0506 => Prove, Warning, "proved over representative values of a policy variable";
+
+    // ---- E06xx: deployable targets (CloudFormation, Terraform) ------------------------------
+    E0601 => Emit, Error, "two resources of a deployable template get the same name";
+    E0602 => Emit, Error, "name too long for AWS";
+    E0603 => Emit, Error, "role has more managed policies than its quota";
+    E0604 => Emit, Error, "inline policies of a role over their size quota";
+    E0605 => Emit, Error, "template cannot be rendered";
+    W0606 => Emit, Warning, "declaration left out of the deployable templates";
+    W0607 => Emit, Warning, "documentation comment not usable as an AWS description";
+    E0608 => Emit, Error, "invalid resource policy target";
 
     // ---- E09xx: project and I/O (owned by the resolve/check/lower work) --------------------
     E0901 => Project, Error, "cannot read a source file";

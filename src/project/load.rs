@@ -5,6 +5,7 @@
 //! `iamc build`/`check` and the language server load through here, so they cannot
 //! disagree about which files form the project.
 
+use super::build::BuildSettings;
 use super::env::Environment;
 use super::fs::{FileSystem, FsError};
 use super::manifest::{self, Project, ProveSettings};
@@ -26,6 +27,11 @@ pub struct Loaded {
     pub out_dir: Option<PathBuf>,
     /// Warnings about `iamc.toml` (environments that define different constants).
     pub diagnostics: Vec<Diagnostic>,
+    /// The project's name (`[project] name`); `None` for plain files and projects
+    /// without one.
+    pub name: Option<String>,
+    /// What `iamc build` writes and how (the defaults for plain files).
+    pub build: BuildSettings,
     /// The prover's budgets (`[prove]`; defaults for plain files).
     pub prove: ProveSettings,
 }
@@ -148,6 +154,8 @@ pub fn load_files(fs: &dyn FileSystem, files: &[PathBuf]) -> Result<Loaded, Load
         env: None,
         out_dir: None,
         diagnostics: Vec::new(),
+        name: None,
+        build: BuildSettings::default(),
         prove: ProveSettings::default(),
     })
 }
@@ -201,6 +209,8 @@ pub fn load_project(
         env: selected,
         out_dir: Some(dir.join(&proj.out)),
         diagnostics: proj.env_warnings(),
+        name: proj.name.clone(),
+        build: proj.build.clone(),
         prove: proj.prove,
     })
 }

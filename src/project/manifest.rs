@@ -1,6 +1,7 @@
 //! `iamc.toml`: sources, output folder, constants per environment (E09xx). Parses the text
 //! it is handed; [`super::load`] finds the file and walks the folders.
 
+use super::build::{self, BuildSettings, RawBuild, RawCloudFormation, RawDeploy};
 use super::env::{EnvConstant, EnvValue, Environment};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -16,6 +17,8 @@ pub struct Project {
     /// In the order written.
     pub envs: Vec<Environment>,
     pub default_env: Option<(String, Span)>,
+    /// `[build]`, `[deploy]` and `[cloudformation]`.
+    pub build: BuildSettings,
     /// The `[prove]` table: the prover's budgets.
     pub prove: ProveSettings,
 }
@@ -132,6 +135,9 @@ fn env_value(file: FileId, raw: RawValue) -> EnvValue {
 struct RawFile {
     project: Option<RawProject>,
     env: Option<RawEnvs>,
+    build: Option<RawBuild>,
+    deploy: Option<RawDeploy>,
+    cloudformation: Option<RawCloudFormation>,
     prove: Option<ProveSettings>,
 }
 
@@ -149,13 +155,23 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Box<Diagnostic>> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let range = e.span().unwrap_or(0..0);
         let msg = e.message().trim().replace('\n', " ");
-        let code = if msg.contains("unknown field") || msg.contains("invalid type") || msg.contains("missing field") || msg.contains("environment constant") || msg.contains("must be finite") {
+        let code = if [
+            "unknown field",
+            "unknown variant",
+            "invalid type",
+            "missing field",
+            "environment constant",
+            "must be finite",
+        ]
+        .iter()
+        .any(|m| msg.contains(m))
+        {
             Code::E0904
         } else {
             Code::E0902
         };
         Box::new(Diagnostic::new(code, Span::new(file, range.start, range.end), msg).with_help(
-            "`iamc.toml` has a `[project]` table (name, sources, out, default), `[env.NAME]` tables of constants (strings, numbers, booleans, lists of them) and a `[prove]` table (timeout_ms, max_cases, max_states)",
+            "`iamc.toml` has a `[project]` table (name, sources, out, default), `[env.NAME]` tables of constants (strings, numbers, booleans, lists of them), a `[prove]` table (timeout_ms, max_cases, max_states), and `[build]`, `[deploy]`, `[cloudformation]` (see docs/cloudformation.md)",
         ))
     })?;
     let at = |range: std::ops::Range<usize>| Span::new(file, range.start, range.end);
@@ -184,6 +200,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Box<Diagnostic>> {
         })
         .collect();
     envs.sort_by_key(|e| e.span.start);
+    let build = build::settings(file, raw.build, raw.deploy, raw.cloudformation);
     let project = raw.project;
     let default_env = project.as_ref().and_then(|p| p.default.as_ref()).map(|d| {
         (
@@ -203,6 +220,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Project, Box<Diagnostic>> {
             .unwrap_or_else(|| "out".into()),
         envs,
         default_env,
+        build,
         prove: raw.prove.unwrap_or_default(),
     })
 }
@@ -333,7 +351,7 @@ mod tests {
         };
         assert_eq!(items.len(), 2);
         assert_eq!(items[1].0, EnvValue::String("eu-central-1".into()));
-        assert_eq!(text.get(items[1].1.range()), Some("\"eu-central-1\""));
+        assert_eq!(text.get(items[1].1.range()).unwrap(), "\"eu-central-1\"");
         assert_eq!(get("max").value, EnvValue::Number("3".into()));
         assert_eq!(get("rate").value, EnvValue::Number("1.5".into()));
         assert_eq!(get("strict").value, EnvValue::Bool(true));

@@ -1,5 +1,6 @@
-//! Projects: `iamc.toml` (sources, output folder, environments), the selected environment,
-//! and loading a compilation's sources through a [`FileSystem`] (E09xx).
+//! Projects: `iamc.toml` (sources, output folder, environments, build settings), the
+//! selected environment, and loading a compilation's sources through a [`FileSystem`]
+//! (E09xx).
 //!
 //! ```toml
 //! [project]
@@ -15,11 +16,13 @@
 //!
 //! Architecture invariant: this module does no I/O; the caller hands it a file system.
 
+pub mod build;
 pub mod env;
 pub mod fs;
 pub mod load;
 pub mod manifest;
 
+pub use build::{BuildSettings, CfnFormat, Per, Setting, Target};
 pub use env::{EnvConstant, EnvValue, Environment};
 pub use fs::{FileSystem, FsError, FsErrorKind, MemoryFs};
 pub use load::{

@@ -24,6 +24,12 @@ impl DefId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The id of the `index`th definition (tests build provenance by hand with it).
+    #[cfg(test)]
+    pub fn from_index(index: usize) -> DefId {
+        DefId(u32::try_from(index).unwrap_or(u32::MAX))
+    }
 }
 
 /// What a definition defines.

@@ -195,6 +195,8 @@ pub struct DocumentDecl {
     pub doc: Option<Doc>,
     pub keyword: Spanned<DocumentKeyword>,
     pub name: Ident,
+    /// `resource Name on ARN { ... }`: the resource the policy is attached to.
+    pub target: Option<Expr>,
     pub body: Vec<Stmt>,
     pub span: Span,
 }

@@ -60,6 +60,9 @@ fn item(i: &mut Item) {
         }
         Item::Document(d) => {
             erase(&mut d.span);
+            if let Some(t) = &mut d.target {
+                expr(t);
+            }
             d.body.iter_mut().for_each(stmt);
         }
         Item::Principal(p) => {

@@ -180,7 +180,7 @@ pub fn rule_words(r: Rule) -> Option<&'static str> {
         Rule::rule | Rule::effect => "a statement (`allow`, `deny`, `use`)",
         Rule::use_stmt => "`use`",
         Rule::sid => "`@sid`",
-        Rule::on_clause => "`on`",
+        Rule::on_clause | Rule::attach => "`on`",
         Rule::from_clause => "`from`",
         Rule::when_clause => "`when`",
         Rule::field => "a field like `policies: [...]`",

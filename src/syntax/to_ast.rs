@@ -268,9 +268,15 @@ impl<'d> AstBuilder<'d> {
         let span = self.span(&p);
         let mut keyword = None;
         let mut name = None;
+        let mut target = None;
         let mut body = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
+                Rule::attach => {
+                    if let Some(e) = c.into_inner().find(|x| x.as_rule() == Rule::expr) {
+                        target = Some(self.expr(e, 0)?);
+                    }
+                }
                 Rule::doc_keyword => {
                     let kspan = self.span(&c);
                     let kw = match c.into_inner().next().map(|k| k.as_rule()) {
@@ -294,6 +300,7 @@ impl<'d> AstBuilder<'d> {
                 doc,
                 keyword,
                 name,
+                target,
                 body,
                 span,
             }),

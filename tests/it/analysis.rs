@@ -384,7 +384,12 @@ impl Walk<'_> {
                 self.template = Some(t.name.node.clone());
                 self.body(&t.body);
             }
-            ast::Item::Document(d) => self.body(&d.body),
+            ast::Item::Document(d) => {
+                if let Some(t) = &d.target {
+                    self.expr(t);
+                }
+                self.body(&d.body)
+            }
             ast::Item::Principal(p) => p.fields.iter().for_each(|f| self.expr(&f.value)),
             ast::Item::Prove(p) => {
                 self.decl_ref(&p.target);

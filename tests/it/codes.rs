@@ -25,6 +25,10 @@ const EXEMPT: &[(&str, &str)] = &[
         "needs two files; two_files_for_one_module_are_reported below",
     ),
     (
+        "E0605",
+        "needs a project with a templates folder; tests/it/deploy.rs a_broken_template_is_located",
+    ),
+    (
         "E0901",
         "an unreadable file has no text to point into; tests/it/cli.rs covers it",
     ),

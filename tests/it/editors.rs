@@ -407,6 +407,10 @@ impl<'a> Tokens<'a> {
                 self.doc(&d.doc);
                 self.add(d.keyword.span, "keyword");
                 self.add(d.name.span, "document-name");
+                if let Some(t) = &d.target {
+                    self.keyword_after(d.name.span.end as usize, "on");
+                    self.expr(t);
+                }
                 d.body.iter().for_each(|s| self.stmt(s));
             }
             Item::Principal(p) => {

@@ -113,3 +113,23 @@ pub fn codes(report: &serde_json::Value) -> Vec<String> {
         .filter_map(|d| d["code"].as_str().map(str::to_string))
         .collect()
 }
+
+/// One module `main` of source text (and the standard library), analysed with `env`; it
+/// must have no error.
+pub fn analyze_text(text: &str, env: Option<iamc::project::Environment>) -> iamc::Analysis {
+    let mut sources = iamc::source::Sources::new();
+    sources.add(
+        "main.iamc",
+        "main",
+        iamc::source::Origin::Memory("main.iamc".into()),
+        text,
+    );
+    iamc::stdlib::add_to(&mut sources);
+    let options = iamc::AnalyzeOptions {
+        env,
+        ..iamc::AnalyzeOptions::default()
+    };
+    let a = iamc::analyze(&sources, &options);
+    assert!(!a.has_errors(), "{text}\n{:#?}", a.diagnostics);
+    a
+}

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod fmt;
 pub mod lsp;
 pub mod prove;
+pub mod targets;
 
 use super::args::{Cli, Command};
 use super::Exit;
@@ -15,10 +16,11 @@ pub fn dispatch(cli: Cli) -> Exit {
     match cli.command {
         Command::Build {
             sources,
+            targets,
             out,
             minify,
-        } => build::build(&sources, out.as_deref(), minify),
-        Command::Check { sources } => build::check(&sources),
+        } => build::build(&sources, &targets, out.as_deref(), minify),
+        Command::Check { sources, targets } => build::check(&sources, &targets),
         Command::Eval {
             scenario,
             batch,

@@ -1,4 +1,4 @@
-# iam.app: service and resource control policies, for the management account (written by iamc).
+# app: service and resource control policies, for the management account (written by iamc).
 
 terraform {
   required_providers {

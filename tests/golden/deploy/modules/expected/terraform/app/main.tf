@@ -1,4 +1,4 @@
-# iam.app: IAM policies, roles and resource policies (written by iamc).
+# app: IAM policies, roles and resource policies (written by iamc).
 
 terraform {
   required_providers {

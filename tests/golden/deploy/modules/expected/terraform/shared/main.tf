@@ -1,4 +1,4 @@
-# iam.shared: IAM policies, roles and resource policies (written by iamc).
+# shared: IAM policies, roles and resource policies (written by iamc).
 
 terraform {
   required_providers {

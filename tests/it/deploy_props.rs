@@ -43,7 +43,7 @@ const CONDITIONS: &[&str] = &[
     "aws:PrincipalAccount == acct",
     "aws:PrincipalAccount == other",
     r#"aws:PrincipalTag/team == "${aws:username}""#,
-    r#"aws:RequestTag/note == "100%{x}${!y}""#,
+    r#"aws:RequestTag/note == "100%{{x}}${!y}""#,
     r#"aws:SourceArn == arn"arn:aws:sns:{env.region}:{acct}:topic""#,
     r#"s3:prefix like "home/${aws:username}/*""#,
 ];

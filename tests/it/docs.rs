@@ -21,7 +21,8 @@
 //! - `toml`: an `iamc.toml`; a project with it (and its `iam/` folder) checks with no
 //!   diagnostic.
 //! - `json`: parses as JSON (`json fragment`: elided, not parsed).
-//! - `text`, `rust`, `jsonc`: shown only (synopses with placeholders, diagrams, Rust).
+//! - `text`, `rust`, `jsonc`, `yaml`, `hcl`: shown only (synopses with placeholders, diagrams,
+//!   Rust, emitted CloudFormation and Terraform).
 //!
 //! `<!-- file: PATH -->` on the line before a fence writes the block into the sandbox at
 //! `PATH` when the walk reaches it, so later commands can use it.
@@ -306,7 +307,7 @@ fn execute(doc: &Path) -> Vec<String> {
                     failures.push(format!("{at}: not JSON: {e}"));
                 }
             }
-            "text" | "rust" | "jsonc" => {}
+            "text" | "rust" | "jsonc" | "yaml" | "hcl" => {}
             "" => failures.push(format!(
                 "{at}: a fence without a language tag (see tests/it/docs.rs for the tags)"
             )),

@@ -300,8 +300,16 @@ impl Catalog {
         };
         let svc_glob = Glob::new(svc_pat);
         let name_glob = Glob::new(name_pat);
+        // A literal service part names at most one service: look it up instead of matching
+        // every service (the checker expands each pattern of every rule, on every edit in
+        // the editor).
+        let services: Vec<Service<'_>> = if svc_pat.contains(['*', '?']) {
+            self.services().collect()
+        } else {
+            self.service(svc_pat).into_iter().collect()
+        };
         let mut out = Vec::new();
-        for s in self.services() {
+        for s in services {
             if s.retired() || !svc_glob.matches(s.prefix()) {
                 continue;
             }

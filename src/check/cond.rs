@@ -64,7 +64,7 @@ fn collect_exists(c: &ast::Cond, out: &mut BTreeSet<String>, depth: usize) {
 
 /// The base operator for a comparison on a key of scalar type `s`, and whether the
 /// comparison is the negation of that operator (`!=` on a `Bool` key).
-fn select(s: ScalarType, op: CompareOp) -> Option<(BaseOperator, bool)> {
+pub fn select(s: ScalarType, op: CompareOp) -> Option<(BaseOperator, bool)> {
     use BaseOperator as B;
     use CompareOp as O;
     Some(match (s, op) {

@@ -31,6 +31,8 @@ mod templates;
 pub mod trust;
 pub mod types;
 
+pub use principals::FIELDS as PRINCIPAL_FIELDS;
+
 use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::policy::DocumentKind;

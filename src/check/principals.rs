@@ -10,8 +10,8 @@ use crate::resolve::ItemRef;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast;
 
-/// The fields a `principal` declaration takes.
-const FIELDS: &[&str] = &[
+/// The fields a `principal` declaration takes (the language server completes them).
+pub const FIELDS: &[&str] = &[
     "arn",
     "account",
     "policies",

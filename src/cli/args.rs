@@ -145,6 +145,8 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The language server, on standard input and output (see docs/lsp.md).
+    Lsp,
 }
 
 #[derive(Subcommand, Debug)]

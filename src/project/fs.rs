@@ -1,6 +1,6 @@
 //! The file system as the project loader sees it: a small trait, so the loader itself does
 //! no I/O. The CLI implements it with the disk (`cli::disk`), tests with [`MemoryFs`], and
-//! the language server will lay its open buffers over the disk.
+//! the language server lays its open buffers over the disk (`lsp::overlay`).
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -296,15 +296,27 @@ fn test_runs_write_nothing_into_the_repository() {
         "build output in the repository: {found:?}"
     );
 
-    for entry in std::fs::read_dir(root.join("tests/it")).unwrap().flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap();
+    // Every module of the test binary, those in folders (`tests/it/lsp/`) too.
+    let mut sources = Vec::new();
+    let mut folders = vec![root.join("tests/it")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap().flatten() {
+            if entry.path().is_dir() {
+                folders.push(entry.path());
+            } else {
+                sources.push(entry.path());
+            }
+        }
+    }
+    for path in sources {
+        let text = std::fs::read_to_string(&path).unwrap();
         let starts = text.matches(concat!("CARGO_BIN_EXE", "_iamc")).count();
-        let allowed = usize::from(entry.file_name() == "support.rs");
+        let allowed = usize::from(path.file_name().is_some_and(|n| n == "support.rs"));
         assert_eq!(
             starts,
             allowed,
             "{}: start the binary with crate::support::iamc() (or find it with iamc_path())",
-            entry.path().display()
+            path.display()
         );
     }
 

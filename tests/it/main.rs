@@ -28,6 +28,7 @@ mod frontend_props;
 mod golden;
 mod hardening;
 mod lowering;
+mod lsp;
 mod prove;
 mod prove_random;
 mod support;

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod lsp;
 pub mod prove;
 pub mod targets;
 
@@ -37,6 +38,7 @@ pub fn dispatch(cli: Cli) -> Exit {
             project,
             check,
         } => fmt::run(&files, project.as_deref(), check),
+        Command::Lsp => lsp::run(),
     }
 }
 

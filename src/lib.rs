@@ -4,7 +4,12 @@
 //! catalog) -> `lower` (IAM policy model) -> `prove` -> `emit`. [`analyze`] runs the front
 //! end and keeps what it learns in one [`Analysis`] snapshot that every feature reads. The
 //! `policy` model is shared by lowering, the evaluation engine (`eval`), the prover and
-//! every emitter. Only `cli` (and later `lsp`) touch the filesystem, stdio or the clock.
+//! every emitter. Only `cli` and `lsp` touch the filesystem, stdio or the clock.
+//!
+//! No indexing or string slicing that can panic: user input reaches every module, and a
+//! panic is a crash in the user's build or editor (`get` and `split_once` instead; unit
+//! tests may index, see clippy.toml).
+#![deny(clippy::indexing_slicing, clippy::string_slice)]
 
 pub mod analysis;
 pub mod catalog;
@@ -15,6 +20,7 @@ pub mod emit;
 pub mod eval;
 pub mod fmt;
 pub mod lower;
+pub mod lsp;
 pub mod policy;
 pub mod project;
 pub mod prove;

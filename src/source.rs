@@ -118,7 +118,7 @@ pub enum Origin {
 pub struct SourceFile {
     /// The name shown in diagnostics (a path relative to the project, or `std/guards.iamc`).
     pub name: String,
-    /// The module path this file defines (`iam.app.developer`, `std.guards`).
+    /// The module path this file defines (`app.developer` for `iam/app/developer.iamc` under the source folder `iam`, `std.guards`).
     pub module: String,
     pub origin: Origin,
     pub text: String,

@@ -10,14 +10,21 @@
 //! docs/architecture.md describes what it holds and its invariants.
 
 use crate::catalog::Catalog;
-use crate::check::{self, ir};
+use crate::check;
 use crate::diagnostics::{self, Diagnostic};
-use crate::lower::{self, StatementOrigin};
+use crate::lower;
 use crate::policy::json::Layout;
 use crate::policy::{self, DocumentKind};
 use crate::project::Environment;
 use crate::resolve;
-use crate::resolve::names::{DefId, Definition, NameTable, Reference};
+use crate::resolve::names::NameTable;
+
+// What the prover, the emitters and the language server read of the IR, the name table
+// and the statement origins, so that they need no edge to `check`, `resolve` or `lower`.
+pub use crate::check::ir::{self, Piece, Provenance, ResourceTarget, Role, TargetKind};
+pub use crate::check::roles::is_description_char;
+pub use crate::lower::StatementOrigin;
+pub use crate::resolve::names::{DefId, DefKind, Definition, Reference};
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::{self, ast, Comment};
 
@@ -47,7 +54,7 @@ impl Default for AnalyzeOptions {
 #[derive(Clone, Debug)]
 pub struct FileAnalysis {
     pub file: FileId,
-    /// The module path the file defines (`iam.app.developer`, `std.guards`).
+    /// The module path the file defines (`app.developer` for `iam/app/developer.iamc` under the source folder `iam`, `std.guards`).
     pub module: String,
     /// Everything that parsed; declarations with syntax errors are missing (see
     /// `ast.broken`).

@@ -56,7 +56,13 @@ struct Svc {
     actions: Vec<Act>,
     resources: Vec<Res>,
     keys: Vec<String>,
-    operations: Vec<Vec<(String, String)>>,
+    operations: Vec<Operation>,
+}
+
+/// One API operation: its name and the actions it authorizes (service, name).
+struct Operation {
+    name: String,
+    authorized: Vec<(String, String)>,
 }
 
 struct Act {
@@ -248,8 +254,9 @@ fn parse_service(
     }
     let operations = array(&doc, "Operations")
         .iter()
-        .map(|op| {
-            array(op, "AuthorizedActions")
+        .map(|op| Operation {
+            name: str_field(op, "Name").to_string(),
+            authorized: array(op, "AuthorizedActions")
                 .iter()
                 .map(|a| {
                     (
@@ -257,7 +264,7 @@ fn parse_service(
                         str_field(a, "Name").to_string(),
                     )
                 })
-                .collect()
+                .collect(),
         })
         .collect();
     Ok(Svc {
@@ -509,24 +516,44 @@ impl Ids {
     }
 }
 
-/// Dependent actions: every other action authorized by an operation that authorizes it.
+/// Dependent actions, as the Service Authorization Reference lists them: the other
+/// permissions an API operation needs besides its own action. Each operation authorizes
+/// its own action (the one named like the operation, or else the only one of the
+/// operation's service) and the actions it depends on: `ec2 RunInstances` authorizes
+/// `ec2:RunInstances`, `iam:PassRole`, `ec2:CreateTags`, ... The relation is one-way:
+/// `iam:PassRole` depends on nothing, although a thousand operations need it. An
+/// operation whose own action cannot be told (DynamoDB's `ExecuteStatement` authorizes
+/// four `PartiQL*` actions, alternatives rather than dependencies) adds nothing.
 fn dependent_actions(services: &[Svc], ids: &Ids) -> BTreeMap<u32, BTreeSet<u32>> {
+    let id = |svc: &str, name: &str| {
+        ids.action
+            .get(&format!("{svc}:{name}").to_ascii_lowercase())
+            .copied()
+    };
     let mut deps: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     for s in services {
         for op in &s.operations {
-            let members: Vec<u32> = op
+            let named = op
+                .authorized
                 .iter()
-                .filter_map(|(svc, name)| {
-                    ids.action
-                        .get(&format!("{svc}:{name}").to_ascii_lowercase())
-                        .copied()
-                })
+                .filter(|(_, n)| n.eq_ignore_ascii_case(&op.name))
+                .min_by_key(|(svc, _)| svc != &s.prefix);
+            let own_service: Vec<&(String, String)> = op
+                .authorized
+                .iter()
+                .filter(|(svc, _)| svc == &s.prefix)
                 .collect();
-            for &a in &members {
-                for &b in &members {
-                    if a != b {
-                        deps.entry(a).or_default().insert(b);
-                    }
+            let primary = match (named, own_service.as_slice()) {
+                (Some(p), _) => p,
+                (None, [only]) => *only,
+                _ => continue,
+            };
+            let Some(a) = id(&primary.0, &primary.1) else {
+                continue;
+            };
+            for (svc, name) in &op.authorized {
+                if let Some(b) = id(svc, name).filter(|&b| b != a) {
+                    deps.entry(a).or_default().insert(b);
                 }
             }
         }

@@ -165,10 +165,11 @@ fn section(bytes: &[u8], at: usize) -> Result<std::ops::Range<usize>, FormatErro
 
 /// The little-endian word at byte offset `at`, if the file has it.
 pub fn read_u32(bytes: &[u8], at: usize) -> Result<u32, FormatError> {
-    let b = bytes
+    let b: [u8; 4] = bytes
         .get(at..at.checked_add(4).ok_or(FormatError::Truncated)?)
+        .and_then(|b| b.try_into().ok())
         .ok_or(FormatError::Truncated)?;
-    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    Ok(u32::from_le_bytes(b))
 }
 
 /// A list in the pool: its first word and its length.

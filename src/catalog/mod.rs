@@ -66,6 +66,48 @@ impl std::fmt::Display for KeyType {
     }
 }
 
+/// The claims AWS turns into condition keys for every OpenID Connect provider
+/// (`PROVIDER:sub`; IAM User Guide, "Available keys for AWS OIDC federation").
+pub const OIDC_CLAIMS: [&str; 6] = ["amr", "aud", "azp", "email", "oaud", "sub"];
+
+/// A condition key of an identity provider that the catalog has no entry for (see
+/// [`Catalog::provider_claim`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderClaim<'n> {
+    /// `token.actions.githubusercontent.com`
+    pub provider: &'n str,
+    /// `sub`
+    pub claim: &'n str,
+    pub kind: ClaimKind,
+}
+
+impl ProviderClaim<'_> {
+    /// For a claim the provider does not have: the claims it has (generic and listed),
+    /// sorted, and the closest one as a whole key (`PROVIDER:sub`).
+    pub fn alternatives(&self) -> Option<(Vec<&str>, Option<String>)> {
+        let ClaimKind::Unlisted(listed) = &self.kind else {
+            return None;
+        };
+        let mut all: Vec<&str> = OIDC_CLAIMS.to_vec();
+        all.extend(listed.iter().map(String::as_str));
+        all.sort_unstable();
+        all.dedup();
+        let closest = suggest::closest(self.claim, all.iter().copied())
+            .map(|c| format!("{}:{c}", self.provider));
+        Some((all, closest))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClaimKind {
+    /// One of [`OIDC_CLAIMS`], which every provider has: a `String` key.
+    Generic,
+    /// The catalog lists keys for this provider, not this one; the claims it lists.
+    Unlisted(Vec<String>),
+    /// The catalog lists nothing for this provider: a claim iamc cannot judge.
+    UnknownProvider,
+}
+
 /// What the checker needs to know about a condition key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyInfo {
@@ -258,8 +300,16 @@ impl Catalog {
         };
         let svc_glob = Glob::new(svc_pat);
         let name_glob = Glob::new(name_pat);
+        // A literal service part names at most one service: look it up instead of matching
+        // every service (the checker expands each pattern of every rule, on every edit in
+        // the editor).
+        let services: Vec<Service<'_>> = if svc_pat.contains(['*', '?']) {
+            self.services().collect()
+        } else {
+            self.service(svc_pat).into_iter().collect()
+        };
         let mut out = Vec::new();
-        for s in self.services() {
+        for s in services {
             if s.retired() || !svc_glob.matches(s.prefix()) {
                 continue;
             }
@@ -344,6 +394,39 @@ impl Catalog {
         })
     }
 
+    /// A key of an identity provider that is not a catalog entry
+    /// (`token.actions.githubusercontent.com:sub`, `oidc.example.com:aud`): the provider,
+    /// the claim and what is known of it. `None` when the key's prefix is not an identity
+    /// provider's (no `.` in it, `aws`, or a service prefix). The checker and `iamc catalog
+    /// show` both read keys through here, so they agree.
+    pub fn provider_claim<'n>(&self, name: &'n str) -> Option<ProviderClaim<'n>> {
+        let (provider, claim) = name.split_once(':')?;
+        if !provider.contains('.')
+            || provider.eq_ignore_ascii_case("aws")
+            || self.service(provider).is_some()
+        {
+            return None;
+        }
+        let head = format!("{}:", provider.to_ascii_lowercase());
+        let listed: Vec<String> = self
+            .keys()
+            .filter(|k| k.name().to_ascii_lowercase().starts_with(&head))
+            .filter_map(|k| k.name().get(head.len()..).map(str::to_string))
+            .collect();
+        let known = if OIDC_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim)) {
+            ClaimKind::Generic
+        } else if listed.is_empty() {
+            ClaimKind::UnknownProvider
+        } else {
+            ClaimKind::Unlisted(listed)
+        };
+        Some(ProviderClaim {
+            provider,
+            claim,
+            kind: known,
+        })
+    }
+
     // ---- suggestions ----------------------------------------------------------------------
 
     /// The closest service prefix to a misspelt one.
@@ -367,6 +450,51 @@ impl Catalog {
                 Some(exact.full_name())
             }
         }
+    }
+
+    /// For an action pattern that matches nothing (`s3:Gett*`, `*:Descrbe*`, `stss:Get*`,
+    /// `s3:GetObjects`), the closest one that matches something (`s3:Get*`,
+    /// `*:Describe*`, `sts:Get*`, `s3:GetObject`): the service prefix corrected, or the
+    /// literal text before the first wildcard corrected to the closest beginning of an
+    /// action name. `iamc expand` and the checker's E0342 both offer it.
+    pub fn suggest_pattern(&self, pattern: &str) -> Option<String> {
+        let (svc, name) = pattern.split_once(':')?;
+        let wild = |t: &str| t.contains(['*', '?']);
+        if !wild(svc) && self.service(svc).is_none_or(|s| s.retired()) {
+            let fixed = format!("{}:{name}", self.suggest_service(svc)?);
+            return (!self.expand(&fixed).is_empty()).then_some(fixed);
+        }
+        if !wild(name) {
+            return self.suggest_action(pattern);
+        }
+        let cut = name.find(['*', '?']).unwrap_or(name.len());
+        let (head, tail) = (name.get(..cut)?, name.get(cut..)?);
+        if head.is_empty() {
+            return None;
+        }
+        let len = head.chars().count();
+        let svc_glob = Glob::new(svc);
+        let mut beginnings: Vec<&str> = Vec::new();
+        for s in self
+            .services()
+            .filter(|s| !s.retired() && svc_glob.matches(s.prefix()))
+        {
+            for a in s.actions() {
+                let n = a.name();
+                for l in len.saturating_sub(1)..=len + 1 {
+                    if let Some((i, _)) = n.char_indices().nth(l) {
+                        beginnings.extend(n.get(..i));
+                    } else if n.chars().count() == l {
+                        beginnings.push(n);
+                    }
+                }
+            }
+        }
+        beginnings.sort_unstable();
+        beginnings.dedup();
+        let best = suggest::closest(head, beginnings)?;
+        let fixed = format!("{svc}:{best}{tail}");
+        (!self.expand(&fixed).is_empty()).then_some(fixed)
     }
 
     /// The closest known condition key (for keys of the same service, or global ones).

@@ -273,7 +273,7 @@ impl Store {
             .get(start..end)
             .map(|b| {
                 b.chunks_exact(4)
-                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .filter_map(|c| c.try_into().ok().map(u32::from_le_bytes))
                     .collect()
             })
             .unwrap_or_default()
@@ -283,7 +283,10 @@ impl Store {
     pub fn strs(&self, span: Span32) -> Vec<&str> {
         self.list(span)
             .chunks_exact(2)
-            .map(|p| self.s(st(p[0], p[1])))
+            .filter_map(|p| match p {
+                [off, len] => Some(self.s(st(*off, *len))),
+                _ => None,
+            })
             .collect()
     }
 }

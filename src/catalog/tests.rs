@@ -124,3 +124,43 @@ fn cognito_amr_is_multivalued_in_practice() {
         vec![t(ScalarType::String, false)]
     );
 }
+
+/// `expand` looks a literal service up instead of matching every service: the same
+/// actions, in the same order, as matching every service.
+#[test]
+fn expand_matches_every_service_by_glob() {
+    let c = cat();
+    let slow = |pattern: &str| -> Vec<String> {
+        let Some((svc, name)) = pattern.split_once(':') else {
+            return Vec::new();
+        };
+        let (sg, ng) = (Glob::new(svc), Glob::new(name));
+        c.services()
+            .filter(|s| !s.retired() && sg.matches(s.prefix()))
+            .flat_map(|s| {
+                s.actions()
+                    .filter(|a| ng.matches(a.name()))
+                    .collect::<Vec<_>>()
+            })
+            .map(|a| a.full_name())
+            .collect()
+    };
+    let fast = |pattern: &str| -> Vec<String> {
+        c.expand(pattern).iter().map(|a| a.full_name()).collect()
+    };
+    let mut patterns = vec![
+        "*:Describe*".to_string(),
+        "S3:get*".into(),
+        "nosuch:*".into(),
+        "s?:Get*".into(),
+    ];
+    for s in c.services() {
+        for name in ["*", "Get*", "*Tag*", "?ist*", "DescribeInstances"] {
+            patterns.push(format!("{}:{name}", s.prefix()));
+            patterns.push(format!("{}:{name}", s.prefix().to_uppercase()));
+        }
+    }
+    for p in &patterns {
+        assert_eq!(fast(p), slow(p), "{p}");
+    }
+}

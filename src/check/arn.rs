@@ -15,18 +15,65 @@ pub(super) enum ArnText {
     Sym(Ty),
 }
 
+/// What `{name}` parts are interpolated into.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Into {
+    Arn,
+    String,
+}
+
 impl Checker<'_, '_> {
-    /// Builds an ARN literal's text, substituting `{name}` parts.
+    /// Builds an ARN literal's text, substituting `{name}` parts, and checks it is an ARN.
     pub(super) fn interpolate(
         &mut self,
         lit: &ast::ArnLit,
         span: Span,
         scope: Scope<'_>,
     ) -> Option<ArnText> {
+        let (text, pieces) = match self.interpolate_parts(lit, scope, Into::Arn)? {
+            ArnText::Known(text, pieces) => (text, pieces),
+            // The text is only known at a use; so is whether it is an ARN.
+            sym @ ArnText::Sym(_) => return Some(sym),
+        };
+        if text != "*" && !arn_shape_ok(&text) {
+            self.err(
+                Diagnostic::new(Code::E0319, span, format!("`{text}` is not an ARN"))
+                    .with_help("an ARN is `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` (six parts separated by `:`)"),
+            );
+            return None;
+        }
+        if let Some(account) = bad_arn_account(&text) {
+            self.err(
+                Diagnostic::new(
+                    Code::E0319,
+                    span,
+                    format!("the account `{account}` in `{text}` is not a 12-digit account id"),
+                )
+                .with_help("the fifth part of an ARN is a 12-digit account id (no dashes), `*`, or empty (S3 buckets, public AMIs); AWS-managed policies use `aws`"),
+            );
+            return None;
+        }
+        Some(ArnText::Known(text, pieces))
+    }
+
+    /// The text of an ARN literal or interpolated string with its `{name}` parts
+    /// substituted, and which parts came from named values; with a symbolic part (a
+    /// template parameter at its definition), only the type: `ArnPattern` or `Arn` for an
+    /// ARN (by its wildcards), `String` for a string.
+    pub(super) fn interpolate_parts(
+        &mut self,
+        lit: &ast::ArnLit,
+        scope: Scope<'_>,
+        into: Into,
+    ) -> Option<ArnText> {
         let mut text = String::new();
         let mut pieces: Vec<Piece> = Vec::new();
         let mut ok = true;
         let mut symbolic = false;
+        let what = match into {
+            Into::Arn => "an ARN",
+            Into::String => "a string",
+        };
         for part in &lit.parts {
             match part {
                 ast::ArnPart::Text(t) => text.push_str(&t.node),
@@ -47,13 +94,13 @@ impl Checker<'_, '_> {
                                     Code::E0301,
                                     path.span,
                                     format!(
-                                        "`{}` is a `{}`, which cannot be part of an ARN",
+                                        "`{}` is a `{}`, which cannot be part of {what}",
                                         path.dotted(),
                                         v.val.describe()
                                     ),
                                 )
                                 .with_help(
-                                    "interpolate a single string, account id, service or ARN",
+                                    "interpolate a single string, number, account id, service or ARN",
                                 ),
                             );
                             ok = false;
@@ -67,31 +114,11 @@ impl Checker<'_, '_> {
             return None;
         }
         if symbolic {
-            // The text is only known at a use; so is whether it is an ARN.
-            let ty = if types::has_wildcard(&text) {
-                Ty::ArnPattern
-            } else {
-                Ty::Arn
-            };
-            return Some(ArnText::Sym(ty));
-        }
-        if text != "*" && !arn_shape_ok(&text) {
-            self.err(
-                Diagnostic::new(Code::E0319, span, format!("`{text}` is not an ARN"))
-                    .with_help("an ARN is `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` (six parts separated by `:`)"),
-            );
-            return None;
-        }
-        if let Some(account) = bad_arn_account(&text) {
-            self.err(
-                Diagnostic::new(
-                    Code::E0319,
-                    span,
-                    format!("the account `{account}` in `{text}` is not a 12-digit account id"),
-                )
-                .with_help("the fifth part of an ARN is a 12-digit account id (no dashes), `*`, or empty (S3 buckets, public AMIs); AWS-managed policies use `aws`"),
-            );
-            return None;
+            return Some(ArnText::Sym(match into {
+                Into::Arn if types::has_wildcard(&text) => Ty::ArnPattern,
+                Into::Arn => Ty::Arn,
+                Into::String => Ty::String,
+            }));
         }
         Some(ArnText::Known(text, pieces))
     }

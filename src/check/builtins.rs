@@ -80,7 +80,7 @@ impl Checker<'_, '_> {
         let [services, levels] = call.args.as_slice() else {
             self.err(
                 Diagnostic::new(
-                    Code::E0338,
+                    Code::E0350,
                     span,
                     format!(
                         "`{}` takes 2 arguments, services and access levels; {} given",

@@ -7,7 +7,7 @@
 
 use crate::catalog::{Action, Catalog, ResourceType};
 use crate::check::ir::{CondExpr, Program, Property, Rule};
-use crate::diagnostics::{self, suggest, Code, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::policy::Matcher;
 use crate::source::{FileId, Span, Spanned};
 use std::collections::BTreeSet;
@@ -159,10 +159,14 @@ fn resolve_action<'c>(
         .or_insert_with(|| catalog.expand(text))
         .clone();
     if matched.is_empty() {
-        out.push(
-            Diagnostic::new(Code::E0342, pat.span, format!("`{text}` matches no action"))
-                .with_help("`iamc expand PATTERN` shows what a pattern matches"),
-        );
+        let d = Diagnostic::new(Code::E0342, pat.span, format!("`{text}` matches no action"));
+        out.push(match catalog.suggest_pattern(text) {
+            Some(s) => {
+                let d = d.with_help(format!("did you mean `{s}`?"));
+                replace_fix(d, pat, s)
+            }
+            None => d.with_help("`iamc expand PATTERN` shows what a pattern matches"),
+        });
         return Resolved::Unknown;
     }
     Resolved::Many(matched)
@@ -197,7 +201,7 @@ fn resolve_key<'c>(
     let prefix = name.split_once(':').map(|(p, _)| p).unwrap_or(name);
     let known_prefix = prefix.eq_ignore_ascii_case("aws") || catalog.service(prefix).is_some();
     if !known_prefix && prefix.contains('.') {
-        oidc_claim(key, prefix, catalog, out);
+        oidc_claim(key, catalog, out);
         return None;
     }
     let mut d = Diagnostic::new(
@@ -219,43 +223,31 @@ fn resolve_key<'c>(
     None
 }
 
-/// The claims AWS turns into condition keys for every OIDC provider (`PROVIDER:sub`).
-const OIDC_CLAIMS: [&str; 6] = ["amr", "aud", "azp", "email", "oaud", "sub"];
-
 /// A key of an identity provider (`token.actions.githubusercontent.com:sub`). Providers the
 /// catalog lists keys for (GitHub, GitLab, Google, Cognito, ...) are judged: the claim must
 /// be one of the generic OIDC claims or one the catalog lists for that provider. Other
 /// issuers (`oidc.example.com`) are unknown to us and pass.
-fn oidc_claim(key: &Spanned<String>, prefix: &str, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-    let claim = key.node.get(prefix.len() + 1..).unwrap_or("");
-    if OIDC_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim)) {
+fn oidc_claim(key: &Spanned<String>, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    let Some(pc) = catalog.provider_claim(&key.node) else {
         return;
-    }
-    let head = format!("{}:", prefix.to_ascii_lowercase());
-    let listed: Vec<&str> = catalog
-        .keys()
-        .filter(|k| k.name().to_ascii_lowercase().starts_with(&head))
-        .filter_map(|k| k.name().get(head.len()..))
-        .collect();
-    if listed.is_empty() {
+    };
+    let Some((all, closest)) = pc.alternatives() else {
         return;
-    }
+    };
     let mut d = Diagnostic::new(
         Code::E0343,
         key.span,
-        format!("`{claim}` is not a condition key of the identity provider `{prefix}`"),
+        format!(
+            "`{}` is not a condition key of the identity provider `{}`",
+            pc.claim, pc.provider
+        ),
     );
-    let candidates = OIDC_CLAIMS.iter().copied().chain(listed.iter().copied());
-    match suggest::closest(claim, candidates) {
+    match closest {
         Some(s) => {
-            d = d.with_help(format!("did you mean `{prefix}:{s}`?"));
-            d = replace_fix(d, key, format!("{prefix}:{s}"));
+            d = d.with_help(format!("did you mean `{s}`?"));
+            d = replace_fix(d, key, s);
         }
         None => {
-            let mut all: Vec<&str> = OIDC_CLAIMS.to_vec();
-            all.extend(listed);
-            all.sort_unstable();
-            all.dedup();
             d = d.with_help(format!(
                 "AWS passes these claims as keys: {}",
                 all.iter()
@@ -478,6 +470,7 @@ mod tests {
                 kind: DocumentKind::Identity,
                 doc: None,
                 rules,
+                target: None,
                 span: Span::default(),
             }],
             ..Program::default()

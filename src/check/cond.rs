@@ -64,7 +64,7 @@ fn collect_exists(c: &ast::Cond, out: &mut BTreeSet<String>, depth: usize) {
 
 /// The base operator for a comparison on a key of scalar type `s`, and whether the
 /// comparison is the negation of that operator (`!=` on a `Bool` key).
-fn select(s: ScalarType, op: CompareOp) -> Option<(BaseOperator, bool)> {
+pub fn select(s: ScalarType, op: CompareOp) -> Option<(BaseOperator, bool)> {
     use BaseOperator as B;
     use CompareOp as O;
     Some(match (s, op) {
@@ -515,6 +515,7 @@ impl Checker<'_, '_> {
         if walk.effect == Some(Effect::Allow)
             && positive
             && !walk.exists.contains(&key.node.to_lowercase())
+            && !self.always_present(&key.node)
         {
             self.err(
                 Diagnostic::new(
@@ -555,6 +556,7 @@ impl Checker<'_, '_> {
         self.check_quantifier(cmp, multivalued, !key_types.is_empty())?;
         self.check_arity(cmp, v.val.is_list(), values.len())?;
         let texts = self.value_texts(cmp.key, scalar, base, &values)?;
+        self.service_principal_values(cmp.key, &values, &texts)?;
         let operator = self.operator(cmp, base, negate, walk, positive);
         if cmp.quantifier.is_none() {
             self.absent_and_literal_warnings(cmp, base, negate, &texts, walk, positive);
@@ -744,22 +746,29 @@ impl Checker<'_, '_> {
                     texts.push(Spanned::new(t, v.span));
                 }
                 Err(expected) => {
-                    self.err(
-                        Diagnostic::new(
-                            Code::E0321,
-                            v.span,
-                            format!(
-                                "`{}` is a `{}` key, but this is not {expected}",
-                                key.name.node,
-                                scalar_name(scalar)
-                            ),
-                        )
-                        .with_label(
-                            key.name.span,
-                            format!("this key is a `{}`", scalar_name(scalar)),
-                        )
-                        .with_help(format!("write {expected}")),
-                    );
+                    let mut d = Diagnostic::new(
+                        Code::E0321,
+                        v.span,
+                        format!(
+                            "`{}` is a `{}` key, but this is not {expected}",
+                            key.name.node,
+                            scalar_name(scalar)
+                        ),
+                    )
+                    .with_label(
+                        key.name.span,
+                        format!("this key is a `{}`", scalar_name(scalar)),
+                    )
+                    .with_help(format!("write {expected}"));
+                    // A value from a constant (or `iamc.toml`): say where it is set.
+                    let origin = v
+                        .pieces
+                        .last()
+                        .and_then(|p| self.res.names.definition(p.def));
+                    if let Some(def) = origin.filter(|d| !d.span.is_empty()) {
+                        d = d.with_label(def.span, format!("`{}` is defined here", def.name));
+                    }
+                    self.err(d);
                     ok = false;
                 }
             }
@@ -866,6 +875,98 @@ impl Checker<'_, '_> {
                 self.warn_region_names(texts, &key.name.node);
             }
         }
+    }
+}
+
+/// Keys whose values are AWS service principals (`ec2.amazonaws.com`), as the IAM User
+/// Guide and the services' condition key tables describe them: checked like
+/// `service(...)` (E0302). `kms:ViaService` holds a service's regional endpoint
+/// (`s3.eu-west-1.amazonaws.com`), which has the same shape.
+const SERVICE_PRINCIPAL_KEYS: &[&str] = &[
+    "iam:PassedToService",
+    "iam:AWSServiceName",
+    "iam:ServiceSpecificCredentialServiceName",
+    "aws:PrincipalServiceName",
+    "aws:PrincipalServiceNamesList",
+    "aws:CalledVia",
+    "aws:CalledViaFirst",
+    "aws:CalledViaLast",
+    "organizations:ServicePrincipal",
+    "sts:AWSServiceName",
+    "kms:GranteeServicePrincipal",
+    "kms:RetiringServicePrincipal",
+    "kms:ViaService",
+    "codeconnections:PassedToService",
+    "codestar-connections:PassedToService",
+    "config:ConfigurationRecorderServicePrincipal",
+];
+
+impl Checker<'_, '_> {
+    /// The values of a key that holds service principals must look like one (E0302):
+    /// `iam:PassedToService == "cloudformation"` never matches, AWS sends
+    /// `cloudformation.amazonaws.com`. Patterns with wildcards and policy variables are
+    /// left alone.
+    fn service_principal_values(
+        &mut self,
+        key: &ast::KeyRef,
+        values: &[SVal],
+        texts: &[Spanned<String>],
+    ) -> Option<()> {
+        let Some(canonical) = SERVICE_PRINCIPAL_KEYS
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(&key.name.node))
+        else {
+            return Some(());
+        };
+        let via = canonical.eq_ignore_ascii_case("kms:ViaService");
+        let mut ok = true;
+        for (v, t) in values.iter().zip(texts) {
+            let text = t.node.as_str();
+            if matches!(v.val, Val::Sym(_))
+                || types::has_wildcard(text)
+                || has_policy_variable(text)
+                || super::rules::is_service_principal(text)
+            {
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                Code::E0302,
+                t.span,
+                format!("`{text}` is not an AWS service principal"),
+            )
+            .with_label(
+                key.name.span,
+                if via {
+                    "this key holds a service's regional endpoint"
+                } else {
+                    "this key holds service principals"
+                },
+            );
+            let bare = super::types::is_service_name(text);
+            d = if via {
+                d.with_help(format!(
+                    "`{canonical}` holds the endpoint the request came through, `SERVICE.REGION.amazonaws.com`, like `s3.eu-west-1.amazonaws.com`"
+                ))
+            } else if bare {
+                let meant = format!("{text}.amazonaws.com");
+                let d = d.with_help(format!(
+                    "`{canonical}` holds a service principal, the service's DNS name: did you mean `{meant}`?"
+                ));
+                // Only a literal written right here can be replaced.
+                if t.span.len() as usize == text.len() + 2 {
+                    d.with_fix(t.span, format!("\"{meant}\""))
+                } else {
+                    d
+                }
+            } else {
+                d.with_help(format!(
+                    "`{canonical}` holds a service principal, the service's DNS name, like `ec2.amazonaws.com`"
+                ))
+            };
+            self.err(d);
+            ok = false;
+        }
+        ok.then_some(())
     }
 }
 

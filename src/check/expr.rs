@@ -1,11 +1,12 @@
 //! Expressions -> compile-time values: literals, lists, and names (`env.NAME`, template
 //! parameters, constants in scope, service prefixes where a service is expected).
 
-use super::arn::ArnText;
-use super::types::{SVal, Ty, Val};
+use super::arn::{ArnText, Into};
+use super::types::{conform, Mismatch, SVal, Ty, Val};
 use super::{item_kind_name, Checker, Scope};
 use crate::diagnostics::{suggest, Code, Diagnostic};
 use crate::policy::values;
+use crate::project::EnvValue;
 use crate::resolve::names::Target;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast;
@@ -34,6 +35,17 @@ impl Checker<'_, '_> {
                 }
                 ArnText::Sym(ty) => Val::Sym(ty),
             },
+            ast::ExprKind::Interpolated(lit) => {
+                match self.interpolate_parts(lit, scope, Into::String)? {
+                    ArnText::Known(text, pieces) => {
+                        return Some(SVal {
+                            pieces,
+                            ..SVal::new(Val::Str(text), e.span)
+                        })
+                    }
+                    ArnText::Sym(ty) => Val::Sym(ty),
+                }
+            }
             ast::ExprKind::Tagged(tag, text) => self.tagged(tag, text, e.span)?,
             ast::ExprKind::List(items) => {
                 let inner = match want {
@@ -93,14 +105,26 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// `env.NAME`: the selected environment's constant, or E0905.
-    fn env_value(&mut self, path: &ast::Path, name: &str) -> Option<SVal> {
-        if let (Some(v), Some(def)) = (
-            self.env.and_then(|e| e.value(name)),
+    /// `env.NAME`: the selected environment's constant, or E0905. Where the type wanted is
+    /// known, a value of the wrong type is reported here, with where `iamc.toml` sets it
+    /// (the list item itself for a list).
+    fn env_value(&mut self, path: &ast::Path, name: &str, want: Option<&Ty>) -> Option<SVal> {
+        if let (Some(c), Some(def)) = (
+            self.env.and_then(|e| e.get(name)),
             self.res.names.env_def(name),
         ) {
             self.refer(path.span, Target::Def(def), None);
-            return Some(SVal::new(Val::Str(v.to_string()), path.span).attributed(def));
+            let v = env_sval(&c.value, path.span).attributed(def);
+            if let Some(want) = want {
+                if let Err((at, m)) = conform_located(&c.value, c.value_span, &v, want) {
+                    let d = self
+                        .mismatch_diagnostic((path.span, m))
+                        .with_label(at, format!("`{name}` is set here in `iamc.toml`"));
+                    self.err(d);
+                    return None;
+                }
+            }
+            return Some(v);
         }
         let mut d = Diagnostic::new(
             Code::E0905,
@@ -139,7 +163,7 @@ impl Checker<'_, '_> {
         let segs = &path.segments;
         if let [first, name] = segs.as_slice() {
             if first.node == "env" {
-                return self.env_value(path, &name.node);
+                return self.env_value(path, &name.node, want);
             }
         }
         let [one] = segs.as_slice() else {
@@ -154,6 +178,37 @@ impl Checker<'_, '_> {
             return None;
         };
         let name = one.node.as_str();
+        match self.named_type_fits(scope, name, want) {
+            Fit::Yes => {}
+            Fit::ServiceInstead => {
+                self.refer(path.span, Target::Service(name.to_string()), None);
+                return Some(SVal::new(Val::Service(name.to_string()), path.span));
+            }
+            Fit::No { declared, at } => {
+                let expected = want
+                    .map(element)
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                self.err(
+                    Diagnostic::new(
+                        Code::E0301,
+                        path.span,
+                        format!("expected `{expected}`, found `{declared}`"),
+                    )
+                    .with_label(at, format!("`{name}` is declared `{declared}` here"))
+                    .with_help(format!("pass a `{expected}` here")),
+                );
+                // Still a use of the name (for the name table).
+                if let Some((_, template)) = scope.param(name) {
+                    if let Some(def) = self.res.names.param_def(template, name) {
+                        self.refer(path.span, Target::Def(def), None);
+                    }
+                } else if let Some(b) = self.res.lookup(scope.module, name) {
+                    self.refer_binding(path.span, b);
+                }
+                return None;
+            }
+        }
         if let Some((v, template)) = scope.param(name) {
             let v = respan(v.clone(), path.span);
             return Some(match self.res.names.param_def(template, name) {
@@ -211,7 +266,10 @@ impl Checker<'_, '_> {
             candidates.extend(p.values.keys().map(String::as_str));
         }
         let mut d = Diagnostic::new(Code::E0201, path.span, format!("unknown name `{name}`"));
-        if let Some(s) = suggest::closest(name, candidates) {
+        let from_std = self.std_import(scope.module, name, |i| matches!(i, ast::Item::Const(_)));
+        if let Some((help, at, text)) = from_std {
+            d = d.with_help(help).with_fix(at, text);
+        } else if let Some(s) = suggest::closest(name, candidates) {
             d = d
                 .with_help(format!("did you mean `{s}`?"))
                 .with_fix(path.span, s);
@@ -225,7 +283,113 @@ impl Checker<'_, '_> {
     }
 }
 
+/// An environment constant as a value, at the span of the `env.NAME` that uses it.
+fn env_sval(v: &EnvValue, span: Span) -> SVal {
+    let val = match v {
+        EnvValue::String(s) => Val::Str(s.clone()),
+        EnvValue::Number(n) => Val::Num(n.clone()),
+        EnvValue::Bool(b) => Val::Bool(*b),
+        EnvValue::List(items) => Val::List(items.iter().map(|(i, _)| env_sval(i, span)).collect()),
+    };
+    SVal::new(val, span)
+}
+
+/// Checks an environment constant's value against `want` like `conform` (lists item by
+/// item); on a mismatch, also where in `iamc.toml` the offending value is written.
+fn conform_located(
+    raw: &EnvValue,
+    raw_span: Span,
+    v: &SVal,
+    want: &Ty,
+) -> Result<(), (Span, Mismatch)> {
+    if let (EnvValue::List(items), Val::List(vals), Ty::List(inner)) = (raw, &v.val, want) {
+        for ((item, at), val) in items.iter().zip(vals) {
+            conform_located(item, *at, val, inner)?;
+        }
+        return Ok(());
+    }
+    // Where a single value is wanted, a list is flattened (`in env.regions`): each item
+    // must fit.
+    if let (EnvValue::List(items), Val::List(vals)) = (raw, &v.val) {
+        if !matches!(want, Ty::List(_)) {
+            for ((item, at), val) in items.iter().zip(vals) {
+                conform_located(item, *at, val, want)?;
+            }
+            return Ok(());
+        }
+    }
+    conform(v, want).map(|_| ()).map_err(|(_, m)| (raw_span, m))
+}
+
 /// The value, now at the span of the name that produced it (pieces kept).
 fn respan(v: SVal, span: Span) -> SVal {
     SVal { span, ..v }
+}
+
+/// Whether a named value's declared type fits where it is used.
+enum Fit {
+    /// It fits, or nothing is known that says otherwise.
+    Yes,
+    /// It does not, but the name is a service prefix the catalog knows and a service fits:
+    /// the name means the service there (`account` the Account Management service next to a constant
+    /// `account: AccountId`).
+    ServiceInstead,
+    /// It does not: a type error (declared type, where it is declared).
+    No { declared: Ty, at: Span },
+}
+
+/// `List<T>` -> `T`, recursively: lists are flattened wherever items are expected.
+fn element(t: &Ty) -> &Ty {
+    match t {
+        Ty::List(inner) => element(inner),
+        other => other,
+    }
+}
+
+impl Checker<'_, '_> {
+    /// How a constant or template parameter `name`, if it is one and has a declared type,
+    /// fits the type `want` of the place it is used. The rule (docs/language.md, "Names"):
+    /// a constant or parameter shadows the service prefix of the same name only where a
+    /// value of its type fits; elsewhere the name is the service (if AWS has one by that
+    /// name and a service fits there), and a type error if not.
+    fn named_type_fits(&mut self, scope: Scope<'_>, name: &str, want: Option<&Ty>) -> Fit {
+        let Some(want) = want else {
+            return Fit::Yes;
+        };
+        let declared: Option<(Ty, Span)> = if let Some((_, template)) = scope.param(name) {
+            match self.res.item(template) {
+                Some(ast::Item::Template(t)) => t
+                    .params
+                    .iter()
+                    .find(|p| p.name.node == name)
+                    .and_then(|p| Some((self.resolve_type_quiet(&p.ty)?, p.name.span))),
+                _ => None,
+            }
+        } else {
+            match self
+                .res
+                .lookup(scope.module, name)
+                .map(|b| (b, self.res.item(b.target)))
+            {
+                Some((_, Some(ast::Item::Const(c)))) => {
+                    c.ty.as_ref()
+                        .and_then(|t| Some((self.resolve_type_quiet(t)?, c.name.span)))
+                }
+                _ => None,
+            }
+        };
+        let Some((declared, at)) = declared else {
+            return Fit::Yes;
+        };
+        if super::types::may_conform(element(&declared), element(want)) {
+            Fit::Yes
+        } else if want.accepts_service_names()
+            && super::types::is_service_name(name)
+            && self.catalog.service(name).is_some()
+        {
+            Fit::ServiceInstead
+        } else {
+            Fit::No { declared, at }
+        }
+    }
 }

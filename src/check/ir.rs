@@ -22,12 +22,52 @@ pub struct Program {
 pub struct Document {
     /// The declared name (`AppDeveloper`).
     pub name: Spanned<String>,
-    /// The module it is declared in (`iam.app.developer`).
+    /// The module it is declared in (`app.developer`).
     pub module: String,
     pub kind: DocumentKind,
     pub doc: Option<String>,
     pub rules: Vec<Rule>,
+    /// `resource Name on ARN`: the resource the policy is attached to.
+    pub target: Option<ResourceTarget>,
     pub span: Span,
+}
+
+/// The resource a `resource` declaration's policy is attached to (`on ARN`), for the
+/// deployable targets (CloudFormation, Terraform).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceTarget {
+    pub kind: TargetKind,
+    /// The resource's ARN, with the span of the expression that gave it.
+    pub arn: Spanned<String>,
+    /// Which parts of the ARN came from named values (see [`Provenance`]), outermost
+    /// first.
+    pub pieces: Vec<Piece>,
+}
+
+/// The kinds of resource a resource policy can be deployed on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TargetKind {
+    /// An S3 bucket (`arn:aws:s3:::NAME`): `AWS::S3::BucketPolicy`.
+    S3Bucket,
+    /// An SQS queue (`arn:aws:sqs:REGION:ACCOUNT:NAME`): `AWS::SQS::QueuePolicy`.
+    SqsQueue,
+    /// An SNS topic (`arn:aws:sns:REGION:ACCOUNT:NAME`): `AWS::SNS::TopicPolicy`.
+    SnsTopic,
+    /// A KMS key the template creates, named by an alias
+    /// (`arn:aws:kms:REGION:ACCOUNT:alias/NAME`): `AWS::KMS::Key` with its key policy.
+    KmsKey,
+}
+
+impl TargetKind {
+    /// What the target is, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TargetKind::S3Bucket => "S3 bucket",
+            TargetKind::SqsQueue => "SQS queue",
+            TargetKind::SnsTopic => "SNS topic",
+            TargetKind::KmsKey => "KMS key",
+        }
+    }
 }
 
 /// Where a rule came from.
@@ -157,7 +197,31 @@ pub struct Principal {
     pub resource: Option<usize>,
     /// Fixed request-context values the principal carries (`aws:PrincipalTag/team`).
     pub context: Vec<(String, String)>,
+    /// Present when the principal is a role the deployable targets create (`trust:`).
+    pub role: Option<Role>,
     pub span: Span,
+}
+
+/// What a principal with a trust policy needs to be deployed as an IAM role. Its
+/// identity policies are `Principal::policies` (managed and inline alike, so the prover
+/// sees them all); `inline` says which of them are written into the role itself. Its
+/// tags are the principal's `tags` (`aws:PrincipalTag/...` in `Principal::context`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Role {
+    /// The `trust` document (an index into `Program::documents`).
+    pub trust: usize,
+    /// The `inline_policies` (indexes into `Program::documents`, also in `policies`).
+    pub inline: Vec<usize>,
+    /// `role_name`, else the name at the end of a role `arn`.
+    pub name: Option<Spanned<String>>,
+    /// `path`, else the path of a role `arn`.
+    pub path: Option<Spanned<String>>,
+    /// `description`, checked against IAM's limits.
+    pub description: Option<Spanned<String>>,
+    /// The principal's documentation comment (the description when none is given).
+    pub doc: Option<String>,
+    /// Seconds, 3600 to 43200.
+    pub max_session_duration: Option<Spanned<u32>>,
 }
 
 /// `prove X { ... }`, resolved (deciding it is a later issue).

@@ -18,6 +18,7 @@
 //! against the AWS catalog), `types` (types and values), `ir` (the output).
 
 mod arn;
+mod attach;
 pub mod builtins;
 pub mod catalog_checks;
 pub mod cond;
@@ -25,9 +26,13 @@ mod consts;
 mod expr;
 pub mod ir;
 mod principals;
+pub mod roles;
 mod rules;
 mod templates;
+pub mod trust;
 pub mod types;
+
+pub use principals::FIELDS as PRINCIPAL_FIELDS;
 
 use crate::catalog::Catalog;
 use crate::diagnostics::{Code, Diagnostic};
@@ -177,6 +182,7 @@ impl Checker<'_, '_> {
                         kind: document_kind(d.keyword.node),
                         doc: d.doc.as_ref().map(|d| d.node.clone()),
                         rules: Vec::new(),
+                        target: None,
                         span: d.span,
                     });
                 }
@@ -213,9 +219,11 @@ impl Checker<'_, '_> {
                     ast::Item::Template(t) => self.check_template_decl(r, t),
                     ast::Item::Document(d) => {
                         let rules = self.expand_document(mi, d);
+                        let target = self.resource_target(mi, d);
                         if let Some(&idx) = self.doc_index.get(&r) {
                             if let Some(doc) = self.program.documents.get_mut(idx) {
                                 doc.rules = rules;
+                                doc.target = target;
                             }
                         }
                     }
@@ -299,8 +307,57 @@ impl Checker<'_, '_> {
         );
     }
 
-    fn mismatch(&mut self, (span, m): (Span, Mismatch)) {
-        let d = match m {
+    /// A name not in scope that the standard library declares (as `keep` wants it): the
+    /// help and fix say to import it (`import std.patterns.allowlist`), added after the
+    /// module's last import, else at its start. `None` when the library has no such name.
+    fn std_import(
+        &self,
+        module: usize,
+        name: &str,
+        keep: impl Fn(&ast::Item) -> bool,
+    ) -> Option<(String, Span, String)> {
+        let path = self.res.modules.iter().find_map(|m| {
+            let b = m.scope.get(name).filter(|b| m.is_std && !b.imported)?;
+            self.res
+                .item(b.target)
+                .filter(|i| keep(i))
+                .map(|_| format!("{}.{name}", m.path))
+        })?;
+        let here = self.res.modules.get(module)?;
+        let last_import = here
+            .ast
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::Import(imp) => Some(imp.span),
+                _ => None,
+            })
+            .max_by_key(|s| s.end);
+        let (at, text) = match last_import {
+            Some(s) => (Span { start: s.end, ..s }, format!("\nimport {path}")),
+            None => (
+                Span {
+                    file: here.file,
+                    start: 0,
+                    end: 0,
+                },
+                format!("import {path}\n\n"),
+            ),
+        };
+        Some((
+            format!("import it from the standard library: `import {path}`"),
+            at,
+            text,
+        ))
+    }
+
+    fn mismatch(&mut self, e: (Span, Mismatch)) {
+        let d = self.mismatch_diagnostic(e);
+        self.err(d);
+    }
+
+    fn mismatch_diagnostic(&self, (span, m): (Span, Mismatch)) -> Diagnostic {
+        match m {
             Mismatch::Type { expected, found } => Diagnostic::new(
                 Code::E0301,
                 span,
@@ -319,8 +376,7 @@ impl Checker<'_, '_> {
                 },
             )
             .with_help(why),
-        };
-        self.err(d);
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! `principal` and `prove` declarations -> IR (deciding proofs is the prover's job).
 
 use super::ir;
+use super::roles::RoleFields;
 use super::types::{conform, Ty, Val};
 use super::{Checker, Scope};
 use crate::diagnostics::{suggest, Code, Diagnostic};
@@ -9,14 +10,29 @@ use crate::resolve::ItemRef;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast;
 
-/// The fields a `principal` declaration takes.
-const FIELDS: &[&str] = &[
-    "arn", "account", "policies", "boundary", "session", "scps", "rcps", "resource", "tags",
+/// The fields a `principal` declaration takes (the language server completes them).
+pub const FIELDS: &[&str] = &[
+    "arn",
+    "account",
+    "policies",
+    "boundary",
+    "session",
+    "scps",
+    "rcps",
+    "resource",
+    "tags",
+    // The role a deployable target creates (see `roles`).
+    "trust",
+    "inline_policies",
+    "role_name",
+    "path",
+    "description",
+    "max_session_duration",
 ];
 
 impl Checker<'_, '_> {
     /// The index of the document a name refers to.
-    fn document_ref(&mut self, e: &ast::Expr, scope: Scope<'_>) -> Option<usize> {
+    pub(super) fn document_ref(&mut self, e: &ast::Expr, scope: Scope<'_>) -> Option<usize> {
         let ast::ExprKind::Name(path) = &e.kind else {
             self.err(
                 Diagnostic::new(Code::E0326, e.span, "expected the name of a document")
@@ -49,7 +65,14 @@ impl Checker<'_, '_> {
                 let docs = self
                     .res
                     .names_in_scope_where(scope.module, |b| self.doc_index.contains_key(&b.target));
-                if let Some(s) = suggest::closest(&path.dotted(), docs) {
+                let from_std = b.is_none().then(|| {
+                    self.std_import(scope.module, &path.dotted(), |i| {
+                        matches!(i, ast::Item::Document(_))
+                    })
+                });
+                if let Some((help, at, text)) = from_std.flatten() {
+                    d = d.with_help(help).with_fix(at, text);
+                } else if let Some(s) = suggest::closest(&path.dotted(), docs) {
                     d = d
                         .with_help(format!("did you mean `{s}`?"))
                         .with_fix(path.span, s);
@@ -60,7 +83,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn document_list(&mut self, e: &ast::Expr, scope: Scope<'_>) -> Vec<usize> {
+    pub(super) fn document_list(&mut self, e: &ast::Expr, scope: Scope<'_>) -> Vec<usize> {
         match &e.kind {
             ast::ExprKind::List(items) => items
                 .iter()
@@ -101,8 +124,10 @@ impl Checker<'_, '_> {
             rcps: Vec::new(),
             resource: None,
             context: Vec::new(),
+            role: None,
             span: p.span,
         };
+        let mut role = RoleFields::default();
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for f in &p.fields {
             if let Some((_, prev)) = seen.iter().find(|(n, _)| *n == f.name.node) {
@@ -111,6 +136,9 @@ impl Checker<'_, '_> {
                 continue;
             }
             seen.push((&f.name.node, f.name.span));
+            if self.role_field(&mut role, f, scope) {
+                continue;
+            }
             match f.name.node.as_str() {
                 "arn" => {
                     if let Some(v) = self.eval_expr(&f.value, scope, Some(&Ty::Arn)) {
@@ -195,6 +223,15 @@ impl Checker<'_, '_> {
                         None => d.with_help(format!("the fields are: {}", FIELDS.join(", "))),
                     };
                     self.err(d);
+                }
+            }
+        }
+        out.role = self.finish_role(role, p, out.arn.as_ref());
+        // The prover sees every identity policy of the role, inline ones too.
+        if let Some(r) = &out.role {
+            for &d in &r.inline {
+                if !out.policies.contains(&d) {
+                    out.policies.push(d);
                 }
             }
         }

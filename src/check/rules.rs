@@ -129,7 +129,7 @@ impl Checker<'_, '_> {
             (Some(_), None) => return None,
             (_, c) => c,
         };
-        Some(ir::Rule {
+        let checked = ir::Rule {
             sid: rule.sid.clone(),
             effect,
             actions: actions?,
@@ -139,7 +139,11 @@ impl Checker<'_, '_> {
             origin,
             provenance: ir::Provenance::default(),
             span: rule.span,
-        })
+        };
+        if kind == DocumentKind::Trust {
+            self.check_trust_rule(&checked);
+        }
+        Some(checked)
     }
 
     fn check_sid(&mut self, rule: &ast::Rule) {
@@ -374,6 +378,13 @@ impl Checker<'_, '_> {
                 ok = false;
             }
         }
+        // IAM User Guide, "Principal": what each slot accepts.
+        for pv in &out {
+            if let Some((message, help)) = super::trust::principal_problem(&pv.node) {
+                self.err(Diagnostic::new(Code::E0336, pv.span, message).with_help(help));
+                ok = false;
+            }
+        }
         if !ok {
             return None;
         }
@@ -416,7 +427,7 @@ fn principal_text(pv: &ir::PrincipalValue) -> Option<&str> {
 /// A service principal as AWS names them: a DNS name under `amazonaws.com`
 /// (`.cn` in China), or `amazon.com` for a few older ones (`alexa-appkit.amazon.com`).
 /// Policy variables are left to IAM.
-fn is_service_principal(text: &str) -> bool {
+pub(super) fn is_service_principal(text: &str) -> bool {
     if text.contains("${") {
         return true;
     }

@@ -358,7 +358,11 @@ impl<'r> Checker<'_, 'r> {
                 u.template.span,
                 format!("unknown template `{name}`"),
             );
-            if let Some(s) = suggest::closest(&name, templates.iter().copied()) {
+            let from_std =
+                self.std_import(scope.module, &name, |i| matches!(i, ast::Item::Template(_)));
+            if let Some((help, at, text)) = from_std {
+                d = d.with_help(help).with_fix(at, text);
+            } else if let Some(s) = suggest::closest(&name, templates.iter().copied()) {
                 d = d
                     .with_help(format!("did you mean `{s}`?"))
                     .with_fix(u.template.span, s);

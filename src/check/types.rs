@@ -313,9 +313,10 @@ pub fn has_policy_variable(text: &str) -> bool {
     text.contains("${")
 }
 
-/// A service prefix as AWS spells them.
+/// A service prefix as AWS spells them: a lowercase letter, then lowercase letters,
+/// digits and `-` (`s3`, `ec2`, `route53-recovery-control-config`).
 pub fn is_service_name(name: &str) -> bool {
-    !name.is_empty()
+    name.starts_with(|c: char| c.is_ascii_lowercase())
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -406,7 +407,7 @@ fn conform_value(v: &SVal, ty: &Ty) -> Result<SVal, (Span, Mismatch)> {
         (Ty::Service, Val::Service(s)) => ok(Val::Service(s.clone())),
         (Ty::Service, Val::Str(s)) if is_service_name(s) => ok(Val::Service(s.clone())),
         (Ty::Service, Val::Str(_)) => {
-            content("a service prefix is lowercase letters, digits and `-`")
+            content("a service prefix is a lowercase letter, then lowercase letters, digits and `-` (`s3`, `ec2`)")
         }
         (Ty::Action, Val::Action(a)) => {
             if has_wildcard(a) {

@@ -23,6 +23,14 @@ pub enum Format {
     Json,
 }
 
+/// What `iamc catalog search --kind` keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SearchKind {
+    Service,
+    Action,
+    Key,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct SourceArgs {
     /// Plain `.iamc` files to compile without a project.
@@ -37,12 +45,45 @@ pub struct SourceArgs {
     pub format: Format,
 }
 
+/// An output format of `iamc build` (see `[build] targets` in `iamc.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    /// One `<Name>.json` policy document per declaration.
+    Json,
+    /// CloudFormation templates (see docs/cloudformation.md).
+    Cloudformation,
+    /// Terraform configurations (see docs/terraform.md).
+    Terraform,
+}
+
+/// The CloudFormation template format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CfnFormatArg {
+    Yaml,
+    Json,
+}
+
+/// What to build; each flag overrides the project's `iamc.toml`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TargetArgs {
+    /// The outputs to write, instead of `[build] targets` (repeat or separate with commas:
+    /// `--target json,cloudformation`).
+    #[arg(long, short = 't', value_enum, value_delimiter = ',')]
+    pub target: Vec<TargetArg>,
+    /// CloudFormation in YAML or JSON, instead of `[cloudformation] format`.
+    #[arg(long, value_enum)]
+    pub cloudformation_format: Option<CfnFormatArg>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Compile the project (or the given files) and write one JSON file per declaration.
+    /// Compile the project (or the given files) and write its outputs: one JSON file per
+    /// declaration, CloudFormation templates, Terraform configurations.
     Build {
         #[command(flatten)]
         sources: SourceArgs,
+        #[command(flatten)]
+        targets: TargetArgs,
         /// Where to write the output (default: the project's `out`, or `./out`).
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
@@ -54,6 +95,8 @@ pub enum Command {
     Check {
         #[command(flatten)]
         sources: SourceArgs,
+        #[command(flatten)]
+        targets: TargetArgs,
     },
     /// Decide every `prove` property and report each with its time (see docs/prover.md).
     Prove {
@@ -86,7 +129,11 @@ pub enum Command {
         format: Format,
     },
     /// The long explanation of a diagnostic code (`iamc explain E0201`).
-    Explain { code: String },
+    Explain {
+        code: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Rewrite `.iamc` files in the canonical layout (see docs/fmt.md).
     Fmt {
         /// The files to format (default: the project's sources).
@@ -98,6 +145,8 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The language server, on standard input and output (see docs/lsp.md).
+    Lsp,
 }
 
 #[derive(Subcommand, Debug)]
@@ -111,6 +160,16 @@ pub enum CatalogCommand {
     /// Search actions, services and condition keys by text.
     Search {
         text: String,
+        /// Only this service's actions and keys, and the service itself (`ec2`; `aws` for
+        /// the global keys).
+        #[arg(long)]
+        service: Option<String>,
+        /// Only services, actions or condition keys.
+        #[arg(long, value_enum)]
+        kind: Option<SearchKind>,
+        /// At most this many results of each kind.
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },

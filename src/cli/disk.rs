@@ -19,7 +19,14 @@ fn fs_error(e: &std::io::Error) -> FsError {
 
 impl FileSystem for Disk {
     fn read_to_string(&self, path: &Path) -> Result<String, FsError> {
-        std::fs::read_to_string(path).map_err(|e| fs_error(&e))
+        if path.is_dir() {
+            return Err(FsError::new(
+                FsErrorKind::Other,
+                "it is a directory, not a file",
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| fs_error(&e))?;
+        String::from_utf8(bytes).map_err(|e| FsError::not_utf8(e.as_bytes()))
     }
 
     fn list_dir(&self, path: &Path) -> Result<Vec<PathBuf>, FsError> {

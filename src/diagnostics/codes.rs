@@ -1,7 +1,8 @@
 //! The single registry of diagnostic codes.
 //!
 //! Numbering by stage: E01xx syntax, E02xx resolve, E03xx types and catalog, E04xx lowering
-//! and limits, E05xx proofs, E09xx project and I/O; warnings are W0xxx in the same ranges.
+//! and limits, E05xx proofs, E06xx deployable targets, E09xx project and I/O; warnings are
+//! W0xxx in the same ranges.
 //! Every code has a page `docs/errors/<CODE>.md`, embedded for `iamc explain` (a code
 //! without its page does not compile); a test checks that no page is orphaned and that
 //! every code is exercised by a corpus.
@@ -70,6 +71,8 @@ pub enum Stage {
     Types,
     Lower,
     Prove,
+    /// The deployable targets (CloudFormation, Terraform) and what they attach.
+    Emit,
     Project,
 }
 
@@ -105,8 +108,8 @@ codes! {
     E0102 => Syntax, Error, "unterminated string";
     E0103 => Syntax, Error, "invalid escape in a string";
     E0104 => Syntax, Error, "unknown literal prefix";
-    E0105 => Syntax, Error, "invalid interpolation in an ARN literal";
-    E0106 => Syntax, Error, "unterminated policy variable in an ARN literal";
+    E0105 => Syntax, Error, "invalid interpolation in a string or ARN literal";
+    E0106 => Syntax, Error, "unterminated policy variable in a string or ARN literal";
     E0107 => Syntax, Error, "import names no item";
     E0108 => Syntax, Error, "nesting too deep";
     E0109 => Syntax, Error, "input too complex to parse";
@@ -158,13 +161,16 @@ codes! {
     E0327 => Types, Error, "proof target is not a principal or document";
     E0328 => Types, Error, "empty list of actions, resources or principals";
     E0329 => Types, Error, "wildcard in a principal";
+    E0336 => Types, Error, "principal IAM does not accept";
+    E0337 => Types, Error, "action that means nothing in a trust policy";
+    E0338 => Types, Error, "federated principal without its assume-role action";
+    E0339 => Types, Error, "trust of an OIDC provider admits every subject";
     W0330 => Types, Warning, "`all` in an allow also holds with no values";
     W0331 => Types, Warning, "test in an allow holds when the key is absent";
     W0332 => Types, Warning, "deny on `== false` never fires when the key is absent";
     W0333 => Types, Warning, "set quantifier on a single-valued condition key";
     W0334 => Types, Warning, "wildcard in an exact string comparison";
     W0335 => Types, Warning, "value is not an AWS region name";
-    E0338 => Types, Error, "wrong arguments to a built-in function";
 
     // ---- E03xx: catalog, E0340-E0399 (owned by the catalog work) ---------------------------
     E0340 => Types, Error, "unknown service";
@@ -175,6 +181,8 @@ codes! {
     W0345 => Types, Warning, "resource matches no resource type of the statement's actions";
     W0346 => Types, Warning, "action has no resource-level permissions";
     W0347 => Types, Warning, "service is retired";
+    W0348 => Types, Warning, "OIDC trust without an audience or subject condition, or with a wide subject";
+    E0350 => Types, Error, "wrong arguments to a built-in function";
 
     // ---- E04xx: lowering and limits (owned by the resolve/check/lower work) ----------------
     E0401 => Lower, Error, "condition cannot be expressed in IAM";
@@ -190,6 +198,16 @@ codes! {
     E0504 => Prove, Error, "`within`/`equivalent` across the two sides of a request";
     E0505 => Prove, Error, "subject the prover cannot read";
     W0506 => Prove, Warning, "proved over representative values of a policy variable";
+
+    // ---- E06xx: deployable targets (CloudFormation, Terraform) ------------------------------
+    E0601 => Emit, Error, "two resources of a deployable template get the same name";
+    E0602 => Emit, Error, "name too long for AWS";
+    E0603 => Emit, Error, "role has more managed policies than its quota";
+    E0604 => Emit, Error, "inline policies of a role over their size quota";
+    E0605 => Emit, Error, "template cannot be rendered";
+    W0606 => Emit, Warning, "declaration left out of the deployable templates";
+    W0607 => Emit, Warning, "documentation comment not usable as an AWS description";
+    E0608 => Emit, Error, "invalid resource policy target";
 
     // ---- E09xx: project and I/O (owned by the resolve/check/lower work) --------------------
     E0901 => Project, Error, "cannot read a source file";

@@ -46,14 +46,16 @@ impl ArnPattern {
                 Tok::Lit(s) if comps.len() < 6 && s.contains(':') => {
                     let mut rest = s.as_str();
                     while comps.len() < 6 {
-                        let Some(i) = rest.find(':') else { break };
-                        if i > 0 {
+                        let Some((head, tail)) = rest.split_once(':') else {
+                            break;
+                        };
+                        if !head.is_empty() {
                             if let Some(c) = comps.last_mut() {
-                                c.push(Tok::Lit(rest[..i].to_string()));
+                                c.push(Tok::Lit(head.to_string()));
                             }
                         }
                         comps.push(Vec::new());
-                        rest = &rest[i + 1..];
+                        rest = tail;
                     }
                     if !rest.is_empty() {
                         if let Some(c) = comps.last_mut() {

@@ -217,7 +217,9 @@ impl Glob {
                 match &tail.literal {
                     Some(l) => {
                         text.len() >= pos + l.len()
-                            && bytes_eq(l, &text[text.len() - l.len()..], self.ci)
+                            && text
+                                .get(text.len() - l.len()..)
+                                .is_some_and(|t| bytes_eq(l, t, self.ci))
                     }
                     None => {
                         let mut start = pos;

@@ -39,13 +39,11 @@ impl Template {
         let mut rest = text;
         let mut text_acc = String::new();
         let mut found = false;
-        while let Some(start) = rest.find("${") {
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else {
+        while let Some((before, after)) = rest.split_once("${") {
+            let Some((inner, tail)) = after.split_once('}') else {
                 break;
             };
-            text_acc.push_str(&rest[..start]);
-            let inner = &after[..end];
+            text_acc.push_str(before);
             let part = match inner {
                 "*" => Some(Part::Escaped('*')),
                 "?" => Some(Part::Escaped('?')),
@@ -66,7 +64,7 @@ impl Template {
                     text_acc.push('}');
                 }
             }
-            rest = &after[end + 1..];
+            rest = tail;
         }
         text_acc.push_str(rest);
         if !text_acc.is_empty() {

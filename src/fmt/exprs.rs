@@ -28,6 +28,7 @@ impl Walk<'_> {
             ExprKind::Wildcard => text("*"),
             ExprKind::Bool(b) => text(if *b { "true" } else { "false" }),
             ExprKind::String(_)
+            | ExprKind::Interpolated(_)
             | ExprKind::Number(_)
             | ExprKind::Arn(_)
             | ExprKind::Tagged(..)

@@ -129,17 +129,27 @@ impl Walk<'_> {
     }
 
     /// `policy Name { ... }` and the other document kinds.
+    /// `resource Name on ARN { ... }`: the target follows the name.
     fn document(&mut self, d: &DocumentDecl) -> Doc {
+        let head = text(format!(
+            "{} {}",
+            d.keyword.node.as_str(),
+            self.src(d.name.span)
+        ));
+        let target = d.target.as_ref().map(|t| {
+            let on = self.trivia.token_after(d.name.span.end as usize);
+            self.then(on, text(" "), |w| {
+                let value = w.then(t.span.start as usize, text(" "), |w| w.expr(t));
+                concat(vec![text("on"), value])
+            })
+        });
         let close = (d.span.end as usize).saturating_sub(1);
         let body = self.body(&d.body, close);
-        concat(vec![
-            text(format!(
-                "{} {} ",
-                d.keyword.node.as_str(),
-                self.src(d.name.span)
-            )),
-            body,
-        ])
+        let mut parts = vec![head];
+        parts.extend(target);
+        parts.push(text(" "));
+        parts.push(body);
+        concat(parts)
     }
 
     /// `principal Name { field: value ... }`, one field per line, no commas.

@@ -1,6 +1,6 @@
 //! The file system as the project loader sees it: a small trait, so the loader itself does
 //! no I/O. The CLI implements it with the disk (`cli::disk`), tests with [`MemoryFs`], and
-//! the language server will lay its open buffers over the disk.
+//! the language server lays its open buffers over the disk (`lsp::overlay`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -41,11 +41,38 @@ impl FsError {
         }
     }
 
+    /// A file whose bytes are not UTF-8 text: where the first bad byte is (a zero-based
+    /// byte offset, and the one-based line and column, in characters, it falls on).
+    pub fn not_utf8(bytes: &[u8]) -> FsError {
+        let at = match std::str::from_utf8(bytes) {
+            Ok(_) => bytes.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        let before = bytes.get(..at).unwrap_or_default();
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = 1 + std::str::from_utf8(before.get(line_start..).unwrap_or_default())
+            .map_or(0, |t| t.chars().count());
+        let byte = bytes
+            .get(at)
+            .map_or(String::new(), |b| format!(" 0x{b:02X}"));
+        FsError::new(
+            FsErrorKind::NotText,
+            format!(
+                "the file is not UTF-8 text: byte{byte} at offset {at} (line {line}, column {column})"
+            ),
+        )
+    }
+
     /// Why a file could not be read, in words.
     pub fn why(&self) -> String {
         match self.kind {
             FsErrorKind::NotFound => "no such file".to_string(),
             FsErrorKind::PermissionDenied => "permission denied".to_string(),
+            FsErrorKind::NotText if self.message.starts_with("the file") => self.message.clone(),
             FsErrorKind::NotText => "the file is not UTF-8 text".to_string(),
             FsErrorKind::Other => self.message.clone(),
         }
@@ -112,6 +139,20 @@ impl FileSystem for MemoryFs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bad_bytes_are_located() {
+        let e = FsError::not_utf8(b"policy P\xe9 {}\n");
+        assert_eq!(
+            e.why(),
+            "the file is not UTF-8 text: byte 0xE9 at offset 8 (line 1, column 9)"
+        );
+        let e = FsError::not_utf8(b"// \xc3\xa9\nconst a = \"\xff\"");
+        assert_eq!(
+            e.why(),
+            "the file is not UTF-8 text: byte 0xFF at offset 17 (line 2, column 12)"
+        );
+    }
 
     #[test]
     fn memory_folders_are_the_ancestors_of_files() {

@@ -5,6 +5,7 @@
 //! `iamc build`/`check` and the language server load through here, so they cannot
 //! disagree about which files form the project.
 
+use super::build::BuildSettings;
 use super::env::Environment;
 use super::fs::{FileSystem, FsError};
 use super::manifest::{self, Project, ProveSettings};
@@ -26,6 +27,11 @@ pub struct Loaded {
     pub out_dir: Option<PathBuf>,
     /// Warnings about `iamc.toml` (environments that define different constants).
     pub diagnostics: Vec<Diagnostic>,
+    /// The project's name (`[project] name`); `None` for plain files and projects
+    /// without one.
+    pub name: Option<String>,
+    /// What `iamc build` writes and how (the defaults for plain files).
+    pub build: BuildSettings,
     /// The prover's budgets (`[prove]`; defaults for plain files).
     pub prove: ProveSettings,
 }
@@ -57,6 +63,11 @@ pub enum LoadError {
     NotAModuleName {
         path: String,
         plain_file: bool,
+    },
+    /// A file whose module name would be the standard library's (`std`, `std.*`).
+    ReservedModule {
+        path: String,
+        module: String,
     },
     /// `iamc.toml` is malformed or names an unknown environment: a located diagnostic
     /// into `sources` (which hold the `iamc.toml` text). `requested` when the unknown
@@ -106,6 +117,10 @@ impl fmt::Display for LoadError {
                 f,
                 "`{path}`: every folder and file name must be a name (letters, digits, `_`) to be a module"
             ),
+            LoadError::ReservedModule { path, module } => write!(
+                f,
+                "`{path}` would be module `{module}`, but `std` names the standard library; rename the file or its folder"
+            ),
             LoadError::Manifest { diagnostic, .. } => f.write_str(&diagnostic.message),
         }
     }
@@ -125,6 +140,7 @@ pub fn load_files(fs: &dyn FileSystem, files: &[PathBuf]) -> Result<Loaded, Load
                 path: f.display().to_string(),
                 plain_file: true,
             })?;
+        not_reserved(&f.display().to_string(), &module)?;
         sources.add(
             f.display().to_string(),
             module,
@@ -138,6 +154,8 @@ pub fn load_files(fs: &dyn FileSystem, files: &[PathBuf]) -> Result<Loaded, Load
         env: None,
         out_dir: None,
         diagnostics: Vec::new(),
+        name: None,
+        build: BuildSettings::default(),
         prove: ProveSettings::default(),
     })
 }
@@ -175,17 +193,8 @@ pub fn load_project(
         .select_env(env, toml_id)
         .map_err(|d| manifest_error(&sources, d, env.is_some()))?
         .cloned();
-    for f in source_files(fs, dir, &proj)? {
-        let rel = f.strip_prefix(dir).unwrap_or(&f);
-        let rel_text = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        let module = module_path(&rel_text).ok_or_else(|| LoadError::NotAModuleName {
-            path: rel_text.clone(),
-            plain_file: false,
-        })?;
+    for (f, module) in source_modules(fs, dir, &proj)? {
+        let rel_text = slash_path(f.strip_prefix(dir).unwrap_or(&f));
         let text = read(fs, &f)?;
         sources.add(
             rel_text,
@@ -200,6 +209,8 @@ pub fn load_project(
         env: selected,
         out_dir: Some(dir.join(&proj.out)),
         diagnostics: proj.env_warnings(),
+        name: proj.name.clone(),
+        build: proj.build.clone(),
         prove: proj.prove,
     })
 }
@@ -211,17 +222,70 @@ pub fn source_files(
     dir: &Path,
     project: &Project,
 ) -> Result<Vec<PathBuf>, LoadError> {
-    let mut files = Vec::new();
+    Ok(source_modules(fs, dir, project)?
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect())
+}
+
+/// The `.iamc` files of the project in `dir` with their module names, sorted by path. A
+/// module is named by the file's path under its source folder: with `sources = ["iam"]`,
+/// `iam/app/dev.iamc` is module `app.dev`; a source given as a file is named by its stem.
+pub fn source_modules(
+    fs: &dyn FileSystem,
+    dir: &Path,
+    project: &Project,
+) -> Result<Vec<(PathBuf, String)>, LoadError> {
+    let mut out: Vec<(PathBuf, String)> = Vec::new();
     for src in &project.sources {
         let root = dir.join(src);
-        if !fs.is_dir(&root) {
+        let mut files = Vec::new();
+        if fs.is_file(&root) && root.extension().is_some_and(|e| e == "iamc") {
+            files.push(root.clone());
+        } else if fs.is_dir(&root) {
+            collect(fs, &root, &mut files)?;
+        } else {
             return Err(LoadError::NoSourceFolder { path: root });
         }
-        collect(fs, &root, &mut files)?;
+        for f in files {
+            let shown = slash_path(f.strip_prefix(dir).unwrap_or(&f));
+            let under_root = match f.strip_prefix(&root) {
+                Ok(rel) if !rel.as_os_str().is_empty() => slash_path(rel),
+                _ => f
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            };
+            let module = module_path(&under_root).ok_or_else(|| LoadError::NotAModuleName {
+                path: shown.clone(),
+                plain_file: false,
+            })?;
+            not_reserved(&shown, &module)?;
+            out.push((f, module));
+        }
     }
-    files.sort();
-    files.dedup();
-    Ok(files)
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// A path relative to the project, `/`-separated (as diagnostics show it).
+fn slash_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The standard library's module names (`std`, `std.*`) are not the user's to define.
+fn not_reserved(path: &str, module: &str) -> Result<(), LoadError> {
+    if module == "std" || module.starts_with("std.") {
+        return Err(LoadError::ReservedModule {
+            path: path.to_string(),
+            module: module.to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// Reads a source or manifest; a folder is refused with words saying what to pass.
@@ -253,8 +317,9 @@ fn collect(fs: &dyn FileSystem, dir: &Path, out: &mut Vec<PathBuf>) -> Result<()
     Ok(())
 }
 
-/// The module path of a source file from its path relative to the project, `/`-separated:
-/// `iam/app/developer.iamc` -> `iam.app.developer`. `None` if a segment is not a name.
+/// The module path of a source file from its path relative to its source folder,
+/// `/`-separated: `app/developer.iamc` -> `app.developer`. `None` if a segment is not a
+/// name.
 pub fn module_path(relative: &str) -> Option<String> {
     let stem = relative.strip_suffix(".iamc")?;
     let segs: Vec<&str> = stem
@@ -301,8 +366,8 @@ mod tests {
             user,
             [
                 ("iamc.toml", ""),
-                ("iam/app/a.iamc", "iam.app.a"),
-                ("iam/b.iamc", "iam.b")
+                ("iam/app/a.iamc", "app.a"),
+                ("iam/b.iamc", "b")
             ]
         );
         assert_eq!(loaded.env.map(|e| e.name), Some("dev".to_string()));
@@ -347,6 +412,24 @@ mod tests {
             ),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_source_given_as_a_file_is_named_by_its_stem() {
+        let mut fs = project();
+        fs.insert(
+            "p/iamc.toml",
+            "[project]\nsources = [\"iam/app\", \"extra.iamc\"]\n",
+        );
+        fs.insert("p/extra.iamc", "const x = 1\n");
+        let loaded = load_project(&fs, Path::new("p"), None).unwrap();
+        let user: Vec<(&str, &str)> = loaded
+            .sources
+            .iter()
+            .map(|(_, f)| (f.name.as_str(), f.module.as_str()))
+            .filter(|(n, _)| !n.starts_with("std/") && *n != "iamc.toml")
+            .collect();
+        assert_eq!(user, [("extra.iamc", "extra"), ("iam/app/a.iamc", "a")]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Projects: `iamc.toml` (sources, output folder, environments), the selected environment,
-//! and loading a compilation's sources through a [`FileSystem`] (E09xx).
+//! Projects: `iamc.toml` (sources, output folder, environments, build settings), the
+//! selected environment, and loading a compilation's sources through a [`FileSystem`]
+//! (E09xx).
 //!
 //! ```toml
 //! [project]
@@ -10,16 +11,21 @@
 //!
 //! [env.dev]
 //! account = "123412341234"
+//! regions = ["eu-west-1"] # strings, numbers, booleans and lists of them
 //! ```
 //!
 //! Architecture invariant: this module does no I/O; the caller hands it a file system.
 
+pub mod build;
 pub mod env;
 pub mod fs;
 pub mod load;
 pub mod manifest;
 
-pub use env::{EnvConstant, Environment};
+pub use build::{BuildSettings, CfnFormat, Per, Setting, Target};
+pub use env::{EnvConstant, EnvValue, Environment};
 pub use fs::{FileSystem, FsError, FsErrorKind, MemoryFs};
-pub use load::{load_files, load_project, module_path, source_files, LoadError, Loaded};
+pub use load::{
+    load_files, load_project, module_path, source_files, source_modules, LoadError, Loaded,
+};
 pub use manifest::{parse, Project, ProveSettings};

@@ -29,6 +29,8 @@ pub enum CallerSpace {
     Any {
         account: Option<String>,
         outside: bool,
+        /// Role sessions only (a principal with a session policy: IAM users have none).
+        sessions_only: bool,
     },
 }
 
@@ -131,20 +133,24 @@ impl CallerSpace {
         match self {
             CallerSpace::User { arn } => lit(arn),
             CallerSpace::Role { arn } => Re::Cat(vec![lit(arn), session_suffix()]),
-            CallerSpace::Any { account, outside } => {
+            CallerSpace::Any {
+                account,
+                outside,
+                sessions_only,
+            } => {
                 let acct = match account {
                     Some(a) => lit(a),
                     None => twelve_digits(),
                 };
-                let iam = Re::Cat(vec![
-                    lit("arn:aws:iam::"),
-                    acct,
-                    lit(":"),
-                    Re::Alt(vec![
-                        Re::Cat(vec![lit("user/"), path_and_name()]),
-                        Re::Cat(vec![lit("role/"), path_and_name(), session_suffix()]),
-                    ]),
-                ]);
+                let mut kinds = vec![Re::Cat(vec![
+                    lit("role/"),
+                    path_and_name(),
+                    session_suffix(),
+                ])];
+                if !*sessions_only {
+                    kinds.push(Re::Cat(vec![lit("user/"), path_and_name()]));
+                }
+                let iam = Re::Cat(vec![lit("arn:aws:iam::"), acct, lit(":"), Re::Alt(kinds)]);
                 if *outside {
                     Re::Alt(vec![iam, outside_domain()])
                 } else {
@@ -497,6 +503,7 @@ mod tests {
             &CallerSpace::Any {
                 account: None,
                 outside: true,
+                sessions_only: false,
             }
             .domain(),
             &CallerSpace::kind_languages(),

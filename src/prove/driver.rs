@@ -43,6 +43,28 @@ impl Default for Settings {
     }
 }
 
+impl Settings {
+    /// The defaults with the budgets a project sets (`[prove]` in `iamc.toml`: timeout,
+    /// `max_cases`, `max_states`), for the command line and the language server alike.
+    pub fn with_budgets(
+        timeout_ms: Option<u64>,
+        max_cases: Option<u64>,
+        max_states: Option<u64>,
+    ) -> Settings {
+        let mut s = Settings::default();
+        if let Some(t) = timeout_ms {
+            s.timeout_ms = t as f64;
+        }
+        if let Some(n) = max_cases {
+            s.limits.max_cases = usize::try_from(n).unwrap_or(usize::MAX);
+        }
+        if let Some(n) = max_states {
+            s.limits.max_states = usize::try_from(n).unwrap_or(usize::MAX);
+        }
+        s
+    }
+}
+
 /// The kind of a property, as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

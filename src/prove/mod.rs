@@ -8,8 +8,10 @@
 
 pub mod automaton;
 pub mod caller;
+mod certainty;
 pub mod driver;
 pub mod formula;
+mod leaf;
 pub mod partition;
 pub mod patterns;
 pub mod points;
@@ -78,6 +80,8 @@ pub enum Undecided {
     },
     /// The subject's `arn` is not an IAM user or role ARN.
     BadPrincipal(String),
+    /// A session policy for an IAM user (sessions belong to roles).
+    SessionForUser(String),
     /// A budget ran out, or the search found itself inconsistent.
     Stopped(Stop),
 }
@@ -88,14 +92,19 @@ fn caller_space(subject: &Subject<'_>) -> Result<CallerSpace, Undecided> {
         Subject::Document(_, side) => Ok(CallerSpace::Any {
             account: None,
             outside: *side == Side::ResourceLike,
+            sessions_only: false,
         }),
         Subject::Principal(p) => match &p.arn {
             None => Ok(CallerSpace::Any {
                 account: p.account.clone(),
                 outside: false,
+                sessions_only: p.session.is_some(),
             }),
             Some(arn) => match crate::eval::arn::split(arn) {
                 Some([_, _, "iam", "", _, res]) if res.starts_with("user/") => {
+                    if p.session.is_some() {
+                        return Err(Undecided::SessionForUser(arn.clone()));
+                    }
                     Ok(CallerSpace::User { arn: arn.clone() })
                 }
                 Some([_, _, "iam", "", _, res]) if res.starts_with("role/") => {

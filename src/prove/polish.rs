@@ -274,7 +274,7 @@ impl Search<'_, '_> {
                 c.context.remove("aws:userid");
             } else if c.context.get("aws:userid").is_some() {
                 c.context
-                    .insert("aws:userid", ContextValue::One(super::search::userid(&v)));
+                    .insert("aws:userid", ContextValue::One(super::leaf::userid(&v)));
             }
             c.caller = v.caller;
             if self.try_replace(req, want, c) {

@@ -215,6 +215,12 @@ fn undecided(a: &Analysis, r: &Report, u: &Undecided) -> Diagnostic {
             )
             .with_label(r.span, "needed by this property")
         }
+        Undecided::SessionForUser(arn) => Diagnostic::new(
+            Code::E0505,
+            r.span,
+            format!("`{arn}` is an IAM user, and a user has no session policy"),
+        )
+        .with_help("a session policy is passed when a role is assumed; give the principal a role `arn`, or drop `session`"),
         Undecided::BadPrincipal(arn) => Diagnostic::new(
             Code::E0505,
             r.span,

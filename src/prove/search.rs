@@ -13,18 +13,12 @@
 //! interpretation of R, must agree with what the search predicted from the classes. A
 //! disagreement is an internal inconsistency, reported, never a silent verdict.
 
-use super::caller::{self, CallerSpace, CallerValue};
+use super::caller::CallerSpace;
 use super::formula::AtomId;
 use super::partition::{FieldClass, FieldValue, PartitionError, Partitioner};
 use super::problem::{AtomDef, FieldId, Presence, Problem, CALLER_KEYS};
 use super::subject::Judge;
-use crate::eval::arn::ArnPattern;
-use crate::eval::compile::prepare;
-use crate::eval::glob::{Glob, Tok};
-use crate::eval::template::Template;
-use crate::eval::{
-    CompiledDocument, Context, ContextValue, Decision, Outcome, PolicyRef, PolicySet, Request,
-};
+use crate::eval::{Context, Decision, Request};
 
 /// What the search looks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,18 +82,18 @@ pub struct Hit {
 }
 
 #[derive(Clone)]
-struct State {
-    atoms: Vec<Option<bool>>,
-    assigned: Vec<(FieldId, FieldValue)>,
-    ctx: Context,
+pub(super) struct State {
+    pub(super) atoms: Vec<Option<bool>>,
+    pub(super) assigned: Vec<(FieldId, FieldValue)>,
+    pub(super) ctx: Context,
 }
 
 impl State {
-    fn has(&self, f: FieldId) -> bool {
+    pub(super) fn has(&self, f: FieldId) -> bool {
         self.assigned.iter().any(|(g, _)| *g == f)
     }
 
-    fn value(&self, f: FieldId) -> Option<&FieldValue> {
+    pub(super) fn value(&self, f: FieldId) -> Option<&FieldValue> {
         self.assigned.iter().find(|(g, _)| *g == f).map(|(_, v)| v)
     }
 }
@@ -130,127 +124,9 @@ fn fragments(text: &str, out: &mut Vec<String>) {
         }
     }
 }
-
-fn document_of(set: &PolicySet, p: PolicyRef) -> Option<&CompiledDocument> {
-    match p {
-        PolicyRef::Identity(i) => set.identity.get(i),
-        PolicyRef::Resource => set.resource.as_ref(),
-        PolicyRef::Boundary => set.boundary.as_ref(),
-        PolicyRef::Session => set.session.as_ref(),
-        PolicyRef::Scp(l, i) => set.scps.get(l).and_then(|v| v.get(i)),
-        PolicyRef::Rcp(l, i) => set.rcps.get(l).and_then(|v| v.get(i)),
-    }
-}
-
 impl<'a, 'd> Search<'a, 'd> {
-    fn uses_request_set(&self) -> bool {
+    pub(super) fn uses_request_set(&self) -> bool {
         !matches!(self.goal, Goal::Beyond | Goal::Different)
-    }
-
-    /// What is already certain of a side's decision, from what is known of its
-    /// statements, by the engine's documented rules (spec/eval-scenario.md, "The
-    /// decision"): `Some(false)` when it cannot be `allow` — a matching `Deny` applies
-    /// (rule 1), an SCP level has no `Allow` that can still match (rule 2), or no identity
-    /// or resource `Allow` can still grant (rule 4); `Some(true)` when it must be `allow` —
-    /// no `Deny` can match and a grant is certain (for a document alone, an `Allow` of the
-    /// document matches; for a principal, outside `sts:AssumeRole*`, every SCP level, the
-    /// identity policies, the boundary and the session policy each have a matching
-    /// `Allow`); `None` otherwise. Only certainty is used: unknown statements keep it open.
-    fn certain(&self, side: usize, vals: &[Option<bool>], atoms: &[Option<bool>]) -> Option<bool> {
-        use super::subject::Side;
-        use crate::eval::PolicyRef;
-        use crate::policy::Effect;
-        let stmts = || {
-            self.problem
-                .statements
-                .iter()
-                .zip(vals)
-                .filter(move |(s, _)| s.side == side)
-        };
-        if stmts().any(|(s, v)| s.effect == Effect::Deny && *v == Some(true)) {
-            return Some(false);
-        }
-        let judge = self.judges.get(side)?;
-        let allow_in = |pick: &dyn Fn(PolicyRef) -> bool, want: Option<bool>| {
-            stmts().any(|(s, v)| s.effect == Effect::Allow && pick(s.policy) && *v == want)
-        };
-        let open_in = |pick: &dyn Fn(PolicyRef) -> bool| {
-            stmts().any(|(s, v)| s.effect == Effect::Allow && pick(s.policy) && *v != Some(false))
-        };
-        for level in 0..judge.slots.scps.len() {
-            if !open_in(&|p| matches!(p, PolicyRef::Scp(l, _) if l == level)) {
-                return Some(false);
-            }
-        }
-        // A resource-based document's scenario grants on the identity side whatever
-        // happens (its identity policy allows everything), so there only the resource
-        // policy's `Allow`s can still grant.
-        let resource_side = judge.slots.side == Some(Side::ResourceLike);
-        let grants = |p: PolicyRef| match p {
-            PolicyRef::Resource => true,
-            PolicyRef::Identity(_) => !resource_side,
-            _ => false,
-        };
-        if !open_in(&grants) {
-            return Some(false);
-        }
-        let no_deny = stmts().all(|(s, v)| s.effect != Effect::Deny || *v == Some(false));
-        if !no_deny {
-            return None;
-        }
-        let identity = |p: PolicyRef| matches!(p, PolicyRef::Identity(_));
-        let granted = match judge.slots.side {
-            Some(Side::ResourceLike) => allow_in(&|p| p == PolicyRef::Resource, Some(true)),
-            Some(Side::IdentityLike) => allow_in(&identity, Some(true)),
-            None => {
-                let not_assume = self
-                    .problem
-                    .assume_role
-                    .and_then(|a| atoms.get(a).copied().flatten())
-                    == Some(false);
-                let levels_ok = (0..judge.slots.scps.len()).all(|level| {
-                    allow_in(
-                        &|p| matches!(p, PolicyRef::Scp(l, _) if l == level),
-                        Some(true),
-                    )
-                });
-                let slot_ok =
-                    |present: bool, p: PolicyRef| !present || allow_in(&|q| q == p, Some(true));
-                not_assume
-                    && levels_ok
-                    && allow_in(&identity, Some(true))
-                    && slot_ok(judge.slots.boundary.is_some(), PolicyRef::Boundary)
-                    && slot_ok(judge.slots.session.is_some(), PolicyRef::Session)
-            }
-        };
-        granted.then_some(true)
-    }
-
-    /// The sides whose statements can still change the goal's answer, given what is
-    /// known; `None` when the goal can no longer be met here.
-    fn live_sides(&self, vals: &[Option<bool>], atoms: &[Option<bool>]) -> Option<[bool; 2]> {
-        let c = |side| self.certain(side, vals, atoms);
-        match self.goal {
-            Goal::InRequestSet => Some([false, false]),
-            Goal::NotAllowed => match c(0) {
-                Some(true) => None,
-                Some(false) => Some([false, false]),
-                None => Some([true, false]),
-            },
-            Goal::Allowed => match c(0) {
-                Some(false) => None,
-                Some(true) => Some([false, false]),
-                None => Some([true, false]),
-            },
-            Goal::Beyond => match (c(0), c(1)) {
-                (Some(false), _) | (_, Some(true)) => None,
-                (a, b) => Some([a.is_none(), b.is_none()]),
-            },
-            Goal::Different => match (c(0), c(1)) {
-                (Some(x), Some(y)) if x == y => None,
-                (a, b) => Some([a.is_none(), b.is_none()]),
-            },
-        }
     }
 
     pub fn run(&mut self) -> Result<Option<Hit>, Stop> {
@@ -474,230 +350,4 @@ impl<'a, 'd> Search<'a, 'd> {
         next.assigned.push((field, class.value));
         next
     }
-
-    /// The caller when no test told callers apart.
-    pub fn default_caller(&self) -> Option<CallerValue> {
-        let encoded = match &self.part.callers {
-            CallerSpace::User { arn } => arn.clone(),
-            CallerSpace::Role { arn } => format!("{arn}#iamc-session"),
-            CallerSpace::Any { account, .. } => format!(
-                "arn:aws:iam::{}:user/alice",
-                account.as_deref().unwrap_or("111122223333")
-            ),
-        };
-        caller::decode(&encoded)
-    }
-
-    /// The concrete request of a leaf.
-    fn request(&self, st: &State) -> Result<Request, Stop> {
-        let action = match st.value(FieldId::Action) {
-            Some(FieldValue::Action(a)) => a.clone(),
-            _ => "s3:listallmybuckets".to_string(),
-        };
-        let resource = match st.value(FieldId::Resource) {
-            Some(FieldValue::Resource(r)) => r.clone(),
-            _ => "*".to_string(),
-        };
-        let mut ctx = st.ctx.clone();
-        let caller = match st.value(FieldId::Caller) {
-            Some(FieldValue::Caller(v)) => v.clone(),
-            _ => {
-                let v = self
-                    .default_caller()
-                    .ok_or_else(|| Stop::Inconsistent("no default caller".into()))?;
-                for (k, x) in &v.derived {
-                    ctx.insert(k, x.clone());
-                }
-                v
-            }
-        };
-        for (i, k) in self.problem.keys.iter().enumerate() {
-            if st.has(FieldId::Key(i)) || ctx.get_lower(&k.lower).is_some() {
-                continue;
-            }
-            if k.presence == Presence::Always {
-                if let Some(v) = default_value(&k.lower, &caller) {
-                    ctx.insert(&k.name, ContextValue::One(v));
-                }
-            }
-        }
-        for (name, v) in always_defaults(&caller) {
-            if ctx.get(name).is_none() {
-                ctx.insert(name, ContextValue::One(v));
-            }
-        }
-        Ok(Request {
-            caller: caller.caller,
-            action,
-            resource,
-            resource_account: None,
-            context: ctx,
-        })
-    }
-
-    /// An atom's answer on a concrete request, by the engine's own matchers.
-    pub(super) fn concrete(&self, a: AtomId, req: &Request) -> bool {
-        let Some(atom) = self.problem.atoms.get(a) else {
-            return false;
-        };
-        match &atom.def {
-            AtomDef::Action(p) => Glob::new(p, true).matches(&req.action),
-            AtomDef::Resource { entry, variables } => {
-                if req.resource == "*" {
-                    return false;
-                }
-                match variables.then(|| Template::parse(entry)).flatten() {
-                    Some(t) => {
-                        let mut toks: Vec<Tok> = Vec::new();
-                        t.resolve(&req.context, true, &mut toks)
-                            && ArnPattern::from_tokens(&toks).matches_text(&req.resource)
-                    }
-                    None => ArnPattern::new(entry).matches_text(&req.resource),
-                }
-            }
-            AtomDef::Principal(cp, _) => {
-                cp.naming(&req.caller, self.problem.has_boundary).is_some()
-            }
-            AtomDef::Condition { compiled, .. } => compiled.holds(&req.context),
-        }
-    }
-
-    /// Judges a complete request again (after polishing): the decisions, R, the goal.
-    pub fn rejudge(&mut self, req: &Request, path: Vec<(FieldId, FieldValue)>) -> Option<Hit> {
-        let r = &self.problem.request_set;
-        let mut ratoms = Vec::new();
-        r.atoms(&mut ratoms);
-        let mut concrete = vec![None; self.problem.atoms.len()];
-        for a in ratoms {
-            if let Some(slot) = concrete.get_mut(a) {
-                *slot = Some(self.concrete(a, req));
-            }
-        }
-        let in_r = r.eval(&concrete) == Some(true);
-        let decisions: Vec<Decision> = self
-            .judges
-            .iter_mut()
-            .map(|j| {
-                let shaped = j.shape(req);
-                j.decide(&shaped)
-            })
-            .collect();
-        self.goal_hit(in_r, &decisions).then(|| Hit {
-            request: req.clone(),
-            decisions,
-            in_request_set: in_r,
-            path,
-        })
-    }
-
-    fn goal_hit(&self, in_r: bool, decisions: &[Decision]) -> bool {
-        let allowed = |i: usize| {
-            decisions
-                .get(i)
-                .is_some_and(|d| d.outcome == Outcome::Allow)
-        };
-        match self.goal {
-            Goal::InRequestSet => in_r,
-            Goal::NotAllowed => in_r && !allowed(0),
-            Goal::Allowed => in_r && allowed(0),
-            Goal::Beyond => allowed(0) && !allowed(1),
-            Goal::Different => allowed(0) != allowed(1),
-        }
-    }
-
-    fn leaf(&mut self, st: &State) -> Result<Option<Hit>, Stop> {
-        self.cases += 1;
-        if self.cases > self.limits.max_cases {
-            return Err(Stop::Cases(self.limits.max_cases));
-        }
-        let req = self.request(st)?;
-        // R, interpreted directly on the concrete request.
-        let r = &self.problem.request_set;
-        let mut ratoms = Vec::new();
-        r.atoms(&mut ratoms);
-        let mut concrete = vec![None; self.problem.atoms.len()];
-        for a in ratoms {
-            if let Some(slot) = concrete.get_mut(a) {
-                *slot = Some(self.concrete(a, &req));
-            }
-        }
-        let in_r = r.eval(&concrete) == Some(true);
-        if self.uses_request_set() && r.eval(&st.atoms) != Some(in_r) {
-            return Err(Stop::Inconsistent(format!(
-                "the request set predicted {:?} but the request {} on {} is {}",
-                r.eval(&st.atoms),
-                req.action,
-                req.resource,
-                if in_r { "in it" } else { "outside it" }
-            )));
-        }
-        let mut decisions = Vec::new();
-        for (side, judge) in self.judges.iter_mut().enumerate() {
-            let shaped = judge.shape(&req);
-            decisions.push(judge.decide(&shaped));
-            // Every statement of this side: the engine's match against the prediction.
-            let p = prepare(
-                &shaped.action,
-                &shaped.resource,
-                &shaped.context,
-                &shaped.caller,
-                judge.set().boundary.is_some(),
-            );
-            for s in self.problem.statements.iter().filter(|s| s.side == side) {
-                let Some(predicted) = s.formula.eval(&st.atoms) else {
-                    continue;
-                };
-                let Some(cs) =
-                    document_of(judge.set(), s.policy).and_then(|d| d.statements.get(s.index))
-                else {
-                    continue;
-                };
-                let actual = cs.matches(&p) && cs.naming(&p).is_some();
-                if actual != predicted {
-                    return Err(Stop::Inconsistent(format!(
-                        "statement {} of {} predicted {predicted}, the engine says {actual} for {} on {}",
-                        s.index, s.policy, req.action, req.resource
-                    )));
-                }
-            }
-        }
-        let hit = self.goal_hit(in_r, &decisions);
-        Ok(hit.then(|| Hit {
-            request: req,
-            decisions,
-            in_request_set: in_r,
-            path: st.assigned.clone(),
-        }))
-    }
-}
-
-/// Values for keys AWS puts on every request, where no test needs another.
-fn always_defaults(caller: &CallerValue) -> Vec<(&'static str, String)> {
-    let mut v = vec![
-        ("aws:SecureTransport", "true".to_string()),
-        ("aws:RequestedRegion", "us-east-1".to_string()),
-        (
-            "aws:CurrentTime",
-            super::points::render_date(1_796_040_000 * 1_000_000_000),
-        ),
-        ("aws:EpochTime", "1796040000".to_string()),
-    ];
-    v.push(("aws:userid", userid(caller)));
-    v
-}
-
-pub(super) fn userid(caller: &CallerValue) -> String {
-    if caller.caller.is_user() {
-        "AIDAIAMCEXAMPLEUSER01".to_string()
-    } else {
-        let session = caller.encoded.rsplit('#').next().unwrap_or("session");
-        format!("AROAIAMCEXAMPLEROLE01:{session}")
-    }
-}
-
-fn default_value(lower: &str, caller: &CallerValue) -> Option<String> {
-    always_defaults(caller)
-        .into_iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(lower))
-        .map(|(_, v)| v)
 }

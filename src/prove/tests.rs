@@ -416,3 +416,32 @@ fn assuming_a_role_needs_a_trust_policy_even_under_allow_everything() {
         Verdict::Proved { .. }
     ));
 }
+
+#[test]
+fn a_session_policy_limits_role_sessions_and_users_have_none() {
+    let allow = doc(ALLOW_ALL);
+    let session = doc(
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+    );
+    let any = PrincipalSpec {
+        account: Some("123412341234".into()),
+        identity: vec![placed(&allow, 0)],
+        session: Some(placed(&session, 1)),
+        ..PrincipalSpec::default()
+    };
+    let s = Subject::Principal(any);
+    assert!(matches!(
+        run(&s, &Property::Denies(request_set(&["ec2:*"], None, None))),
+        Verdict::Proved { .. }
+    ));
+    let mut u = user(vec![placed(&allow, 0)]);
+    u.session = Some(placed(&session, 1));
+    let e = decide(
+        &Subject::Principal(u),
+        &Property::Denies(request_set(&["ec2:*"], None, None)),
+        Catalog::embedded(),
+        Limits::default(),
+        &|| false,
+    );
+    assert!(matches!(e, Err(super::Undecided::SessionForUser(_))));
+}

@@ -12,7 +12,9 @@
 //! have defined is *broken* in its module and in every module importing it, and a use of
 //! a broken name is silently an error value. A broken declaration whose name cannot be
 //! read (or a broken `import`) could have defined any name: in its module, and in imports
-//! from that module, no name is reported unknown. See [`Resolved::excused`].
+//! from that module, no name is reported unknown. See [`Resolved::excused`]. An import
+//! that fails (unknown module, E0202; no such declaration, E0203) is reported once: the
+//! names it would have bound are broken in the importing module.
 
 pub mod names;
 
@@ -51,7 +53,8 @@ pub struct ModuleInfo<'a> {
     /// A module of the embedded standard library (`std.*`).
     pub is_std: bool,
     pub scope: BTreeMap<String, Binding>,
-    /// Names of broken declarations, its own and imported ones (see the module docs).
+    /// Names of broken declarations, its own and imported ones, and the names of imports
+    /// that failed (reported at the import, see the module docs).
     pub broken: BTreeSet<String>,
     /// A broken declaration here could have defined any name (see the module docs).
     pub hides_names: bool,
@@ -298,10 +301,15 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
                         .with_fix(imp.module.span, s);
                 } else {
                     d = d.with_help(
-                        "a module is a file under the project's sources (`iam/app.iamc` is `iam.app`) or a `std.*` module",
+                        "a module is a file named by its path under a source folder (with `sources = [\"iam\"]`, `iam/app/dev.iamc` is `app.dev`) or a `std.*` module",
                     );
                 }
                 diags.push(d);
+                // The import is reported; the names it would have bound are not unknown
+                // at every use too.
+                for name in &imp.names {
+                    broken.push((mi, name.local().node.clone()));
+                }
                 continue;
             };
             edges.push((mi, ti, imp.span));
@@ -341,6 +349,7 @@ fn bind_imports(res: &mut Resolved<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Edge
                         d = d.with_help(format!("it declares: {}", declared.join(", ")));
                     }
                     diags.push(d);
+                    broken.push((mi, name.local().node.clone()));
                     continue;
                 };
                 if let Some(def) = res.names.item_def(b.target) {

@@ -24,6 +24,12 @@ impl DefId {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The id of the `index`th definition (tests build provenance by hand with it).
+    #[cfg(test)]
+    pub fn from_index(index: usize) -> DefId {
+        DefId(u32::try_from(index).unwrap_or(u32::MAX))
+    }
 }
 
 /// What a definition defines.
@@ -46,7 +52,7 @@ pub enum DefKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Definition {
     pub kind: DefKind,
-    /// The name as defined (`account`, `AppDeveloper`, `iam.app` for a module).
+    /// The name as defined (`account`, `AppDeveloper`, `app.developer` for a module).
     pub name: String,
     /// The defining name: a declaration's or parameter's name, a constant's key in
     /// `iamc.toml`; a module's file start.

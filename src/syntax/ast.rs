@@ -195,6 +195,8 @@ pub struct DocumentDecl {
     pub doc: Option<Doc>,
     pub keyword: Spanned<DocumentKeyword>,
     pub name: Ident,
+    /// `resource Name on ARN { ... }`: the resource the policy is attached to.
+    pub target: Option<Expr>,
     pub body: Vec<Stmt>,
     pub span: Span,
 }
@@ -303,8 +305,12 @@ pub struct Expr {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExprKind {
-    /// `"text"` with escapes resolved. `${aws:username}` inside stays verbatim.
+    /// `"text"` with escapes resolved and `{{`/`}}` read as braces. `${aws:username}`
+    /// inside stays verbatim.
     String(String),
+    /// `"s3.{env.region}.amazonaws.com"`: a string with `{name}` parts to interpolate, in
+    /// the parts of an ARN literal (text with escapes resolved, names, policy variables).
+    Interpolated(ArnLit),
     /// A decimal number, kept as written (`42`, `-1.5`).
     Number(String),
     Bool(bool),

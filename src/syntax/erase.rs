@@ -60,6 +60,9 @@ fn item(i: &mut Item) {
         }
         Item::Document(d) => {
             erase(&mut d.span);
+            if let Some(t) = &mut d.target {
+                expr(t);
+            }
             d.body.iter_mut().for_each(stmt);
         }
         Item::Principal(p) => {
@@ -159,7 +162,7 @@ fn expr(e: &mut Expr) {
             c.args.iter_mut().for_each(expr);
         }
         ExprKind::Name(p) => path(p),
-        ExprKind::Arn(a) => {
+        ExprKind::Arn(a) | ExprKind::Interpolated(a) => {
             for part in &mut a.parts {
                 if let ArnPart::Interp(p) = part {
                     path(p);

@@ -68,13 +68,13 @@ pub fn diagnostic(e: SyntaxError, span: Span) -> Diagnostic {
         SyntaxError::BadInterpolation(text) => Diagnostic::new(
             Code::E0105,
             span,
-            format!("invalid interpolation `{text}` in an ARN literal"),
+            format!("invalid interpolation `{text}`"),
         )
-        .with_help("write `{name}` or `{env.name}` to insert a constant, or `${aws:username}` for an IAM policy variable"),
+        .with_help("write `{name}` or `{env.name}` to insert a constant, `${aws:username}` for an IAM policy variable, or (in a string) `{{` and `}}` for the braces themselves"),
         SyntaxError::UnterminatedPolicyVar => Diagnostic::new(
             Code::E0106,
             span,
-            "unterminated policy variable in an ARN literal",
+            "unterminated policy variable",
         )
         .with_help("close the policy variable with `}`, as in `${aws:username}`"),
         SyntaxError::SingleSegmentImport(name) => Diagnostic::new(
@@ -181,7 +181,7 @@ pub fn rule_words(r: Rule) -> Option<&'static str> {
         Rule::rule | Rule::effect => "a statement (`allow`, `deny`, `use`)",
         Rule::use_stmt => "`use`",
         Rule::sid => "`@sid`",
-        Rule::on_clause => "`on`",
+        Rule::on_clause | Rule::attach => "`on`",
         Rule::from_clause => "`from`",
         Rule::when_clause => "`when`",
         Rule::field => "a field like `policies: [...]`",

@@ -170,7 +170,7 @@ fn expr(e: &Expr) -> String {
         ExprKind::String(s) => format!("{s:?}"),
         ExprKind::Number(n) => format!("num:{n}"),
         ExprKind::Bool(b) => b.to_string(),
-        ExprKind::Arn(a) => {
+        ExprKind::Arn(a) | ExprKind::Interpolated(a) => {
             let parts: Vec<String> = a
                 .parts
                 .iter()
@@ -180,7 +180,12 @@ fn expr(e: &Expr) -> String {
                     ArnPart::PolicyVar(v) => format!("var:{}", v.node),
                 })
                 .collect();
-            format!("arn[{}]", parts.join(" "))
+            let kind = if matches!(e.kind, ExprKind::Arn(_)) {
+                "arn"
+            } else {
+                "str"
+            };
+            format!("{kind}[{}]", parts.join(" "))
         }
         ExprKind::Tagged(t, s) => format!("{:?}:{s:?}", t.node),
         ExprKind::Action(a) => format!("act:{}|{}", a.service, a.name),
@@ -496,6 +501,17 @@ fn expressions() {
         "arn[\"arn:aws:s3:::b/\" var:${aws:PrincipalTag/team, 'default'} \"/$x\"]",
     );
     check_expr("arn\"\"", "arn[]");
+    // `{name}` in a string is interpolated; `{{`, `}}` and escapes are text; `${...}` is
+    // a policy variable, kept.
+    check_expr(
+        "\"s3.{env.region}.amazonaws.com\"",
+        "str[\"s3.\" {env.region} \".amazonaws.com\"]",
+    );
+    check_expr(
+        "\"{{a}} \\u{7B}{b}}} ${aws:username}-{c}\"",
+        "str[\"{a} {\" {b} \"} \" var:${aws:username} \"-\" {c}]",
+    );
+    check_expr("\"{{x}}\"", "\"{x}\"");
     check_expr(
         "actions(s3, [\"Read\", \"List\",],)",
         "call:actions(name:s3 [\"Read\" \"List\"])",

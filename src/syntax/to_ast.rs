@@ -268,9 +268,15 @@ impl<'d> AstBuilder<'d> {
         let span = self.span(&p);
         let mut keyword = None;
         let mut name = None;
+        let mut target = None;
         let mut body = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
+                Rule::attach => {
+                    if let Some(e) = c.into_inner().find(|x| x.as_rule() == Rule::expr) {
+                        target = Some(self.expr(e, 0)?);
+                    }
+                }
                 Rule::doc_keyword => {
                     let kspan = self.span(&c);
                     let kw = match c.into_inner().next().map(|k| k.as_rule()) {
@@ -294,6 +300,7 @@ impl<'d> AstBuilder<'d> {
                 doc,
                 keyword,
                 name,
+                target,
                 body,
                 span,
             }),
@@ -843,7 +850,7 @@ impl<'d> AstBuilder<'d> {
                 }
                 ExprKind::List(items)
             }
-            Rule::string => ExprKind::String(self.string_value(c)),
+            Rule::string => self.string_expr(c),
             Rule::arn_lit => ExprKind::Arn(self.arn(c)),
             Rule::tagged => self.tagged(c),
             Rule::action => {
@@ -909,10 +916,170 @@ impl<'d> AstBuilder<'d> {
         out
     }
 
-    /// Resolves `\"` `\\` `\n` `\t` `\u{HEX}`; anything else is reported and kept as written.
-    fn unescape(&mut self, p: &P) -> String {
+    /// A `string` pair as an expression: `"text"`, or with `{name}` parts, an
+    /// interpolated string. Reports a missing quote, bad escapes and braces.
+    fn string_expr(&mut self, p: P) -> ExprKind {
+        let span = self.span(&p);
+        let mut parts = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::str_content => parts = self.string_parts(&c),
+                Rule::str_close if c.as_str().is_empty() => {
+                    self.report(SyntaxError::UnterminatedString, span);
+                }
+                _ => {}
+            }
+        }
+        if parts.iter().any(|p| matches!(p, ArnPart::Interp(_))) {
+            return ExprKind::Interpolated(ArnLit { parts });
+        }
+        ExprKind::String(
+            parts
+                .into_iter()
+                .map(|p| match p {
+                    ArnPart::Text(t) | ArnPart::PolicyVar(t) => t.node,
+                    ArnPart::Interp(_) => String::new(),
+                })
+                .collect(),
+        )
+    }
+
+    /// The parts of a string's text: escapes resolved (as [`Self::unescape`]), `{{` and
+    /// `}}` read as `{` and `}`, `${...}` kept verbatim as a policy variable, `{name}` or
+    /// `{env.name}` an interpolation; any other brace is E0105 (kept as written), an
+    /// unclosed `${` E0106.
+    fn string_parts(&mut self, p: &P) -> Vec<ArnPart> {
         let text = p.as_str();
         let base = p.as_span().start();
+        let mut parts: Vec<ArnPart> = Vec::new();
+        // Plain text pieces run from `start` to where a brace construct begins.
+        let mut start = 0usize;
+        let mut i = 0usize;
+        let mut pending = String::new();
+        let flush = |this: &mut Self,
+                     parts: &mut Vec<ArnPart>,
+                     pending: &mut String,
+                     from: usize,
+                     to: usize| {
+            if !pending.is_empty() {
+                let t = std::mem::take(pending);
+                parts.push(ArnPart::Text(Spanned::new(
+                    t,
+                    this.abs(base + from, base + to),
+                )));
+            }
+        };
+        let bytes = text.as_bytes();
+        while let Some(&b) = bytes.get(i) {
+            let next = bytes.get(i + 1).copied();
+            match (b, next) {
+                (b'\\', _) => {
+                    // An escape: up to the next unescaped construct, resolved as before.
+                    let end = escape_end(text, i);
+                    let piece = text.get(i..end).unwrap_or("");
+                    pending.push_str(&self.unescape_at(piece, base + i));
+                    i = end;
+                }
+                (b'{', Some(b'{')) | (b'}', Some(b'}')) => {
+                    pending.push(char::from(b));
+                    i += 2;
+                }
+                (b'$', Some(b'{')) => {
+                    flush(self, &mut parts, &mut pending, start, i);
+                    let close = text.get(i..).and_then(|t| t.find('}')).map(|n| i + n + 1);
+                    let end = close.unwrap_or(text.len());
+                    if close.is_none() {
+                        self.report(
+                            SyntaxError::UnterminatedPolicyVar,
+                            self.abs(base + i, base + end),
+                        );
+                    }
+                    let var = text.get(i..end).unwrap_or("").to_string();
+                    parts.push(ArnPart::PolicyVar(Spanned::new(
+                        var,
+                        self.abs(base + i, base + end),
+                    )));
+                    i = end;
+                    start = i;
+                }
+                (b'{', _) => {
+                    flush(self, &mut parts, &mut pending, start, i);
+                    let close = text.get(i..).and_then(|t| t.find('}')).map(|n| i + n + 1);
+                    let end = close.unwrap_or(text.len());
+                    let inner = text
+                        .get(i + 1..end.saturating_sub(usize::from(close.is_some())))
+                        .unwrap_or("");
+                    match (close, self.interpolated_path(inner, base + i + 1)) {
+                        (Some(_), Some(path)) => parts.push(ArnPart::Interp(path)),
+                        _ => {
+                            let written = text.get(i..end).unwrap_or("").to_string();
+                            self.report(
+                                SyntaxError::BadInterpolation(written.clone()),
+                                self.abs(base + i, base + end),
+                            );
+                            parts.push(ArnPart::Text(Spanned::new(
+                                written,
+                                self.abs(base + i, base + end),
+                            )));
+                        }
+                    }
+                    i = end;
+                    start = i;
+                }
+                (b'}', _) => {
+                    self.report(
+                        SyntaxError::BadInterpolation("}".into()),
+                        self.abs(base + i, base + i + 1),
+                    );
+                    pending.push('}');
+                    i += 1;
+                }
+                _ => {
+                    // Plain text up to the next special byte (all ASCII, so a char boundary).
+                    let end = text
+                        .get(i + 1..)
+                        .and_then(|t| t.find(['\\', '{', '}', '$']))
+                        .map_or(text.len(), |n| i + 1 + n);
+                    pending.push_str(text.get(i..end).unwrap_or(""));
+                    i = end;
+                }
+            }
+        }
+        flush(self, &mut parts, &mut pending, start, text.len());
+        parts
+    }
+
+    /// `name` or `env.name` inside `{...}` of a string, at absolute offset `at`, as a path;
+    /// `None` when it is not one (empty, a reserved word, other characters).
+    fn interpolated_path(&self, inner: &str, at: usize) -> Option<Path> {
+        let mut segments = Vec::new();
+        let mut offset = 0usize;
+        for (n, seg) in inner.split('.').enumerate() {
+            let ok = seg.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && (n > 0 || !crate::syntax::keywords::RESERVED.contains(&seg));
+            if !ok {
+                return None;
+            }
+            segments.push(Spanned::new(
+                seg.to_string(),
+                self.abs(at + offset, at + offset + seg.len()),
+            ));
+            offset += seg.len() + 1;
+        }
+        Some(Path {
+            segments,
+            span: self.abs(at, at + inner.len()),
+        })
+    }
+
+    /// Resolves `\"` `\\` `\n` `\t` `\u{HEX}`; anything else is reported and kept as written.
+    fn unescape(&mut self, p: &P) -> String {
+        self.unescape_at(p.as_str(), p.as_span().start())
+    }
+
+    /// [`Self::unescape`] on `text`, which starts at offset `base` of the parsed text.
+    fn unescape_at(&mut self, text: &str, base: usize) -> String {
         let mut out = String::with_capacity(text.len());
         let mut chars = text.char_indices().peekable();
         while let Some((i, ch)) = chars.next() {
@@ -1043,6 +1210,21 @@ impl<'d> AstBuilder<'d> {
         }
         ArnLit { parts }
     }
+}
+
+/// Where the escape sequence starting with the `\\` at `i` ends: after `\\u{...}` (up to
+/// its `}`), else after the one character following the backslash.
+fn escape_end(text: &str, i: usize) -> usize {
+    let rest = text.get(i + 1..).unwrap_or("");
+    let Some(c) = rest.chars().next() else {
+        return text.len();
+    };
+    if c == 'u' && rest.get(1..).is_some_and(|r| r.starts_with('{')) {
+        if let Some(n) = rest.find('}') {
+            return i + 1 + n + 1;
+        }
+    }
+    i + 1 + c.len_utf8()
 }
 
 /// Where a pair's last token ends: pest's implicit whitespace before a trailing `x?`/`x*`

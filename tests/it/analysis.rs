@@ -25,7 +25,11 @@ fn analyze_files(files: &[(&str, &str, &str)]) -> Analysis {
     let options = AnalyzeOptions {
         env: Some(Environment::new(
             "dev",
-            [("account", "123412341234"), ("external_id", "testtest")],
+            [
+                ("account", "123412341234"),
+                ("external_id", "testtest"),
+                ("region", "eu-west-1"),
+            ],
         )),
         ..AnalyzeOptions::default()
     };
@@ -286,7 +290,7 @@ impl Walk<'_> {
     fn expr(&mut self, e: &ast::Expr) {
         match &e.kind {
             ast::ExprKind::Name(p) => self.name(p),
-            ast::ExprKind::Arn(lit) => {
+            ast::ExprKind::Arn(lit) | ast::ExprKind::Interpolated(lit) => {
                 for part in &lit.parts {
                     if let ast::ArnPart::Interp(p) = part {
                         self.name(p);
@@ -381,7 +385,12 @@ impl Walk<'_> {
                 self.template = Some(t.name.node.clone());
                 self.body(&t.body);
             }
-            ast::Item::Document(d) => self.body(&d.body),
+            ast::Item::Document(d) => {
+                if let Some(t) = &d.target {
+                    self.expr(t);
+                }
+                self.body(&d.body)
+            }
             ast::Item::Principal(p) => p.fields.iter().for_each(|f| self.expr(&f.value)),
             ast::Item::Prove(p) => {
                 self.decl_ref(&p.target);
@@ -506,6 +515,7 @@ template limited(what: ArnPattern, svc: Service = s3, who: AccountId = account) 
 policy P {
     use limited(what: bucket, svc: ec2)
     allow iam:PassRole on roles
+    allow kms:Decrypt on * when kms:ViaService == "s3.{env.region}.amazonaws.com"
 }
 
 boundary B {
@@ -707,6 +717,8 @@ policy P {
     allow iam:PassRole on roles when aws:PrincipalAccount == account
     use bucket_of(who: account)
     allow s3:ListBucket on arn"arn:aws:s3:::logs-{env.account}"
+    allow kms:Decrypt on * when kms:ViaService == "s3.{env.region}.amazonaws.com"
+        and kms:CallerAccount == "{account}"
 }
 
 trust T {
@@ -739,6 +751,13 @@ trust T {
         .definition(p.pieces("arn:aws:s3:::logs-123412341234")[0].def)
         .unwrap();
     assert_eq!(def.kind, DefKind::EnvConstant);
+    // `{name}` in a plain string is interpolated too, and traced the same way.
+    let p = provenance_with(&a, "P", "Decrypt");
+    assert_eq!(
+        pieces(&a, p, "s3.eu-west-1.amazonaws.com"),
+        [("region", "eu-west-1")]
+    );
+    assert_eq!(pieces(&a, p, "111122223333"), [("account", "111122223333")]);
     // `account(account)` becomes the account's root ARN; the piece moves with it.
     let t = provenance_with(&a, "T", "AssumeRole");
     assert_eq!(
@@ -768,7 +787,7 @@ fn the_seeds_account_is_traced_to_the_environment() {
 #[test]
 fn each_file_keeps_its_comments() {
     let a = seeds();
-    let mfa = a.files.iter().find(|f| f.module == "iam.mfa").unwrap();
+    let mfa = a.files.iter().find(|f| f.module == "mfa").unwrap();
     let first = mfa.comments.first().unwrap();
     assert_eq!(
         first.text,

@@ -14,10 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn iamc() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_iamc"));
     // A user's own catalog must not leak into the tests.
-    c.env_remove("IAMC_CATALOG")
-        .env("XDG_DATA_HOME", scratch("no-user-catalog"));
+    let mut c = crate::support::iamc();
+    c.env("XDG_DATA_HOME", scratch("no-user-catalog"));
     c
 }
 
@@ -165,12 +164,24 @@ fn show_an_action() {
     let v = run_json(&["catalog", "show", "iam:PassRole"]);
     assert_eq!(v["access_level"], "Write");
     assert_eq!(v["resource_types"][0]["required"], true);
-    let v = run_json(&["catalog", "show", "organizations:LeaveOrganization"]);
-    assert!(v["dependent_actions"]
+    // Dependent actions are what an operation needs besides its own action, one way:
+    // accepting a handshake may need leaving the old organization, not the reverse, and
+    // PassRole, which a thousand operations need, needs nothing (it used to list 1,083).
+    let deps = |name: &str| run_json(&["catalog", "show", name])["dependent_actions"].clone();
+    assert_eq!(
+        deps("organizations:AcceptHandshake"),
+        serde_json::json!(["organizations:LeaveOrganization"])
+    );
+    assert_eq!(
+        deps("organizations:LeaveOrganization"),
+        serde_json::json!([])
+    );
+    assert_eq!(deps("iam:PassRole"), serde_json::json!([]));
+    assert!(deps("ec2:RunInstances")
         .as_array()
         .unwrap()
         .iter()
-        .any(|a| a == "organizations:AcceptHandshake"));
+        .any(|a| a == "iam:PassRole"));
     let text = iamc()
         .args(["catalog", "show", "s3:GetObject"])
         .output()
@@ -229,6 +240,123 @@ fn search_finds_actions_services_and_keys() {
         .any(|s| s["name"] == "s3"));
 }
 
+/// `catalog search vpce` finds about 70 things; `--service`, `--kind` and `--limit`
+/// narrow them, and what is left out is counted.
+#[test]
+fn search_narrows_by_service_kind_and_limit() {
+    let names = |v: &Value, kind: &str| -> Vec<String> {
+        v[kind]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = run_json(&["catalog", "search", "vpce"]);
+    assert!(names(&all, "actions").len() > 40);
+    let v = run_json(&["catalog", "search", "vpce", "--service", "ec2"]);
+    assert!(names(&v, "services").is_empty());
+    assert!(!names(&v, "actions").is_empty());
+    assert!(names(&v, "actions").iter().all(|a| a.starts_with("ec2:")));
+    assert!(names(&v, "condition_keys")
+        .iter()
+        .all(|k| k.starts_with("ec2:")));
+    let v = run_json(&[
+        "catalog",
+        "search",
+        "vpce",
+        "--service",
+        "aws",
+        "--kind",
+        "key",
+    ]);
+    assert!(names(&v, "actions").is_empty());
+    assert!(names(&v, "condition_keys").contains(&"aws:SourceVpce".to_string()));
+    let v = run_json(&[
+        "catalog", "search", "vpce", "--kind", "action", "--limit", "3",
+    ]);
+    assert_eq!(names(&v, "actions").len(), 3);
+    assert_eq!(
+        v["not_shown"]["actions"].as_u64().unwrap() as usize,
+        names(&all, "actions").len() - 3
+    );
+    let out = iamc()
+        .args([
+            "catalog", "search", "vpce", "--kind", "action", "--limit", "3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more not shown"));
+    let out = iamc()
+        .args(["catalog", "search", "vpce", "--service", "ec3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `ec2`?"));
+}
+
+/// `catalog show KEY` knows a key exactly when `iamc check` accepts it in a condition:
+/// identity providers' claims included (`token.actions.githubusercontent.com:sub` used
+/// to be "unknown" to `show` while the checker took it).
+#[test]
+fn catalog_show_agrees_with_the_checker_on_keys() {
+    let dir = scratch("keys");
+    let keys = [
+        "token.actions.githubusercontent.com:sub",
+        "token.actions.githubusercontent.com:aud",
+        "token.actions.githubusercontent.com:repository_id",
+        "token.actions.githubusercontent.com:subb",
+        "oidc.example.com:sub",
+        "oidc.example.com:groups",
+        "accounts.google.com:aud",
+        "cognito-identity.amazonaws.com:amr",
+        "aws:SourceIp",
+        "aws:SourceIpp",
+        "s3:prefix",
+        "s3:prefixx",
+    ];
+    for key in keys {
+        let file = dir.join("k.iamc");
+        std::fs::write(
+            &file,
+            format!(
+                "trust T {{
+    allow sts:AssumeRoleWithWebIdentity from federated(\"accounts.google.com\") when exists({key})
+}}
+"
+            ),
+        )
+        .unwrap();
+        let (_, v) =
+            crate::support::json_report(iamc().arg("check").arg(&file).args(["--format", "json"]));
+        let checker_knows = !crate::support::codes(&v).iter().any(|c| c == "E0343");
+        let show = iamc().args(["catalog", "show", key]).output().unwrap();
+        assert_eq!(
+            show.status.code() == Some(0),
+            checker_knows,
+            "{key}: check says {v}, show says {}",
+            String::from_utf8_lossy(&show.stderr)
+        );
+    }
+    let v = run_json(&["catalog", "show", "token.actions.githubusercontent.com:sub"]);
+    assert_eq!(v["types"], serde_json::json!(["String"]));
+    assert_eq!(
+        v["identity_provider"],
+        "token.actions.githubusercontent.com"
+    );
+    let out = iamc()
+        .args([
+            "catalog",
+            "show",
+            "token.actions.githubusercontent.com:subb",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("did you mean `token.actions.githubusercontent.com:sub`?"));
+}
+
 #[test]
 fn expand_patterns() {
     let v = run_json(&["expand", "s3:Get*"]);
@@ -247,8 +375,35 @@ fn expand_patterns() {
     assert!(v["count"].as_u64().unwrap() > 1000);
     let v = run_json(&["expand", "*"]);
     assert_eq!(v["count"], 21862);
-    let out = iamc().args(["expand", "s3:Gett*"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // What matches nothing gets the did-you-mean docs/catalog.md promises, and the
+    // checker's E0342 offers the same one.
+    for (typo, meant) in [
+        ("s3:Gett*", "s3:Get*"),
+        ("*:Descrbe*", "*:Describe*"),
+        ("stss:Get*", "sts:Get*"),
+        ("s3:GetObjects", "s3:GetObject"),
+        ("iam:Lst*", "iam:List*"),
+    ] {
+        let out = iamc().args(["expand", typo]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("did you mean `{meant}`?")),
+            "{typo}: {err}"
+        );
+    }
+    let dir = scratch("e0342");
+    let file = dir.join("p.iamc");
+    std::fs::write(&file, "policy P {\n    allow s3:Gett* on *\n}\n").unwrap();
+    let out = iamc()
+        .arg("check")
+        .arg(&file)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "E0342");
+    assert_eq!(v["diagnostics"][0]["help"], "did you mean `s3:Get*`?");
 }
 
 fn write(path: &Path, text: &str) {
@@ -274,7 +429,8 @@ fn tiny_reference(dir: &Path) {
                  "ConditionKeys": ["aws:ResourceTag/${TagKey}"]}],
   "ConditionKeys": [{"Name": "demo:Color", "Types": ["String"]},
                     {"Name": "aws:ResourceTag/${TagKey}", "Types": ["String"]}],
-  "Operations": [{"Name": "PutThing", "AuthorizedActions": [{"Name": "WriteThing", "Service": "demo"}, {"Name": "ReadThing", "Service": "demo"}]}]
+  "Operations": [{"Name": "WriteThing", "AuthorizedActions": [{"Name": "WriteThing", "Service": "demo"}, {"Name": "ReadThing", "Service": "demo"}]},
+                 {"Name": "BatchThings", "AuthorizedActions": [{"Name": "WriteThing", "Service": "demo"}, {"Name": "ReadThing", "Service": "demo"}]}]
 }"#,
     );
     write(
@@ -343,6 +499,9 @@ fn update_then_use_with_the_env_var() {
         v["dependent_actions"],
         serde_json::json!(["demo:ReadThing"])
     );
+    // `BatchThings` authorizes both and is neither: it makes no one depend on the other.
+    let v = with_env(&["catalog", "show", "demo:readthing"]);
+    assert_eq!(v["dependent_actions"], serde_json::json!([]));
     let v = with_env(&["catalog", "show", "demo:color"]);
     assert_eq!(v["types"], serde_json::json!(["String"]));
     let v = with_env(&["expand", "*:*Thing"]);

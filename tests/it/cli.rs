@@ -102,6 +102,22 @@ fn env_selects_constants_and_unknown_env_is_a_usage_error() {
     let out = iamc(&["build", "--env", "stage"], &dir);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("E0903"));
+    // Located at the environments `iamc.toml` defines, not at its first byte.
+    let out = iamc(&["check", "--env", "stage", "--format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "E0903");
+    assert_eq!(d["span"]["file"], "iamc.toml");
+    let at = |s: &serde_json::Value| {
+        (
+            s["start_pos"]["line"].clone(),
+            s["start_pos"]["column"].clone(),
+        )
+    };
+    assert_eq!(at(&d["span"]), (5.into(), 6.into()), "{d}");
+    assert_eq!(at(&d["labels"][0]["span"]), (8.into(), 6.into()), "{d}");
+    assert!(d["help"].as_str().unwrap().contains("dev, prod"), "{d}");
 }
 
 #[test]
@@ -228,7 +244,7 @@ fn bad_toml_is_located_and_exits_1() {
 #[test]
 fn a_closed_stdout_pipe_ends_quietly() {
     use std::io::{BufRead, BufReader};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"))
+    let mut child = crate::support::iamc()
         .args(["expand", "*"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -243,4 +259,123 @@ fn a_closed_stdout_pipe_ends_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+/// A test run writes nothing into the repository: no build output (`.iamc-manifest`) lies
+/// in it outside the ignored `examples/*/out`, every test starts the binary through
+/// `support::iamc()`, and that runs it outside the repository, so `iamc build FILE`
+/// (which writes `./out/`) lands in a scratch folder.
+#[test]
+fn test_runs_write_nothing_into_the_repository() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    fn manifests(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(root).unwrap_or(&p).to_path_buf();
+            let skipped = rel.starts_with("target")
+                || rel.starts_with(".git")
+                || (rel.starts_with("examples")
+                    && rel
+                        .components()
+                        .nth(2)
+                        .is_some_and(|c| c.as_os_str() == "out"));
+            if skipped {
+                continue;
+            }
+            if p.is_dir() {
+                manifests(&p, root, out);
+            } else if p.file_name().is_some_and(|n| n == ".iamc-manifest") {
+                out.push(rel);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    manifests(&root, &root, &mut found);
+    assert!(
+        found.is_empty(),
+        "build output in the repository: {found:?}"
+    );
+
+    // Every module of the test binary, those in folders (`tests/it/lsp/`) too.
+    let mut sources = Vec::new();
+    let mut folders = vec![root.join("tests/it")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap().flatten() {
+            if entry.path().is_dir() {
+                folders.push(entry.path());
+            } else {
+                sources.push(entry.path());
+            }
+        }
+    }
+    for path in sources {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let starts = text.matches(concat!("CARGO_BIN_EXE", "_iamc")).count();
+        let allowed = usize::from(path.file_name().is_some_and(|n| n == "support.rs"));
+        assert_eq!(
+            starts,
+            allowed,
+            "{}: start the binary with crate::support::iamc() (or find it with iamc_path())",
+            path.display()
+        );
+    }
+
+    let dir = scratch("cwd");
+    write(
+        &dir,
+        "p.iamc",
+        "policy P {\n    allow s3:GetObject on *\n}\n",
+    );
+    let out = crate::support::iamc()
+        .arg("build")
+        .arg(dir.join("p.iamc"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let cwd = crate::support::scratch_cwd();
+    assert!(!cwd.starts_with(&root), "{}", cwd.display());
+    assert!(cwd.join("out/P.json").is_file());
+    assert!(!root.join("out").exists());
+}
+
+/// Module names are paths under the source folder, as the README and the tutorial say:
+/// with `sources = ["iam"]`, `iam/app/dev.iamc` is module `app.dev`, and
+/// `import app.common.read_bucket` finds `iam/app/common.iamc`.
+#[test]
+fn modules_are_named_by_their_path_under_the_source_folder() {
+    let dir = scratch("modules");
+    write(&dir, "iamc.toml", "[project]\nsources = [\"iam\"]\n");
+    write(
+        &dir,
+        "iam/app/common.iamc",
+        "template read_bucket(bucket: String) {\n    allow s3:GetObject on arn\"arn:aws:s3:::{bucket}/*\"\n}\n",
+    );
+    write(
+        &dir,
+        "iam/app/dev.iamc",
+        "import app.common.read_bucket\n\npolicy DevRead {\n    use read_bucket(bucket: \"dev-data\")\n}\n",
+    );
+    let out = iamc(&["check", "--format", "json"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outputs"][0]["module"], "app.dev", "{v}");
+    // The old spelling, with the source folder in front, names no module.
+    write(
+        &dir,
+        "iam/app/dev.iamc",
+        "import iam.app.common.read_bucket\n\npolicy DevRead {\n    use read_bucket(bucket: \"dev-data\")\n}\n",
+    );
+    let out = iamc(&["check", "--format", "json"], &dir);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "E0202", "{v}");
+    assert_eq!(
+        v["diagnostics"][0]["help"], "did you mean `app.common`?",
+        "{v}"
+    );
+    // A folder named `std` under the sources would shadow the standard library.
+    write(&dir, "iam/app/dev.iamc", "");
+    write(&dir, "iam/std/extra.iamc", "");
+    let out = iamc(&["check"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would be module `std.extra`"));
 }

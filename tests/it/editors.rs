@@ -223,7 +223,8 @@ impl<'a> Tokens<'a> {
 
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
-            ExprKind::String(_) => self.add(e.span, "string"),
+            // `{name}` inside a string is not yet a scope of its own in the grammar.
+            ExprKind::String(_) | ExprKind::Interpolated(_) => self.add(e.span, "string"),
             ExprKind::Number(_) => self.add(e.span, "number"),
             ExprKind::Bool(_) => self.add(e.span, "bool"),
             ExprKind::Wildcard => self.add(e.span, "wildcard"),
@@ -411,6 +412,10 @@ impl<'a> Tokens<'a> {
                 self.doc(&d.doc);
                 self.add(d.keyword.span, "keyword");
                 self.add(d.name.span, "document-name");
+                if let Some(t) = &d.target {
+                    self.keyword_after(d.name.span.end as usize, "on");
+                    self.expr(t);
+                }
                 d.body.iter().for_each(|s| self.stmt(s));
             }
             Item::Principal(p) => {
@@ -566,7 +571,7 @@ fn the_vscode_extension_compiles_and_starts_a_server() {
     assert!(out_dir.join("extension.js").is_file());
     // The extension itself, with vscode-languageclient, on a stand-in for the `vscode` module:
     // a missing binary, a fake server, restarts, and this build's `iamc lsp` if it has one.
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_iamc"));
+    let bin = crate::support::iamc_path();
     let out = run_node(
         &node,
         &["--test", "test/client.test.js", "test/extension.test.js"],

@@ -12,8 +12,7 @@
 use iamc::catalog::Catalog;
 use iamc::eval::{evaluate, Context, Outcome, PolicySet, Request};
 use iamc::policy::{Document, DocumentKind, Effect, Matcher, Statement, Version};
-use iamc::source::{Origin, Sources};
-use iamc::{analyze, Analysis, AnalyzeOptions};
+use iamc::Analysis;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -33,17 +32,7 @@ fn compile_seeds() -> Analysis {
 }
 
 fn compile_text(text: &str) -> Analysis {
-    let mut sources = Sources::new();
-    sources.add(
-        "main.iamc",
-        "main",
-        Origin::Memory("main.iamc".into()),
-        text,
-    );
-    iamc::stdlib::add_to(&mut sources);
-    let c = analyze(&sources, &AnalyzeOptions::default());
-    assert!(!c.has_errors(), "{:#?}", c.diagnostics);
-    c
+    crate::support::analyze_text(text, None)
 }
 
 fn output<'c>(c: &'c Analysis, name: &str) -> &'c iamc::LoweredDocument {

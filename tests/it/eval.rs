@@ -51,7 +51,7 @@ fn corpus_scenarios_decide_as_expected() {
 }
 
 fn iamc() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_iamc"))
+    crate::support::iamc()
 }
 
 fn run_stdin(args: &[&str], input: &str) -> (i32, String, String) {

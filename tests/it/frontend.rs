@@ -487,6 +487,13 @@ fn malformed_catalog() {
     corpus_matches("catalog");
 }
 
+/// The deployable targets (CloudFormation, Terraform): names, quotas, what has nowhere
+/// to go, resource policy targets.
+#[test]
+fn malformed_emit() {
+    corpus_matches("emit");
+}
+
 #[test]
 fn malformed_prove() {
     corpus_matches("prove");

@@ -34,7 +34,8 @@ fn projects() -> Vec<Project> {
         let text = std::fs::read_to_string(p).unwrap();
         seed_project.push((
             format!("iam/{stem}.iamc"),
-            format!("iam.{stem}"),
+            // Module names are relative to the source folder (`iam`).
+            stem.clone(),
             text,
             false,
         ));

@@ -238,13 +238,15 @@ fn unreadable_inputs_are_usage_errors_naming_the_path() {
     let dir = scratch("unreadable");
     let missing = dir.join("missing.iamc");
     let bad = dir.join("latin1.iamc");
-    std::fs::write(&bad, b"policy P\xe9 {}\n").unwrap();
+    std::fs::write(&bad, b"policy P {}\n// caf\xc3\xa9 \xe9\n").unwrap();
+    // Where the first byte that is not UTF-8 is: its offset, line and column.
+    let not_utf8 = "not UTF-8 text: byte 0xE9 at offset 21 (line 2, column 9)";
     let cases: [(&Path, &str); 3] = [
         (&missing, "no such file"),
         (&dir, "is a directory"),
-        (&bad, "not UTF-8"),
+        (&bad, not_utf8),
     ];
-    for cmd in ["check", "build"] {
+    for cmd in ["check", "build", "fmt"] {
         for (path, why) in cases {
             let out = iamc(&[cmd, path.to_str().unwrap()]);
             let err = String::from_utf8_lossy(&out.stderr);

@@ -1462,7 +1462,7 @@ fn build_with_binary(label: &str, text: &str) -> Built {
     let file = dir.join("main.iamc");
     std::fs::write(&file, text).unwrap();
     let out_dir = dir.join("out");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"))
+    let out = crate::support::iamc()
         .arg("build")
         .arg(&file)
         .arg("--out")

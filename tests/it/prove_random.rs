@@ -862,7 +862,7 @@ fn the_prover_agrees_with_brute_force_and_its_counterexamples_replay() {
     let cases: usize = std::env::var("IAMC_PROVE_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(400);
+        .unwrap_or(300);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let (mut proved, mut refuted, mut vacuous, mut confirmed) = (0, 0, 0, 0);
     for case in 0..cases {

@@ -49,14 +49,32 @@ impl Rng {
 
 /// The `iamc` binary, with the embedded catalog: a catalog the user installed
 /// (`IAMC_CATALOG`, or the user catalog file under `XDG_DATA_HOME`) must not change what
-/// the corpora expect.
+/// the corpora expect. It runs in a scratch folder outside the repository (tests pass
+/// absolute paths), so a command that writes next to where it runs (`iamc build FILE`
+/// writes `./out/`) never writes into the repository; a test may still set its own
+/// `current_dir`. Every test starts the binary through here.
 pub fn iamc() -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"));
-    c.env_remove("IAMC_CATALOG").env(
-        "XDG_DATA_HOME",
-        std::env::temp_dir().join("iamc-it-no-user-catalog"),
-    );
+    let mut c = std::process::Command::new(iamc_path());
+    c.env_remove("IAMC_CATALOG")
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join("iamc-it-no-user-catalog"),
+        )
+        .current_dir(scratch_cwd());
     c
+}
+
+/// Where the `iamc` binary under test is (for a tool that starts it itself, such as an
+/// editor starting `iamc lsp`); tests start it with [`iamc`].
+pub fn iamc_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_iamc"))
+}
+
+/// The folder the binary runs in by default (see [`iamc`]): one per test process.
+pub fn scratch_cwd() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamc-it-cwd-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
 }
 
 /// The seed project, loaded as `iamc build --project examples/seeds` loads it, analysed;
@@ -70,5 +88,48 @@ pub fn analyze_seeds() -> iamc::Analysis {
     };
     let a = iamc::analyze(&loaded.sources, &options);
     assert!(!a.has_errors(), "{:#?}", a.diagnostics);
+    a
+}
+
+/// Runs a command that prints one JSON report on standard output (`--format json`):
+/// its exit code and the report.
+pub fn json_report(command: &mut std::process::Command) -> (i32, serde_json::Value) {
+    let out = command.output().unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no JSON report; stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+/// The codes of a report's diagnostics, in report order.
+pub fn codes(report: &serde_json::Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["code"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// One module `main` of source text (and the standard library), analysed with `env`; it
+/// must have no error.
+pub fn analyze_text(text: &str, env: Option<iamc::project::Environment>) -> iamc::Analysis {
+    let mut sources = iamc::source::Sources::new();
+    sources.add(
+        "main.iamc",
+        "main",
+        iamc::source::Origin::Memory("main.iamc".into()),
+        text,
+    );
+    iamc::stdlib::add_to(&mut sources);
+    let options = iamc::AnalyzeOptions {
+        env,
+        ..iamc::AnalyzeOptions::default()
+    };
+    let a = iamc::analyze(&sources, &options);
+    assert!(!a.has_errors(), "{text}\n{:#?}", a.diagnostics);
     a
 }

@@ -144,7 +144,7 @@ impl SpanCheck<'_> {
     fn expr(&mut self, parent: Span, e: &Expr) {
         self.at(parent, e.span, "expr");
         match &e.kind {
-            ExprKind::Arn(a) => {
+            ExprKind::Arn(a) | ExprKind::Interpolated(a) => {
                 for part in &a.parts {
                     match part {
                         ArnPart::Text(t) | ArnPart::PolicyVar(t) => {

@@ -2,19 +2,21 @@
 //!
 //! Loads the project (or plain files) from disk through `project`, analyses it in memory
 //! with the catalog in use (the user's, see `iamc catalog update`, else the embedded one)
-//! and, for `build`, writes one `<Name>.json` per document declared outside the standard
-//! library. Atomic: with any error nothing is written. A manifest (`.iamc-manifest`) in the
-//! output folder lists the files iamc wrote, so stale ones from an earlier build are
-//! removed and nothing else is.
+//! and, for `build`, writes the selected targets: one `<Name>.json` per document declared
+//! outside the standard library (`json`), CloudFormation templates under
+//! `cloudformation/`, Terraform configurations under `terraform/` (see `targets`).
+//! Atomic: with any error nothing is written. A manifest (`.iamc-manifest`) in the output
+//! folder lists the files iamc wrote, so stale ones from an earlier build are removed and
+//! nothing else is.
 
-use crate::cli::args::{Format, SourceArgs};
-use crate::cli::commands::{catalog, stderr_is_terminal};
+use crate::cli::args::{Format, SourceArgs, TargetArgs};
+use crate::cli::commands::{catalog, stderr_is_terminal, targets};
 use crate::cli::disk::Disk;
 use crate::cli::write::{write_all_atomic, write_atomic};
 use crate::cli::Exit;
 use crate::diagnostics::{render, Diagnostic};
 use crate::policy::json::Layout;
-use crate::project::{self, LoadError, Loaded};
+use crate::project::{self, LoadError, Loaded, Target};
 use crate::source::Sources;
 use crate::{analyze, emit, AnalyzeOptions};
 use std::path::{Path, PathBuf};
@@ -22,12 +24,12 @@ use std::path::{Path, PathBuf};
 /// The manifest of files written by the last build, one name per line.
 pub const MANIFEST: &str = ".iamc-manifest";
 
-pub fn build(args: &SourceArgs, out: Option<&Path>, minify: bool) -> Exit {
-    run(args, Some(out), minify)
+pub fn build(args: &SourceArgs, targets: &TargetArgs, out: Option<&Path>, minify: bool) -> Exit {
+    run(args, targets, Some(out), minify)
 }
 
-pub fn check(args: &SourceArgs) -> Exit {
-    run(args, None, false)
+pub fn check(args: &SourceArgs, targets: &TargetArgs) -> Exit {
+    run(args, targets, None, false)
 }
 
 /// A loaded and analysed compilation, with what the commands need next.
@@ -36,6 +38,10 @@ pub(crate) struct Analyzed {
     pub catalog: &'static crate::catalog::Catalog,
     pub prove: crate::project::ProveSettings,
     pub out_dir: Option<PathBuf>,
+    /// `[project] name`, for the deployable targets' file names.
+    pub name: Option<String>,
+    /// What `build` writes (`[build]`, `[deploy]`, `[cloudformation]`).
+    pub build: crate::project::BuildSettings,
 }
 
 /// Loads the sources, the catalog in use and the settings, and analyses them.
@@ -57,6 +63,8 @@ pub(crate) fn analyzed(args: &SourceArgs, layout: Layout) -> Result<Analyzed, Ex
         catalog,
         prove: loaded.prove,
         out_dir: loaded.out_dir,
+        name: loaded.name,
+        build: loaded.build,
     })
 }
 
@@ -80,7 +88,12 @@ pub(crate) fn load_and_analyze(
     analyzed(args, layout).map(|a| (a.analysis, a.catalog, a.prove))
 }
 
-fn run(args: &SourceArgs, out: Option<Option<&Path>>, minify: bool) -> Exit {
+fn run(
+    args: &SourceArgs,
+    target_args: &TargetArgs,
+    out: Option<Option<&Path>>,
+    minify: bool,
+) -> Exit {
     let layout = if minify {
         Layout::Minified
     } else {
@@ -91,6 +104,8 @@ fn run(args: &SourceArgs, out: Option<Option<&Path>>, minify: bool) -> Exit {
         catalog,
         prove,
         out_dir,
+        name,
+        build,
     } = match analyzed(args, layout) {
         Ok(a) => a,
         Err(exit) => return exit,
@@ -102,17 +117,38 @@ fn run(args: &SourceArgs, out: Option<Option<&Path>>, minify: bool) -> Exit {
     };
     // Every proof first: a refuted property is an error, and then nothing is written.
     let reports = super::prove::gate(&mut analysis, catalog, super::prove::settings(prove));
+    let settings = targets::settings(&build, target_args);
+    let project_dir = project_dir(args);
+    let name = targets::project_name(name.as_deref(), project_dir.as_deref());
+    let (deployables, found) =
+        targets::deployables(&analysis, &settings, project_dir.as_deref(), &name);
+    analysis.add_diagnostics(found);
     let failed = analysis.has_errors();
     let mut written: Vec<Written> = Vec::new();
-    for o in analysis.user_documents() {
+    if settings.targets.contains(&Target::Json) {
+        for o in analysis.user_documents() {
+            written.push(Written {
+                file: emit::file_name(&o.name),
+                text: emit::json(&o.document, minify),
+                what: What::Document {
+                    name: o.name.clone(),
+                    module: o.module.clone(),
+                    kind: o.kind.name(),
+                    size: o.size,
+                    budget: o.budget,
+                },
+            });
+        }
+    }
+    for d in deployables {
         written.push(Written {
-            name: o.name.clone(),
-            module: o.module.clone(),
-            kind: o.kind.name(),
-            file: emit::file_name(&o.name),
-            text: emit::json(&o.document, minify),
-            size: o.size,
-            budget: o.budget,
+            file: d.path,
+            text: d.text,
+            what: What::Template {
+                target: d.target,
+                declarations: d.declarations,
+                organization: d.organization,
+            },
         });
     }
     let mut status = if failed { Exit::SourceErrors } else { Exit::Ok };
@@ -129,14 +165,35 @@ fn run(args: &SourceArgs, out: Option<Option<&Path>>, minify: bool) -> Exit {
             let outputs: Vec<serde_json::Value> = written
                 .iter()
                 .map(|w| {
-                    serde_json::json!({
-                        "name": w.name,
-                        "module": w.module,
-                        "kind": w.kind,
-                        "file": if wrote { Some(out_dir.join(&w.file).to_string_lossy().into_owned()) } else { None },
-                        "size": w.size,
-                        "budget": w.budget,
-                    })
+                    let file = wrote.then(|| out_dir.join(&w.file).to_string_lossy().into_owned());
+                    match &w.what {
+                        What::Document {
+                            name,
+                            module,
+                            kind,
+                            size,
+                            budget,
+                        } => serde_json::json!({
+                            "target": "json",
+                            "name": name,
+                            "module": module,
+                            "kind": kind,
+                            "file": file,
+                            "size": size,
+                            "budget": budget,
+                        }),
+                        What::Template {
+                            target,
+                            declarations,
+                            organization,
+                        } => serde_json::json!({
+                            "target": target.name(),
+                            "path": w.file,
+                            "file": file,
+                            "declarations": declarations,
+                            "organization": organization,
+                        }),
+                    }
                 })
                 .collect();
             let mut doc = serde_json::json!({
@@ -171,17 +228,7 @@ fn run(args: &SourceArgs, out: Option<Option<&Path>>, minify: bool) -> Exit {
             } else {
                 let verb = if wrote { "wrote" } else { "checked" };
                 for w in &written {
-                    let shown = if wrote {
-                        out_dir.join(&w.file).display().to_string()
-                    } else {
-                        w.name.clone()
-                    };
-                    outln!(
-                        "{verb} {shown} ({}, {} of {} characters)",
-                        w.kind,
-                        w.size,
-                        w.budget
-                    );
+                    outln!("{verb} {}", w.describe(wrote.then_some(out_dir.as_path())));
                 }
                 if written.is_empty() {
                     outln!("no documents declared");
@@ -201,14 +248,76 @@ fn run(args: &SourceArgs, out: Option<Option<&Path>>, minify: bool) -> Exit {
     status
 }
 
+/// One output file, before it is written.
 struct Written {
-    name: String,
-    module: String,
-    kind: &'static str,
+    /// Relative to the output folder, `/`-separated.
     file: String,
     text: String,
-    size: usize,
-    budget: usize,
+    what: What,
+}
+
+enum What {
+    /// A `<Name>.json` policy document.
+    Document {
+        name: String,
+        module: String,
+        kind: &'static str,
+        size: usize,
+        budget: usize,
+    },
+    /// A CloudFormation template or Terraform configuration.
+    Template {
+        target: Target,
+        declarations: usize,
+        organization: bool,
+    },
+}
+
+impl Written {
+    /// What `build` says it wrote (the path in `out`) or `check` checked.
+    fn describe(&self, out: Option<&Path>) -> String {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        match (&self.what, out) {
+            (
+                What::Document {
+                    name,
+                    kind,
+                    size,
+                    budget,
+                    ..
+                },
+                out,
+            ) => {
+                let shown = out.map_or(name.clone(), |o| o.join(&self.file).display().to_string());
+                format!("{shown} ({kind}, {size} of {budget} characters)")
+            }
+            (
+                What::Template {
+                    target,
+                    declarations,
+                    organization,
+                },
+                out,
+            ) => {
+                let shown = out.map_or(self.file.clone(), |o| {
+                    o.join(&self.file).display().to_string()
+                });
+                let what = match target {
+                    Target::Terraform => "Terraform configuration",
+                    _ => "CloudFormation template",
+                };
+                let scope = if *organization {
+                    " for the management account"
+                } else {
+                    ""
+                };
+                format!(
+                    "{shown} ({what}{scope}, {declarations} declaration{})",
+                    plural(*declarations)
+                )
+            }
+        }
+    }
 }
 
 fn report(format: Format, sources: &Sources, diags: &[Diagnostic], outputs: &[serde_json::Value]) {
@@ -238,16 +347,40 @@ fn write_outputs(dir: &Path, written: &[Written]) -> Result<(), String> {
     write_all_atomic(&files).map_err(|e| format!("cannot write into `{}`: {e}", dir.display()))?;
     let current: Vec<&str> = written.iter().map(|w| w.file.as_str()).collect();
     for old in &previous {
-        // Only plain `*.json` names we wrote ourselves; never a path.
-        let safe = old.ends_with(".json") && !old.contains(['/', '\\']) && !old.starts_with('.');
-        if safe && !current.contains(&old.as_str()) {
+        if is_our_output(old) && !current.contains(&old.as_str()) {
             let _ = std::fs::remove_file(dir.join(old));
+            // The folders iamc made for it go too, once empty (`remove_dir` refuses
+            // folders with anything in them).
+            let mut parent = Path::new(old).parent();
+            while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
+                if std::fs::remove_dir(dir.join(p)).is_err() {
+                    break;
+                }
+                parent = p.parent();
+            }
         }
     }
     let mut manifest = current.join("\n");
     manifest.push('\n');
     write_atomic(&manifest_path, manifest.as_bytes())
         .map_err(|e| format!("cannot write `{}`: {e}", manifest_path.display()))
+}
+
+/// Whether a manifest line names a file iamc writes: a relative path of plain names (no
+/// `..`, no hidden names, no backslash) ending in one of the outputs' extensions. Anything
+/// else in a manifest is left alone, so an edited manifest cannot make iamc delete it.
+fn is_our_output(line: &str) -> bool {
+    let plain = line
+        .split('/')
+        .all(|seg| !seg.is_empty() && !seg.starts_with('.') && !seg.contains('\\'));
+    plain && [".json", ".yaml", ".tf"].iter().any(|e| line.ends_with(e))
+}
+
+/// The project folder of a project build (`None` for plain files).
+fn project_dir(args: &SourceArgs) -> Option<PathBuf> {
+    args.files
+        .is_empty()
+        .then(|| args.project.clone().unwrap_or_else(|| PathBuf::from(".")))
 }
 
 /// Loads plain files or the project from disk; reports what went wrong and returns the

@@ -5,8 +5,8 @@
 //! (`$XDG_DATA_HOME/iamc/catalog.bin`, else `~/.local/share/iamc/catalog.bin`).
 
 use crate::catalog::convert::{self, Input};
-use crate::catalog::{Action, Catalog, Key, Service};
-use crate::cli::args::{CatalogCommand, Format};
+use crate::catalog::{Action, Catalog, ClaimKind, Key, ProviderClaim, Service};
+use crate::cli::args::{CatalogCommand, Format, SearchKind};
 use crate::cli::write::write_atomic;
 use crate::cli::Exit;
 use serde_json::{json, Value};
@@ -57,8 +57,22 @@ pub fn run(command: CatalogCommand) -> Exit {
             Ok(cat) => show(cat, &name, format),
             Err(e) => e,
         },
-        CatalogCommand::Search { text, format } => match catalog_or_exit() {
-            Ok(cat) => search(cat, &text, format),
+        CatalogCommand::Search {
+            text,
+            service,
+            kind,
+            limit,
+            format,
+        } => match catalog_or_exit() {
+            Ok(cat) => {
+                let q = SearchQuery {
+                    text: &text,
+                    service: service.as_deref(),
+                    kind,
+                    limit,
+                };
+                search(cat, &q, format)
+            }
             Err(e) => e,
         },
         CatalogCommand::Stats { format } => match catalog_or_exit() {
@@ -79,10 +93,20 @@ fn show(cat: &Catalog, name: &str, format: Format) -> Exit {
         action_json(a)
     } else if let Some(k) = name.contains(':').then(|| cat.key(name)).flatten() {
         key_json(k)
+    } else if let Some(v) = cat
+        .provider_claim(name)
+        .and_then(|pc| claim_json(name, &pc))
+    {
+        v
     } else if let Some(s) = (!name.contains(':')).then(|| cat.service(name)).flatten() {
         service_json(s)
     } else {
-        let hint = if name.contains(':') {
+        let claim_hint = cat
+            .provider_claim(name)
+            .and_then(|pc| pc.alternatives().and_then(|(_, closest)| closest));
+        let hint = if let Some(h) = claim_hint {
+            Some(h)
+        } else if name.contains(':') {
             cat.suggest_action(name).or_else(|| cat.suggest_key(name))
         } else {
             cat.suggest_service(name)
@@ -137,6 +161,32 @@ fn key_json(k: Key<'_>) -> Value {
     })
 }
 
+/// A claim of an identity provider that `iamc check` accepts without a catalog entry: a
+/// generic OIDC claim, or any claim of a provider the catalog lists nothing for. A claim a
+/// listed provider does not have is not shown (the checker rejects it, E0343).
+fn claim_json(name: &str, pc: &ProviderClaim<'_>) -> Option<Value> {
+    let description = match pc.kind {
+        ClaimKind::Generic => format!(
+            "The `{}` claim of the OIDC token from `{}`, which AWS passes as a condition key (trust policies, AssumeRoleWithWebIdentity).",
+            pc.claim, pc.provider
+        ),
+        ClaimKind::UnknownProvider => format!(
+            "A claim of `{}`, an identity provider the catalog lists no keys for; iamc does not judge its name and types it from the value it is compared with.",
+            pc.provider
+        ),
+        ClaimKind::Unlisted(_) => return None,
+    };
+    Some(json!({
+        "kind": "condition_key",
+        "name": name,
+        "types": ["String"],
+        "global": false,
+        "service": Value::Null,
+        "identity_provider": pc.provider,
+        "description": description,
+    }))
+}
+
 fn service_json(s: Service<'_>) -> Value {
     json!({
         "kind": "service",
@@ -189,50 +239,95 @@ fn scalar(v: &Value) -> String {
 
 // ---- search -------------------------------------------------------------------------------
 
+/// What to search for and how many results to show.
+pub struct SearchQuery<'q> {
+    pub text: &'q str,
+    /// Only this service's actions and keys (and the service itself); `aws` for global keys.
+    pub service: Option<&'q str>,
+    pub kind: Option<SearchKind>,
+    /// At most this many results of each kind.
+    pub limit: usize,
+}
+
 /// Case-insensitive substring search over service prefixes and names, action names and
-/// descriptions, and condition key names; at most 200 hits of each kind.
-fn search(cat: &Catalog, text: &str, format: Format) -> Exit {
-    const LIMIT: usize = 200;
-    let needle = text.to_ascii_lowercase();
+/// descriptions, and condition key names, narrowed by service and kind; at most `limit`
+/// hits of each kind, with a note saying how many more there are.
+fn search(cat: &Catalog, q: &SearchQuery<'_>, format: Format) -> Exit {
+    if let Some(svc) = q.service {
+        if !svc.eq_ignore_ascii_case("aws") && cat.service(svc).is_none() {
+            eprintln!("error: `{svc}` is not a service prefix in the catalog");
+            if let Some(s) = cat.suggest_service(svc) {
+                eprintln!("help: did you mean `{s}`?");
+            }
+            return Exit::SourceErrors;
+        }
+    }
+    let needle = q.text.to_ascii_lowercase();
     let has = |s: &str| s.to_ascii_lowercase().contains(&needle);
+    let in_service = |prefix: &str| q.service.is_none_or(|s| s.eq_ignore_ascii_case(prefix));
+    let wanted = |k: SearchKind| q.kind.is_none_or(|w| w == k);
     let services: Vec<Service<'_>> = cat
         .services()
-        .filter(|s| !s.retired() && (has(s.prefix()) || has(s.display_name())))
-        .take(LIMIT)
+        .filter(|s| wanted(SearchKind::Service) && !s.retired() && in_service(s.prefix()))
+        .filter(|s| has(s.prefix()) || has(s.display_name()))
         .collect();
     let actions: Vec<Action<'_>> = cat
         .services()
-        .filter(|s| !s.retired())
+        .filter(|s| wanted(SearchKind::Action) && !s.retired() && in_service(s.prefix()))
         .flat_map(|s| s.actions())
         .filter(|a| has(&a.full_name()) || has(a.description()))
-        .take(LIMIT)
         .collect();
-    let keys: Vec<Key<'_>> = cat.keys().filter(|k| has(k.name())).take(LIMIT).collect();
+    let keys: Vec<Key<'_>> = cat
+        .keys()
+        .filter(|k| wanted(SearchKind::Key) && has(k.name()))
+        .filter(|k| in_service(k.name().split_once(':').map_or("", |(p, _)| p)))
+        .collect();
+    let shown = |n: usize| n.min(q.limit);
+    let more: Vec<(usize, &str)> = [
+        (services.len(), "services"),
+        (actions.len(), "actions"),
+        (keys.len(), "condition keys"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > q.limit)
+    .map(|(n, what)| (n - q.limit, what))
+    .collect();
+    let services = services.get(..shown(services.len())).unwrap_or(&[]);
+    let actions = actions.get(..shown(actions.len())).unwrap_or(&[]);
+    let keys = keys.get(..shown(keys.len())).unwrap_or(&[]);
     match format {
         Format::Json => print_json(&json!({
             "services": services.iter().map(|s| json!({"name": s.prefix(), "display_name": s.display_name()})).collect::<Vec<_>>(),
             "actions": actions.iter().map(|a| json!({"name": a.full_name(), "access_level": a.access_level().as_str(), "description": a.description()})).collect::<Vec<_>>(),
             "condition_keys": keys.iter().map(|k| json!({"name": k.name(), "types": k.types().iter().map(ToString::to_string).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+            "not_shown": more.iter().map(|(n, what)| (what.replace(' ', "_"), json!(n))).collect::<serde_json::Map<_, _>>(),
         })),
         Format::Text => {
-            for s in &services {
+            for s in services {
                 outln!("service  {}  {}", s.prefix(), s.display_name());
             }
-            for a in &actions {
+            for a in actions {
                 outln!(
                     "action   {}  ({})",
                     a.full_name(),
                     a.access_level().as_str()
                 );
             }
-            for k in &keys {
+            for k in keys {
                 let types: Vec<String> = k.types().iter().map(ToString::to_string).collect();
                 outln!("key      {}  {}", k.name(), types.join(", "));
+            }
+            if !more.is_empty() {
+                let said: Vec<String> = more.iter().map(|(n, w)| format!("{n} {w}")).collect();
+                eprintln!(
+                    "{} more not shown; narrow with `--service` or `--kind`, or raise `--limit`",
+                    said.join(", ")
+                );
             }
         }
     }
     if services.is_empty() && actions.is_empty() && keys.is_empty() {
-        eprintln!("no match for `{text}`");
+        eprintln!("no match for `{}`", q.text);
         return Exit::SourceErrors;
     }
     Exit::Ok
@@ -320,6 +415,9 @@ pub fn expand(pattern: &str, format: Format) -> Exit {
     }
     if actions.is_empty() {
         eprintln!("error: `{pattern}` matches no action in the catalog");
+        if let Some(s) = cat.suggest_pattern(pattern) {
+            eprintln!("help: did you mean `{s}`?");
+        }
         return Exit::SourceErrors;
     }
     Exit::Ok
@@ -384,13 +482,12 @@ pub fn read_input(dir: &Path) -> std::io::Result<Input> {
     };
     if let Some(manifest) = read_optional(&dir.join("manifest.json"))? {
         if let Ok(m) = serde_json::from_slice::<Value>(&manifest) {
-            let sr = &m["ServiceReference"];
-            if let (Some(repo), Some(commit)) =
-                (sr["MirrorRepository"].as_str(), sr["MirrorCommit"].as_str())
-            {
+            let sr = m.get("ServiceReference");
+            let field = |k: &str| sr.and_then(|v| v.get(k)).and_then(Value::as_str);
+            if let (Some(repo), Some(commit)) = (field("MirrorRepository"), field("MirrorCommit")) {
                 input.source = format!("AWS service reference via {repo} at {commit}");
             }
-            if let Some(d) = sr["MirrorCommitDate"].as_str() {
+            if let Some(d) = field("MirrorCommitDate") {
                 input.date = d.to_string();
             }
         }

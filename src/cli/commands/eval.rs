@@ -7,8 +7,10 @@
 //! answer before it sends the next, while a large file is written in blocks.
 
 use crate::cli::args::Format;
+use crate::cli::disk::Disk;
 use crate::cli::Exit;
 use crate::eval::scenario::{self, ScenarioError};
+use crate::project::FileSystem;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
@@ -39,9 +41,14 @@ pub fn run(scenario: &Path, batch: bool, format: Format) -> Exit {
     }
     let mut text = String::new();
     let read = if stdin {
-        io::stdin().read_to_string(&mut text).map(|_| ())
+        io::stdin()
+            .read_to_string(&mut text)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     } else {
-        std::fs::read_to_string(scenario).map(|t| text = t)
+        Disk.read_to_string(scenario)
+            .map(|t| text = t)
+            .map_err(|e| e.why())
     };
     if let Err(e) = read {
         let name = if stdin {

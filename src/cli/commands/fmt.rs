@@ -11,6 +11,7 @@ use crate::cli::disk::Disk;
 use crate::cli::write::write_atomic;
 use crate::cli::Exit;
 use crate::diagnostics::render;
+use crate::project::FileSystem;
 use crate::source::{Origin, Sources};
 use std::path::{Path, PathBuf};
 
@@ -65,10 +66,11 @@ fn targets(files: &[PathBuf], project: Option<&Path>) -> Result<Vec<PathBuf>, St
 /// under the source folders `iamc.toml` names, sorted.
 fn project_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let toml_path = dir.join("iamc.toml");
-    let toml_text = std::fs::read_to_string(&toml_path).map_err(|e| {
+    let toml_text = Disk.read_to_string(&toml_path).map_err(|e| {
         format!(
-            "no readable `iamc.toml` in `{}` ({e}); give `--project DIR` or `.iamc` files",
-            dir.display()
+            "no readable `iamc.toml` in `{}` ({}); give `--project DIR` or `.iamc` files",
+            dir.display(),
+            e.why()
         )
     })?;
     let mut sources = Sources::new();
@@ -88,8 +90,8 @@ fn project_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// Formats one file; `Ok(true)` if it changed (or, with `check`, would change).
 fn format_file(path: &Path, check: bool) -> Result<bool, Exit> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read `{}`: {e}", path.display());
+    let text = Disk.read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read `{}`: {}", path.display(), e.why());
         Exit::UsageOrIo
     })?;
     let mut sources = Sources::new();

@@ -5,7 +5,9 @@ pub mod catalog;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod lsp;
 pub mod prove;
+pub mod targets;
 
 use super::args::{Cli, Command};
 use super::Exit;
@@ -14,10 +16,11 @@ pub fn dispatch(cli: Cli) -> Exit {
     match cli.command {
         Command::Build {
             sources,
+            targets,
             out,
             minify,
-        } => build::build(&sources, out.as_deref(), minify),
-        Command::Check { sources } => build::check(&sources),
+        } => build::build(&sources, &targets, out.as_deref(), minify),
+        Command::Check { sources, targets } => build::check(&sources, &targets),
         Command::Eval {
             scenario,
             batch,
@@ -25,7 +28,7 @@ pub fn dispatch(cli: Cli) -> Exit {
         } => eval::run(&scenario, batch, format),
         Command::Catalog { command } => catalog::run(command),
         Command::Expand { pattern, format } => catalog::expand(&pattern, format),
-        Command::Explain { code } => explain::run(&code),
+        Command::Explain { code, format } => explain::run(&code, format),
         Command::Prove {
             sources,
             emit_counterexample,
@@ -35,6 +38,7 @@ pub fn dispatch(cli: Cli) -> Exit {
             project,
             check,
         } => fmt::run(&files, project.as_deref(), check),
+        Command::Lsp => lsp::run(),
     }
 }
 

@@ -16,17 +16,7 @@ use std::time::Instant;
 
 /// The budgets of `iamc.toml`'s `[prove]` table over the defaults.
 pub fn settings(p: ProveSettings) -> Settings {
-    let mut s = Settings::default();
-    if let Some(t) = p.timeout_ms {
-        s.timeout_ms = t as f64;
-    }
-    if let Some(n) = p.max_cases {
-        s.limits.max_cases = usize::try_from(n).unwrap_or(usize::MAX);
-    }
-    if let Some(n) = p.max_states {
-        s.limits.max_states = usize::try_from(n).unwrap_or(usize::MAX);
-    }
-    s
+    Settings::with_budgets(p.timeout_ms, p.max_cases, p.max_states)
 }
 
 /// Decides every property of an analysis without errors (the clock is this process's).

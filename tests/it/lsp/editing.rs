@@ -1,0 +1,271 @@
+//! Completion, formatting, code actions, inlay hints and code lenses over the protocol,
+//! each checked against an independent source: the catalog (completion), the formatter
+//! called as a library (formatting), the analysis after the fix is applied (code
+//! actions), the operators of the emitted JSON (inlay hints), the lowered document's
+//! size and JSON (lenses).
+
+use super::client::{apply, pos, project, uri, Client};
+use super::{app_open, Session, APP};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+fn one_file(name: &str, text: &str) -> (std::path::PathBuf, String) {
+    let dir = project(
+        name,
+        &[
+            ("iamc.toml", "[project]\nsources = [\"iam\"]\n"),
+            ("iam/x.iamc", text),
+        ],
+    );
+    let u = uri(&dir.join("iam/x.iamc"));
+    (dir, u)
+}
+
+/// The completion list just after `needle`.
+fn complete(c: &mut Client, u: &str, text: &str, needle: &str) -> Value {
+    c.completion(u, pos(text, needle, 0, needle.chars().count(), false))
+}
+
+fn labels(list: &Value) -> BTreeSet<String> {
+    super::client::labels(list).into_iter().collect()
+}
+
+#[test]
+fn completion_after_a_service_prefix_lists_its_actions() {
+    let text = "policy P {\n    allow s3:\n}\n";
+    let (dir, u) = one_file("complete-actions", text);
+    let mut c = Client::initialized(&dir, false);
+    c.open(&u, text);
+    let r = complete(&mut c, &u, text, "allow s3:");
+    let cat = iamc::catalog::Catalog::embedded();
+    let want: BTreeSet<String> = cat
+        .service("s3")
+        .unwrap()
+        .actions()
+        .map(|a| a.full_name())
+        .collect();
+    assert_eq!(labels(&r), want);
+    // Each item replaces the whole `s3:` with the action.
+    let item = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "s3:GetObject")
+        .unwrap();
+    assert_eq!(item["textEdit"]["newText"], "s3:GetObject");
+    assert_eq!(
+        item["textEdit"]["range"],
+        json!({ "start": pos(text, "s3:", 0, 0, false), "end": pos(text, "s3:", 0, 3, false) })
+    );
+    assert_eq!(item["detail"], "Read");
+    // Before any prefix: the services.
+    let text2 = "policy P {\n    allow \n}\n";
+    c.change(&u, 2, text2);
+    let r = complete(&mut c, &u, text2, "allow ");
+    let services = labels(&r);
+    assert!(
+        services.contains("s3") && services.contains("ec2"),
+        "{services:?}"
+    );
+}
+
+#[test]
+fn completion_after_when_offers_keys_the_actions_support_first() {
+    let text = "policy P {\n    allow s3:GetObject on * when \n}\n";
+    let (dir, u) = one_file("complete-keys", text);
+    let mut c = Client::initialized(&dir, false);
+    c.open(&u, text);
+    let r = complete(&mut c, &u, text, "when ");
+    let items = r["items"].as_array().unwrap();
+    let keys: Vec<&Value> = items.iter().filter(|i| i["kind"] == 10).collect();
+    assert!(keys.iter().any(|k| k["label"] == "aws:SourceIp"));
+    // The keys s3:GetObject supports, from the catalog: those and only those come first.
+    let cat = iamc::catalog::Catalog::embedded();
+    let get = cat.action("s3:GetObject").unwrap();
+    let mut supported: BTreeSet<String> = get
+        .condition_keys()
+        .iter()
+        .map(|k| k.name().to_string())
+        .collect();
+    for (r, _) in get.resource_types() {
+        supported.extend(r.condition_keys().iter().map(|k| k.name().to_string()));
+    }
+    let first: BTreeSet<String> = keys
+        .iter()
+        .filter(|k| k["sortText"].as_str().unwrap().starts_with('0'))
+        .map(|k| k["label"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(first, supported);
+    let worst_first = keys
+        .iter()
+        .filter(|k| supported.contains(k["label"].as_str().unwrap()))
+        .map(|k| k["sortText"].as_str().unwrap())
+        .max()
+        .unwrap();
+    for k in keys
+        .iter()
+        .filter(|k| !supported.contains(k["label"].as_str().unwrap()))
+    {
+        assert!(k["sortText"].as_str().unwrap() > worst_first);
+    }
+    assert!(r["isIncomplete"].as_bool().unwrap());
+
+    // After a key: the operators that fit its type (IPAddress), with the IAM operator.
+    let text2 = "policy P {\n    allow s3:GetObject on * when aws:SourceIp \n}\n";
+    c.change(&u, 2, text2);
+    let r = complete(&mut c, &u, text2, "aws:SourceIp ");
+    let ops: BTreeSet<String> = labels(&r);
+    let want: BTreeSet<String> = ["==", "!=", "in", "not in"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(ops, want);
+    let eq = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "in")
+        .unwrap();
+    assert_eq!(eq["detail"], "IpAddress");
+}
+
+#[test]
+fn formatting_returns_what_iamc_fmt_writes() {
+    let text = "policy   P {\nallow s3:GetObject,s3:PutObject on *\n  // kept\n}\n";
+    let (dir, u) = one_file("format", text);
+    let mut c = Client::initialized(&dir, false);
+    c.open(&u, text);
+    let r = c.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": u }, "options": { "tabSize": 4, "insertSpaces": true } }),
+    );
+    let edits = r["result"].as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    let formatted = apply(text, edits, false);
+    let want = iamc::fmt::format(text, iamc::source::FileId(0)).unwrap();
+    assert_eq!(formatted, want);
+    assert_ne!(formatted, text);
+    // A file with a syntax error is left alone.
+    let broken = "policy P {\n    allow\n";
+    c.change(&u, 2, broken);
+    let r = c.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": u }, "options": { "tabSize": 4, "insertSpaces": true } }),
+    );
+    assert_eq!(r["result"], json!([]));
+}
+
+#[test]
+fn a_quick_fix_applied_clears_the_diagnostic() {
+    let text = "policy P {\n    allow s3:GetObjekt on *\n}\n";
+    let (dir, u) = one_file("code-action", text);
+    let mut c = Client::initialized(&dir, false);
+    c.open(&u, text);
+    let diags = c.diagnostics(&u);
+    assert_eq!(diags.len(), 1);
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": u },
+            "range": { "start": pos(text, "GetObjekt", 0, 2, false), "end": pos(text, "GetObjekt", 0, 2, false) },
+            "context": { "diagnostics": diags },
+        }),
+    );
+    let actions = r["result"].as_array().unwrap();
+    assert_eq!(actions.len(), 1);
+    let a = &actions[0];
+    assert_eq!(a["title"], "did you mean `s3:GetObject`?");
+    assert_eq!(a["kind"], "quickfix");
+    assert_eq!(a["diagnostics"][0]["code"], "E0341");
+    let fixed = apply(text, a["edit"]["changes"][&u].as_array().unwrap(), false);
+    assert_eq!(fixed, text.replace("GetObjekt", "GetObject"));
+    c.change(&u, 2, &fixed);
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+}
+
+/// The condition operators of an emitted document's JSON.
+fn json_operators(json: &str) -> BTreeSet<String> {
+    let v: Value = serde_json::from_str(json).unwrap();
+    let statements = match &v["Statement"] {
+        Value::Array(a) => a.clone(),
+        other => vec![other.clone()],
+    };
+    statements
+        .iter()
+        .filter_map(|s| s["Condition"].as_object())
+        .flat_map(|c| c.keys().cloned())
+        .collect()
+}
+
+fn app_document(dir: &std::path::Path) -> iamc::LoweredDocument {
+    let loaded = iamc::project::load_project(&iamc::cli::disk::Disk, dir, None).unwrap();
+    let a = iamc::analyze(&loaded.sources, &iamc::AnalyzeOptions::default());
+    let doc = a
+        .user_documents()
+        .find(|d| d.name == "App")
+        .unwrap()
+        .clone();
+    doc
+}
+
+#[test]
+fn inlay_hints_show_the_operators_of_the_emitted_json() {
+    let Session {
+        mut c, dir, app, ..
+    } = app_open("inlay");
+    let r = c.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": app }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 99, "character": 0 } } }),
+    );
+    let hints = r["result"].as_array().unwrap();
+    let mfa_end = pos(APP, "aws:MultiFactorAuthPresent", 0, 26, false);
+    let ip_end = pos(APP, "cidr\"10.0.0.0/8\"]", 0, 18, false);
+    let got: Vec<(Value, String)> = hints
+        .iter()
+        .map(|h| {
+            (
+                h["position"].clone(),
+                h["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (mfa_end, "BoolIfExists".to_string()),
+            (ip_end, "IpAddress".to_string())
+        ]
+    );
+    let emitted = json_operators(&iamc::emit::json(&app_document(&dir).document, false));
+    for (_, label) in &got {
+        for op in label.split(" + ") {
+            assert!(emitted.contains(op), "{op} not in {emitted:?}");
+        }
+    }
+}
+
+#[test]
+fn lenses_show_the_size_and_the_command_shows_the_json() {
+    let Session {
+        mut c, dir, app, ..
+    } = app_open("lens");
+    let r = c.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": app } }),
+    );
+    let lenses = r["result"].as_array().unwrap();
+    assert_eq!(lenses.len(), 1);
+    let doc = app_document(&dir);
+    let command = &lenses[0]["command"];
+    let title = command["title"].as_str().unwrap();
+    assert!(
+        title.starts_with(&format!("{} of {} characters", doc.size, doc.budget)),
+        "{title}"
+    );
+    assert_eq!(lenses[0]["range"]["start"], pos(APP, "App", 0, 0, false));
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({ "command": command["command"], "arguments": command["arguments"] }),
+    );
+    assert_eq!(r["result"], iamc::emit::json(&doc.document, false));
+}

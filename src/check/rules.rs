@@ -291,7 +291,13 @@ impl Checker<'_, '_> {
                 }
                 ast::PrincipalKind::Arn(e) => (e, Ty::Principal, |s| ir::PrincipalValue::Aws(s)),
             };
-            let Some(v) = self.eval_expr(expr, scope, Some(&ty)) else {
+            // A federated provider may be named by its ARN: an `Arn` value is as welcome as a
+            // `String`, which the conversion below decides.
+            let want = match p.kind {
+                ast::PrincipalKind::Federated(_) => None,
+                _ => Some(&ty),
+            };
+            let Some(v) = self.eval_expr(expr, scope, want) else {
                 ok = false;
                 continue;
             };

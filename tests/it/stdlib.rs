@@ -322,8 +322,8 @@ const BREAKS: &[Break] = &[
         property: "denies actions(s3, [\"Write\"",
     },
     Break {
-        why: "denylist that no longer uses its deny",
-        edits: &[("std.patterns", "    allow * on *\n    use deny_actions(denied: denied)\n", "    allow * on *\n")],
+        why: "denylist that no longer denies",
+        edits: &[("std.patterns", "    deny services, actions on *\n", "    deny services, actions on arn\"arn:aws:s3:::nothing\"\n")],
         subject: "ExampleDenylist",
         property: "denies iam:*, organizations:* on *",
     },
@@ -690,7 +690,7 @@ fn a_denylist_by_name_misses_the_actions_aws_adds() {
             "std.patterns",
             r#"
 policy ExampleSandbox {
-    use denylist(denied: actions(iam, ["Write", "Permissions management", "Tagging"]))
+    use denylist(actions: actions(iam, ["Write", "Permissions management", "Tagging"]))
 }
 
 prove ExampleSandbox {

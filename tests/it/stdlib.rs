@@ -389,6 +389,12 @@ const BREAKS: &[Break] = &[
         subject: "ExamplePassRoleToEc2",
         property: "allows iam:ListRoles, iam:ListInstanceProfiles on *",
     },
+    Break {
+        why: "passrole_to_ec2 listing instance profiles on their ARNs (the seed notes' W0346)",
+        edits: &[("std.passrole", "    use passrole_to_service(service: \"ec2.amazonaws.com\", roles: roles)\n    allow iam:ListInstanceProfiles on *\n", "    use passrole_to_service(service: \"ec2.amazonaws.com\", roles: roles)\n    allow iam:ListInstanceProfiles on arn\"arn:aws:iam::*:instance-profile/*\"\n")],
+        subject: "ExamplePassRoleToEc2Seed",
+        property: "allows iam:ListInstanceProfiles on *",
+    },
     // ---- std.trust ----
     Break {
         why: "assume_from_account_with_mfa without MFA",

@@ -15,6 +15,7 @@ pub mod analysis;
 pub mod catalog;
 pub mod check;
 pub mod cli;
+pub mod compact;
 pub mod diagnostics;
 pub mod emit;
 pub mod eval;

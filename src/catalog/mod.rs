@@ -12,6 +12,7 @@ pub mod format;
 pub mod pattern;
 mod stats;
 mod store;
+pub mod words;
 pub use stats::Stats;
 
 use crate::diagnostics::suggest;

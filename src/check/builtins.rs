@@ -16,6 +16,7 @@
 
 use super::types::{conform, SVal, Ty, Val};
 use super::{Checker, Scope};
+use crate::catalog::words::{word_count, word_prefix};
 use crate::catalog::{AccessLevel, Catalog};
 use crate::diagnostics::{suggest, Code, Diagnostic};
 use crate::source::Span;
@@ -272,49 +273,10 @@ fn cover(
     }
 }
 
-/// Where the words of an action name start: at an upper-case letter after a lower-case
-/// letter or a digit (`ListMFADevices` is `List`, `MFADevices`).
-fn word_starts(name: &str) -> Vec<usize> {
-    let mut starts = vec![0];
-    let mut prev: Option<char> = None;
-    for (i, c) in name.char_indices() {
-        if i > 0
-            && c.is_ascii_uppercase()
-            && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
-        {
-            starts.push(i);
-        }
-        prev = Some(c);
-    }
-    starts
-}
-
-fn word_count(name: &str) -> usize {
-    word_starts(name).len()
-}
-
-/// The first `n` words of `name` (all of it when it has fewer).
-fn word_prefix(name: &str, n: usize) -> &str {
-    match word_starts(name).get(n) {
-        Some(&end) => name.get(..end).unwrap_or(name),
-        None => name,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog::pattern::Glob;
-
-    #[test]
-    fn words_of_action_names() {
-        assert_eq!(word_prefix("GetObjectAcl", 1), "Get");
-        assert_eq!(word_prefix("GetObjectAcl", 2), "GetObject");
-        assert_eq!(word_prefix("GetObjectAcl", 5), "GetObjectAcl");
-        assert_eq!(word_prefix("ListMFADevices", 2), "ListMFADevices");
-        assert_eq!(word_count("ListMFADevices"), 2);
-        assert_eq!(word_count("Get"), 1);
-    }
 
     /// The patterns match exactly the chosen catalog actions, for every level set of a
     /// few services of different shapes.

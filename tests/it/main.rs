@@ -14,6 +14,7 @@ mod catalog;
 mod cli;
 mod codes;
 mod comments;
+mod compact;
 mod deploy;
 mod deploy_check;
 mod deploy_props;

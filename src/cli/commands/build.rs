@@ -42,6 +42,8 @@ pub(crate) struct Analyzed {
     pub name: Option<String>,
     /// What `build` writes (`[build]`, `[deploy]`, `[cloudformation]`).
     pub build: crate::project::BuildSettings,
+    /// Documents made smaller where the prover showed the meaning unchanged.
+    pub savings: Vec<crate::compact::Saving>,
 }
 
 /// Loads the sources, the catalog in use and the settings, and analyses them.
@@ -58,6 +60,12 @@ pub(crate) fn analyzed(args: &SourceArgs, layout: Layout) -> Result<Analyzed, Ex
     };
     let mut analysis = analyze(&loaded.sources, &options);
     analysis.add_diagnostics(loaded.diagnostics);
+    // Documents over or near their budget, merged where the prover shows the meaning
+    // unchanged (docs/lowering.md, "Smaller documents, same meaning").
+    let budgets = super::prove::settings(loaded.prove);
+    let start = std::time::Instant::now();
+    let expired = || start.elapsed().as_secs_f64() * 1000.0 > budgets.timeout_ms;
+    let savings = crate::compact::compact(&mut analysis, catalog, layout, budgets.limits, &expired);
     Ok(Analyzed {
         analysis,
         catalog,
@@ -65,6 +73,7 @@ pub(crate) fn analyzed(args: &SourceArgs, layout: Layout) -> Result<Analyzed, Ex
         out_dir: loaded.out_dir,
         name: loaded.name,
         build: loaded.build,
+        savings,
     })
 }
 
@@ -106,6 +115,7 @@ fn run(
         out_dir,
         name,
         build,
+        savings,
     } = match analyzed(args, layout) {
         Ok(a) => a,
         Err(exit) => return exit,
@@ -126,7 +136,12 @@ fn run(
     let failed = analysis.has_errors();
     let mut written: Vec<Written> = Vec::new();
     if settings.targets.contains(&Target::Json) {
-        for o in analysis.user_documents() {
+        for (i, o) in analysis
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !o.is_std)
+        {
             written.push(Written {
                 file: emit::file_name(&o.name),
                 text: emit::json(&o.document, minify),
@@ -136,6 +151,10 @@ fn run(
                     kind: o.kind.name(),
                     size: o.size,
                     budget: o.budget,
+                    before: savings
+                        .iter()
+                        .find(|s| s.document == i && s.after < s.before)
+                        .map(|s| s.before),
                 },
             });
         }
@@ -173,6 +192,7 @@ fn run(
                             kind,
                             size,
                             budget,
+                            before,
                         } => serde_json::json!({
                             "target": "json",
                             "name": name,
@@ -181,6 +201,7 @@ fn run(
                             "file": file,
                             "size": size,
                             "budget": budget,
+                            "size_before_merging": before,
                         }),
                         What::Template {
                             target,
@@ -264,6 +285,9 @@ enum What {
         kind: &'static str,
         size: usize,
         budget: usize,
+        /// The size before statements were merged (where the prover showed the meaning
+        /// unchanged).
+        before: Option<usize>,
     },
     /// A CloudFormation template or Terraform configuration.
     Template {
@@ -284,12 +308,19 @@ impl Written {
                     kind,
                     size,
                     budget,
+                    before,
                     ..
                 },
                 out,
             ) => {
                 let shown = out.map_or(name.clone(), |o| o.join(&self.file).display().to_string());
-                format!("{shown} ({kind}, {size} of {budget} characters)")
+                match before {
+                    Some(b) => format!(
+                        "{shown} ({kind}, {size} of {budget} characters; {} saved by merges the prover showed equivalent, from {b})",
+                        b.saturating_sub(*size)
+                    ),
+                    None => format!("{shown} ({kind}, {size} of {budget} characters)"),
+                }
             }
             (
                 What::Template {

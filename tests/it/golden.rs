@@ -1,5 +1,6 @@
 //! Golden tests: the seed project's emitted JSON equals the published seed policies in
-//! meaning, and equals the pinned files byte for byte.
+//! meaning; the seed project's and the organization baseline's emitted JSON equal the
+//! pinned files byte for byte.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -15,9 +16,13 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn build_seeds(out: &Path) {
+    build_project("examples/seeds", out);
+}
+
+fn build_project(project: &str, out: &Path) {
     let status = crate::support::iamc()
         .args(["build", "--project"])
-        .arg(root().join("examples/seeds"))
+        .arg(root().join(project))
         .arg("--out")
         .arg(out)
         .output()
@@ -114,9 +119,26 @@ fn seeds_mean_what_the_published_policies_mean() {
 
 #[test]
 fn seeds_are_byte_identical_to_the_pinned_files() {
-    let out = scratch("pinned");
-    build_seeds(&out);
-    let pinned = root().join("tests/golden/seeds/pinned");
+    pinned("examples/seeds", "tests/golden/seeds/pinned", "pinned");
+}
+
+/// The second example project: every document of an organization's baseline, from the
+/// standard library, with its proofs (decided by the build).
+#[test]
+fn org_baseline_is_byte_identical_to_the_pinned_files() {
+    pinned(
+        "examples/org-baseline",
+        "tests/golden/org-baseline/pinned",
+        "org-baseline",
+    );
+}
+
+/// Builds `project` and compares its JSON files with `pinned` (regenerated with
+/// `IAMC_BLESS=1`).
+fn pinned(project: &str, pinned: &str, scratch_name: &str) {
+    let out = scratch(scratch_name);
+    build_project(project, &out);
+    let pinned = root().join(pinned);
     if std::env::var_os("IAMC_BLESS").is_some() {
         let _ = std::fs::remove_dir_all(&pinned);
         std::fs::create_dir_all(&pinned).unwrap();

@@ -285,6 +285,18 @@ const BREAKS: &[Break] = &[
         property: "denies * on * when aws:SourceIp? not in",
     },
     Break {
+        why: "source_ip_guard_called_via without its services",
+        edits: &[("std.guards", "deny * on * when aws:SourceIp? not in cidrs and not any aws:CalledVia in services", "deny * on * when aws:SourceIp? not in cidrs")],
+        subject: "ExampleSourceIpCalledVia",
+        property: "allows * on * when any aws:CalledVia in [\"athena.amazonaws.com\"]",
+    },
+    Break {
+        why: "source_ip_guard_called_via with `all` for `any`: any other service in the chain lets the request through",
+        edits: &[("std.guards", "not any aws:CalledVia in services", "not all aws:CalledVia in services")],
+        subject: "ExampleSourceIpCalledVia",
+        property: "and all aws:CalledVia in [\"cloudformation.amazonaws.com\"]",
+    },
+    Break {
         why: "vpc_endpoint_guard without the aws:ViaAWSService exception",
         edits: &[("std.guards", "deny * on * when aws:SourceVpce? not in vpces and not aws:ViaAWSService", "deny * on * when aws:SourceVpce? not in vpces")],
         subject: "ExampleVpcEndpointGuard",

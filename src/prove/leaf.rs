@@ -7,10 +7,8 @@ use super::formula::AtomId;
 use super::partition::FieldValue;
 use super::problem::{AtomDef, FieldId, Presence};
 use super::search::{Goal, Hit, Search, State, Stop};
-use crate::eval::arn::ArnPattern;
 use crate::eval::compile::prepare;
-use crate::eval::glob::{Glob, Tok};
-use crate::eval::template::Template;
+use crate::eval::glob::Glob;
 use crate::eval::{
     CompiledDocument, ContextValue, Decision, Outcome, PolicyRef, PolicySet, Request,
 };
@@ -102,19 +100,12 @@ impl Search<'_, '_> {
         };
         match &atom.def {
             AtomDef::Action(p) => Glob::new(p, true).matches(&req.action),
-            AtomDef::Resource { entry, variables } => {
-                if req.resource == "*" {
-                    return false;
-                }
-                match variables.then(|| Template::parse(entry)).flatten() {
-                    Some(t) => {
-                        let mut toks: Vec<Tok> = Vec::new();
-                        t.resolve(&req.context, true, &mut toks)
-                            && ArnPattern::from_tokens(&toks).matches_text(&req.resource)
-                    }
-                    None => ArnPattern::new(entry).matches_text(&req.resource),
-                }
-            }
+            AtomDef::Resource { entry, variables } => crate::eval::compile::resource_entry_matches(
+                entry,
+                *variables,
+                &req.resource,
+                &req.context,
+            ),
             AtomDef::Principal(cp, _) => {
                 cp.naming(&req.caller, self.problem.has_boundary).is_some()
             }

@@ -113,18 +113,17 @@ impl Search<'_, '_> {
         }
     }
 
+    /// R, read directly on a concrete request (every atom by the engine's own matchers).
+    fn in_request_set(&self, req: &Request) -> bool {
+        self.problem
+            .request_set
+            .eval_with(&|a| Some(self.concrete(a, req)))
+            == Some(true)
+    }
+
     /// Judges a complete request again (after polishing): the decisions, R, the goal.
     pub fn rejudge(&mut self, req: &Request, path: Vec<(FieldId, FieldValue)>) -> Option<Hit> {
-        let r = &self.problem.request_set;
-        let mut ratoms = Vec::new();
-        r.atoms(&mut ratoms);
-        let mut concrete = vec![None; self.problem.atoms.len()];
-        for a in ratoms {
-            if let Some(slot) = concrete.get_mut(a) {
-                *slot = Some(self.concrete(a, req));
-            }
-        }
-        let in_r = r.eval(&concrete) == Some(true);
+        let in_r = self.in_request_set(req);
         let decisions: Vec<Decision> = self
             .judges
             .iter_mut()
@@ -162,17 +161,8 @@ impl Search<'_, '_> {
             return Err(Stop::Cases(self.limits.max_cases));
         }
         let req = self.request(st)?;
-        // R, interpreted directly on the concrete request.
+        let in_r = self.in_request_set(&req);
         let r = &self.problem.request_set;
-        let mut ratoms = Vec::new();
-        r.atoms(&mut ratoms);
-        let mut concrete = vec![None; self.problem.atoms.len()];
-        for a in ratoms {
-            if let Some(slot) = concrete.get_mut(a) {
-                *slot = Some(self.concrete(a, &req));
-            }
-        }
-        let in_r = r.eval(&concrete) == Some(true);
         if self.uses_request_set() && r.eval(&st.atoms) != Some(in_r) {
             return Err(Stop::Inconsistent(format!(
                 "the request set predicted {:?} but the request {} on {} is {}",

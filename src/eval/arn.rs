@@ -20,6 +20,43 @@ pub fn split(text: &str) -> Option<[&str; 6]> {
     ])
 }
 
+/// Pattern tokens split at their first five literal colons: six components for an ARN
+/// pattern, fewer for text that is not one. The one rule both the engine's matcher and
+/// the prover's languages read ARN patterns by.
+pub fn components(toks: &[Tok]) -> Vec<Vec<Tok>> {
+    let mut comps: Vec<Vec<Tok>> = vec![Vec::new()];
+    for t in toks {
+        match t {
+            Tok::Lit(s) if comps.len() < 6 && s.contains(':') => {
+                let mut rest = s.as_str();
+                while comps.len() < 6 {
+                    let Some((head, tail)) = rest.split_once(':') else {
+                        break;
+                    };
+                    if !head.is_empty() {
+                        if let Some(c) = comps.last_mut() {
+                            c.push(Tok::Lit(head.to_string()));
+                        }
+                    }
+                    comps.push(Vec::new());
+                    rest = tail;
+                }
+                if !rest.is_empty() {
+                    if let Some(c) = comps.last_mut() {
+                        c.push(Tok::Lit(rest.to_string()));
+                    }
+                }
+            }
+            other => {
+                if let Some(c) = comps.last_mut() {
+                    c.push(other.clone());
+                }
+            }
+        }
+    }
+    comps
+}
+
 /// A pattern over an ARN (six component globs) or, when the pattern text is not an ARN, a
 /// glob over the whole string.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,36 +77,7 @@ impl ArnPattern {
 
     /// Splits tokens at the first five literal colons.
     pub fn from_tokens(toks: &[Tok]) -> ArnPattern {
-        let mut comps: Vec<Vec<Tok>> = vec![Vec::new()];
-        for t in toks {
-            match t {
-                Tok::Lit(s) if comps.len() < 6 && s.contains(':') => {
-                    let mut rest = s.as_str();
-                    while comps.len() < 6 {
-                        let Some((head, tail)) = rest.split_once(':') else {
-                            break;
-                        };
-                        if !head.is_empty() {
-                            if let Some(c) = comps.last_mut() {
-                                c.push(Tok::Lit(head.to_string()));
-                            }
-                        }
-                        comps.push(Vec::new());
-                        rest = tail;
-                    }
-                    if !rest.is_empty() {
-                        if let Some(c) = comps.last_mut() {
-                            c.push(Tok::Lit(rest.to_string()));
-                        }
-                    }
-                }
-                other => {
-                    if let Some(c) = comps.last_mut() {
-                        c.push(other.clone());
-                    }
-                }
-            }
-        }
+        let comps = components(toks);
         if comps.len() == 6 {
             let g: Vec<Glob> = comps.iter().map(|c| Glob::from_tokens(c, false)).collect();
             if let Ok(arr) = <[Glob; 6]>::try_from(g) {

@@ -230,22 +230,49 @@ impl Resources {
 }
 
 fn entry_matches(e: &ResourceEntry, p: &Prepared<'_>) -> bool {
-    let star = p.resource == "*";
+    entry_matches_resource(e, p.resource, p.parts.as_ref(), p.context)
+}
+
+fn entry_matches_resource(
+    e: &ResourceEntry,
+    resource: &str,
+    parts: Option<&[&str; 6]>,
+    context: &Context,
+) -> bool {
     match e {
         ResourceEntry::Any => true,
         // An ARN pattern never matches the request resource `*`.
-        _ if star => false,
-        ResourceEntry::Pattern(a) => a.matches(p.resource, p.parts.as_ref()),
+        _ if resource == "*" => false,
+        ResourceEntry::Pattern(a) => a.matches(resource, parts),
         ResourceEntry::Template(t) => {
             // A variable with no value makes the entry match nothing ("Policy variables
             // with no value"); a variable's value is literal text.
             let mut toks: Vec<Tok> = Vec::new();
-            if !t.resolve(p.context, true, &mut toks) {
+            if !t.resolve(context, true, &mut toks) {
                 return false;
             }
-            ArnPattern::from_tokens(&toks).matches(p.resource, p.parts.as_ref())
+            ArnPattern::from_tokens(&toks).matches(resource, parts)
         }
     }
+}
+
+/// Whether one `Resource`/`NotResource` entry as written matches a request's resource,
+/// by the engine's own rule (`variables`: the document expands policy variables, which
+/// read `context`). For the prover, which asks about one entry at a time.
+pub fn resource_entry_matches(
+    entry: &str,
+    variables: bool,
+    resource: &str,
+    context: &Context,
+) -> bool {
+    let e = if entry == "*" {
+        ResourceEntry::Any
+    } else if let Some(t) = variables.then(|| Template::parse(entry)).flatten() {
+        ResourceEntry::Template(t)
+    } else {
+        ResourceEntry::Pattern(ArnPattern::new(entry))
+    };
+    entry_matches_resource(&e, resource, arn::split(resource).as_ref(), context)
 }
 
 impl CompiledStatement {

@@ -304,7 +304,7 @@ pub struct Decision {
 }
 
 /// Whether an action is `sts:AssumeRole*` (role trust policies must allow it).
-fn is_assume_role(action: &str) -> bool {
+pub fn is_assume_role(action: &str) -> bool {
     const P: &str = "sts:assumerole";
     action
         .as_bytes()

@@ -191,26 +191,6 @@ pub struct CallerValue {
     pub encoded: String,
 }
 
-/// Encodes a caller (the inverse of [`decode`]); a role session needs its role's
-/// `aws:PrincipalArn` (which carries the role's path).
-pub fn encode(caller: &Caller, principal_arn: Option<&ContextValue>) -> Option<String> {
-    Some(match caller {
-        Caller::User { arn, .. } => arn.clone(),
-        Caller::Session { arn, .. } => {
-            let session = arn.rsplit('/').next()?;
-            let role_arn = match principal_arn {
-                Some(ContextValue::One(r)) => r.clone(),
-                _ => return None,
-            };
-            format!("{role_arn}#{session}")
-        }
-        Caller::FederatedUser { .. } => return None,
-        Caller::Service { name } => format!("{SERVICE}{name}"),
-        Caller::Provider { name, .. } => format!("{PROVIDER}{name}"),
-        Caller::Anonymous => ANONYMOUS.to_string(),
-    })
-}
-
 /// Decodes an encoded caller.
 pub fn decode(encoded: &str) -> Option<CallerValue> {
     let outside = encoded

@@ -57,7 +57,7 @@ impl Formula {
     }
 
     /// The value when `atom` says what each atom is known to be.
-    pub fn eval_with(&self, atom: &dyn Fn(AtomId) -> Option<bool>) -> Option<bool> {
+    pub fn eval_with<F: Fn(AtomId) -> Option<bool>>(&self, atom: &F) -> Option<bool> {
         match self {
             Formula::Const(b) => Some(*b),
             Formula::Atom(a) => atom(*a),
@@ -89,33 +89,7 @@ impl Formula {
 
     /// The value under a partial assignment of atoms (`None`: not known yet).
     pub fn eval(&self, atoms: &[Option<bool>]) -> Option<bool> {
-        match self {
-            Formula::Const(b) => Some(*b),
-            Formula::Atom(a) => atoms.get(*a).copied().flatten(),
-            Formula::Not(f) => f.eval(atoms).map(|b| !b),
-            Formula::And(fs) => {
-                let mut unknown = false;
-                for f in fs {
-                    match f.eval(atoms) {
-                        Some(false) => return Some(false),
-                        None => unknown = true,
-                        Some(true) => {}
-                    }
-                }
-                (!unknown).then_some(true)
-            }
-            Formula::Or(fs) => {
-                let mut unknown = false;
-                for f in fs {
-                    match f.eval(atoms) {
-                        Some(true) => return Some(true),
-                        None => unknown = true,
-                        Some(false) => {}
-                    }
-                }
-                (!unknown).then_some(false)
-            }
-        }
+        self.eval_with(&|a| atoms.get(a).copied().flatten())
     }
 
     /// The atoms not yet known inside parts whose value is not yet known: the tests the

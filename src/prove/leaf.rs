@@ -7,10 +7,8 @@ use super::formula::AtomId;
 use super::partition::FieldValue;
 use super::problem::{AtomDef, FieldId, Presence};
 use super::search::{Goal, Hit, Search, State, Stop};
-use crate::eval::arn::ArnPattern;
 use crate::eval::compile::prepare;
-use crate::eval::glob::{Glob, Tok};
-use crate::eval::template::Template;
+use crate::eval::glob::Glob;
 use crate::eval::{
     CompiledDocument, ContextValue, Decision, Outcome, PolicyRef, PolicySet, Request,
 };
@@ -102,19 +100,12 @@ impl Search<'_, '_> {
         };
         match &atom.def {
             AtomDef::Action(p) => Glob::new(p, true).matches(&req.action),
-            AtomDef::Resource { entry, variables } => {
-                if req.resource == "*" {
-                    return false;
-                }
-                match variables.then(|| Template::parse(entry)).flatten() {
-                    Some(t) => {
-                        let mut toks: Vec<Tok> = Vec::new();
-                        t.resolve(&req.context, true, &mut toks)
-                            && ArnPattern::from_tokens(&toks).matches_text(&req.resource)
-                    }
-                    None => ArnPattern::new(entry).matches_text(&req.resource),
-                }
-            }
+            AtomDef::Resource { entry, variables } => crate::eval::compile::resource_entry_matches(
+                entry,
+                *variables,
+                &req.resource,
+                &req.context,
+            ),
             AtomDef::Principal(cp, _) => {
                 cp.naming(&req.caller, self.problem.has_boundary).is_some()
             }
@@ -122,18 +113,17 @@ impl Search<'_, '_> {
         }
     }
 
+    /// R, read directly on a concrete request (every atom by the engine's own matchers).
+    fn in_request_set(&self, req: &Request) -> bool {
+        self.problem
+            .request_set
+            .eval_with(&|a| Some(self.concrete(a, req)))
+            == Some(true)
+    }
+
     /// Judges a complete request again (after polishing): the decisions, R, the goal.
     pub fn rejudge(&mut self, req: &Request, path: Vec<(FieldId, FieldValue)>) -> Option<Hit> {
-        let r = &self.problem.request_set;
-        let mut ratoms = Vec::new();
-        r.atoms(&mut ratoms);
-        let mut concrete = vec![None; self.problem.atoms.len()];
-        for a in ratoms {
-            if let Some(slot) = concrete.get_mut(a) {
-                *slot = Some(self.concrete(a, req));
-            }
-        }
-        let in_r = r.eval(&concrete) == Some(true);
+        let in_r = self.in_request_set(req);
         let decisions: Vec<Decision> = self
             .judges
             .iter_mut()
@@ -171,17 +161,8 @@ impl Search<'_, '_> {
             return Err(Stop::Cases(self.limits.max_cases));
         }
         let req = self.request(st)?;
-        // R, interpreted directly on the concrete request.
+        let in_r = self.in_request_set(&req);
         let r = &self.problem.request_set;
-        let mut ratoms = Vec::new();
-        r.atoms(&mut ratoms);
-        let mut concrete = vec![None; self.problem.atoms.len()];
-        for a in ratoms {
-            if let Some(slot) = concrete.get_mut(a) {
-                *slot = Some(self.concrete(a, &req));
-            }
-        }
-        let in_r = r.eval(&concrete) == Some(true);
         if self.uses_request_set() && r.eval(&st.atoms) != Some(in_r) {
             return Err(Stop::Inconsistent(format!(
                 "the request set predicted {:?} but the request {} on {} is {}",

@@ -45,36 +45,7 @@ pub fn glob_from_tokens(toks: &[Tok], fold: Fold) -> Re {
 ///
 /// `stop`: characters that no wildcard covers anywhere (the caller encoding's `#`).
 pub fn arn_from_tokens(toks: &[Tok], stop: &[char]) -> Re {
-    let mut comps: Vec<Vec<Tok>> = vec![Vec::new()];
-    for t in toks {
-        match t {
-            Tok::Lit(s) if comps.len() < 6 && s.contains(':') => {
-                let mut rest = s.as_str();
-                while comps.len() < 6 {
-                    let Some((head, tail)) = rest.split_once(':') else {
-                        break;
-                    };
-                    if !head.is_empty() {
-                        if let Some(c) = comps.last_mut() {
-                            c.push(Tok::Lit(head.to_string()));
-                        }
-                    }
-                    comps.push(Vec::new());
-                    rest = tail;
-                }
-                if !rest.is_empty() {
-                    if let Some(c) = comps.last_mut() {
-                        c.push(Tok::Lit(rest.to_string()));
-                    }
-                }
-            }
-            other => {
-                if let Some(c) = comps.last_mut() {
-                    c.push(other.clone());
-                }
-            }
-        }
-    }
+    let comps = crate::eval::arn::components(toks);
     if comps.len() == 6 {
         let mut inner_stop: Vec<char> = stop.to_vec();
         inner_stop.push(':');

@@ -67,25 +67,15 @@ impl Search<'_, '_> {
             .collect()
     }
 
-    /// Replaces `req` by `candidate` when it is of the request space, every atom answers
-    /// alike and the engine decides alike on every side.
+    /// Replaces `req` by `candidate` when every atom answers alike and the engine decides
+    /// alike on every side (`polish_caller` also keeps to the request space's callers).
     fn try_replace(&mut self, req: &mut Request, want: &Want, candidate: Request) -> bool {
-        let in_space = self.in_caller_space(&candidate);
-        if in_space
-            && self.answers(&candidate) == want.answers
-            && self.outcomes(&candidate) == want.outcomes
-        {
+        if self.answers(&candidate) == want.answers && self.outcomes(&candidate) == want.outcomes {
             *req = candidate;
             true
         } else {
             false
         }
-    }
-
-    fn in_caller_space(&self, req: &Request) -> bool {
-        let encoded = caller::encode(&req.caller, req.context.get("aws:PrincipalArn"));
-        let mut fam = super::automaton::Family::new(&self.part.callers.domain(), &[]);
-        encoded.is_some_and(|e| fam.classify(&e).is_some())
     }
 
     /// A more readable request of the same class as `req`, decided alike.
@@ -114,16 +104,17 @@ impl Search<'_, '_> {
                 )
             })
             .collect();
-        let same_actions = |name: &str| {
-            action_atoms.iter().all(|&a| {
-                let p = match self.problem.atoms.get(a).map(|x| &x.def) {
-                    Some(super::problem::AtomDef::Action(p)) => p,
-                    _ => return true,
-                };
-                crate::eval::glob::Glob::new(p, true).matches(name)
-                    == want.answers.get(a).copied().unwrap_or(false)
+        let globs: Vec<(crate::eval::glob::Glob, bool)> = action_atoms
+            .iter()
+            .filter_map(|&a| match self.problem.atoms.get(a).map(|x| &x.def) {
+                Some(super::problem::AtomDef::Action(p)) => Some((
+                    crate::eval::glob::Glob::new(p, true),
+                    want.answers.get(a).copied().unwrap_or(false),
+                )),
+                _ => None,
             })
-        };
+            .collect();
+        let same_actions = |name: &str| globs.iter().all(|(g, w)| g.matches(name) == *w);
         // The same action spelled as the catalog does.
         if let Some(a) = catalog.action(&req.action) {
             let mut c = req.clone();
@@ -253,7 +244,11 @@ impl Search<'_, '_> {
             .flatten()
             .map(String::from),
         );
+        let mut domain = super::automaton::Family::new(&self.part.callers.domain(), &[]);
         for e in encoded {
+            if domain.classify(&e).is_none() {
+                continue;
+            }
             let Some(v) = caller::decode(&e) else {
                 continue;
             };

@@ -2,7 +2,9 @@
 //! for it: the policies in their slots of an `iamc eval` scenario, compiled once, and the
 //! evaluation engine deciding (spec/prove.md, "The subject").
 
-use crate::eval::{self, evaluate, CompiledDocument, Decision, PolicyRef, PolicySet, Request};
+use crate::eval::{
+    self, evaluate, is_assume_role, CompiledDocument, Decision, PolicyRef, PolicySet, Request,
+};
 use crate::policy::{Document, Effect, Matcher, Principals, Statement, Version};
 use std::collections::HashMap;
 
@@ -296,11 +298,4 @@ impl<'d> Judge<'d> {
         };
         (identity, resource, self.resource_account(req))
     }
-}
-
-/// `sts:AssumeRole*` (compared ignoring case like every action).
-pub fn is_assume_role(action: &str) -> bool {
-    action
-        .get(..14)
-        .is_some_and(|p| p.eq_ignore_ascii_case("sts:assumerole"))
 }

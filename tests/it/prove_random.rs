@@ -150,6 +150,8 @@ const KEYS: &[KeySpec] = &[
             ("StringEqualsIgnoreCase", &["HOME/"]),
             ("StringEqualsIfExists", &["other"]),
             ("Null", &["false"]),
+            ("StringLike", &["home/${aws:username}/*"]),
+            ("StringNotEquals", &["${aws:PrincipalTag/team}"]),
         ],
         probe: &[
             None,
@@ -158,6 +160,8 @@ const KEYS: &[KeySpec] = &[
             Some(&["home/x"]),
             Some(&["Home/"]),
             Some(&["other"]),
+            Some(&["home/alice/x"]),
+            Some(&["dev"]),
         ],
         multi: false,
     },
@@ -221,6 +225,20 @@ const KEYS: &[KeySpec] = &[
             Some(&["2025-06-01T00:00:00Z"]),
             Some(&["2026-01-01T00:00:00Z"]),
             Some(&["2027-01-01T00:00:00Z"]),
+        ],
+        multi: false,
+    },
+    KeySpec {
+        name: "aws:EpochTime",
+        tests: &[
+            ("NumericLessThan", &["1800000000"]),
+            ("DateGreaterThan", &["2027-01-01T00:00:00Z"]),
+            ("NumericGreaterThanEquals", &["1700000000.5"]),
+        ],
+        probe: &[
+            Some(&["1700000000"]),
+            Some(&["1800000000"]),
+            Some(&["1900000000"]),
         ],
         multi: false,
     },

@@ -123,6 +123,22 @@ pub fn compile(
     };
     let mut analysis = analyze(&sources, &options);
     analysis.add_diagnostics(warnings);
+    // What `iamc build` writes: a document near its budget merged where the prover shows
+    // the meaning unchanged, so the editor's sizes and E0404 say what the build will.
+    let budgets = crate::prove::driver::Settings::with_budgets(
+        prove.timeout_ms,
+        prove.max_cases,
+        prove.max_states,
+    );
+    let start = std::time::Instant::now();
+    let expired = || start.elapsed().as_secs_f64() * 1000.0 > budgets.timeout_ms;
+    crate::compact::compact(
+        &mut analysis,
+        settings.catalog,
+        options.layout,
+        budgets.limits,
+        &expired,
+    );
     let mut uris = BTreeMap::new();
     for (id, file) in analysis.sources.iter() {
         let uri = match &file.origin {

@@ -269,3 +269,48 @@ fn lenses_show_the_size_and_the_command_shows_the_json() {
     );
     assert_eq!(r["result"], iamc::emit::json(&doc.document, false));
 }
+
+/// The editor says what `iamc build` will write: a document over its budget that the
+/// build merges (where the prover shows the meaning unchanged) has no E0404 and its lens
+/// shows the merged size; one that cannot be merged keeps E0404.
+#[test]
+fn sizes_and_budget_errors_are_those_of_the_build_after_merging() {
+    let rules: Vec<String> = (0..70)
+        .map(|i| format!("    allow s3:GetObject on arn\"arn:aws:s3:::team-data-{i:02}/*\""))
+        .collect();
+    let merged = format!("policy Buckets {{\n{}\n}}\n", rules.join("\n"));
+    let (dir, u) = one_file("lens-merged", &merged);
+    let mut c = Client::initialized(&dir, false);
+    c.open(&u, &merged);
+    let diags = c.diagnostics(&u);
+    assert!(diags.iter().all(|d| d["code"] != "E0404"), "{diags:?}");
+    let r = c.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": u } }),
+    );
+    let title = r["result"][0]["command"]["title"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let size: usize = title.split(' ').next().unwrap().parse().unwrap();
+    assert!(size <= 6144, "{title}");
+    // The build writes the same size.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"))
+        .args(["build", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outputs"][0]["size"], json!(size), "{v}");
+
+    // A condition of its own on each rule: nothing merges.
+    let rules: Vec<String> = (0..70)
+        .map(|i| {
+            format!("    allow s3:GetObject on arn\"arn:aws:s3:::team-data-{i:02}/*\" when aws:SourceVpce == \"vpce-{i:08x}\"")
+        })
+        .collect();
+    let stuck = format!("policy Buckets {{\n{}\n}}\n", rules.join("\n"));
+    c.change(&u, 2, &stuck);
+    let diags = c.diagnostics(&u);
+    assert!(diags.iter().any(|d| d["code"] == "E0404"), "{diags:?}");
+}

@@ -246,9 +246,9 @@ impl<'a> Tokens<'a> {
                 self.add(tag.span, "tag");
             }
             ExprKind::Name(p) => self.name(p),
-            // A built-in function's name reads like any other name.
+            // `actions(...)`, `action_wildcards(...)`: a built-in function.
             ExprKind::Call(c) => {
-                self.add(c.name.span, "name");
+                self.add(c.name.span, "builtin");
                 c.args.iter().for_each(|x| self.expr(x));
             }
             ExprKind::List(items) => items.iter().for_each(|x| self.expr(x)),

@@ -75,6 +75,7 @@ const KINDS = {
   wildcard: 'constant.language.wildcard.iamc',
   action: 'support.function.action.iamc',
   'principal-fn': 'support.function.principal.iamc',
+  builtin: 'support.function.builtin.iamc',
   key: 'support.variable.condition-key.iamc',
 };
 

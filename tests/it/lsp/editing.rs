@@ -295,7 +295,7 @@ fn sizes_and_budget_errors_are_those_of_the_build_after_merging() {
     let size: usize = title.split(' ').next().unwrap().parse().unwrap();
     assert!(size <= 6144, "{title}");
     // The build writes the same size.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iamc"))
+    let out = crate::support::iamc()
         .args(["build", "--format", "json"])
         .current_dir(&dir)
         .output()

@@ -89,9 +89,11 @@ pub fn compact(
         };
         let before = d.size;
         let statements_before = d.document.statements.len();
+        let sids = explicit_sids(analysis, i, &d.origins);
         let mut work = Work {
             doc: d.document.clone(),
             origins: d.origins.clone(),
+            sids,
         };
         let original = d.document.clone();
         let (accepted, refused) = shrink(&mut work, &original, d.kind, &checker);
@@ -110,6 +112,7 @@ pub fn compact(
             }
             continue;
         }
+        rename(&mut work);
         let after = lower::counted_size(&work.doc, d.kind, layout);
         let (name, span, budget) = (d.name.clone(), d.span, d.budget);
         if let Some(d) = analysis.documents.get_mut(i) {
@@ -163,10 +166,54 @@ fn update_budget_diagnostic(
     }
 }
 
-/// The document being compacted, with one origin per statement.
+/// The document being compacted, with one origin and one `@sid` (if written) per statement.
 struct Work {
     doc: Document,
     origins: Vec<StatementOrigin>,
+    /// The `@sid` of each statement's rule. A statement with one is never merged: the user
+    /// named it, and a merge would change what the name stands for or drop it.
+    sids: Vec<Option<crate::source::Spanned<String>>>,
+}
+
+/// The `@sid` written on the rule of each statement of document `i`.
+fn explicit_sids(
+    analysis: &Analysis,
+    i: usize,
+    origins: &[StatementOrigin],
+) -> Vec<Option<crate::source::Spanned<String>>> {
+    let rules = analysis.program.documents.get(i).map(|d| &d.rules);
+    origins
+        .iter()
+        .map(|o| {
+            rules
+                .and_then(|r| r.get(o.rule_index))
+                .and_then(|r| r.sid.clone())
+        })
+        .collect()
+}
+
+/// Statement ids after merging, by the lowering's own rule (`lower::sid`): a merged
+/// statement's derived id says what it now holds (`AllowS3GetObjectEtc`); written ids stay.
+fn rename(work: &mut Work) {
+    let mut seen: std::collections::BTreeMap<usize, usize> = Default::default();
+    let mut entries: Vec<_> = work
+        .doc
+        .statements
+        .iter()
+        .enumerate()
+        .map(|(k, st)| {
+            let rule = work.origins.get(k).map_or(usize::MAX - k, |o| o.rule_index);
+            let n = seen.entry(rule).or_default();
+            let index = *n;
+            *n += 1;
+            (st.clone(), work.sids.get(k).cloned().flatten(), index)
+        })
+        .collect();
+    // The written ids were checked when the document was lowered (E0403).
+    lower::sid::assign(&mut entries, &mut Vec::new());
+    for (st, (renamed, _, _)) in work.doc.statements.iter_mut().zip(entries) {
+        st.sid = renamed.sid;
+    }
 }
 
 struct Checker<'a> {
@@ -335,7 +382,9 @@ fn merge_all(work: &Work) -> Work {
             ..work.doc.clone()
         },
         origins: Vec::new(),
+        sids: Vec::new(),
     };
+    let named = |k: usize| work.sids.get(k).is_some_and(Option::is_some);
     let mut used = vec![false; work.doc.statements.len()];
     for (i, s) in work.doc.statements.iter().enumerate() {
         if used.get(i).copied().unwrap_or(true) {
@@ -343,7 +392,7 @@ fn merge_all(work: &Work) -> Work {
         }
         let mut s = s.clone();
         for (j, t) in work.doc.statements.iter().enumerate().skip(i + 1) {
-            if used.get(j).copied().unwrap_or(true) {
+            if named(i) || named(j) || used.get(j).copied().unwrap_or(true) {
                 continue;
             }
             if let Some(part) = mergeable(&s, t) {
@@ -357,6 +406,7 @@ fn merge_all(work: &Work) -> Work {
         if let Some(o) = work.origins.get(i) {
             out.origins.push(o.clone());
         }
+        out.sids.push(work.sids.get(i).cloned().flatten());
     }
     out
 }
@@ -546,12 +596,37 @@ mod tests {
             .collect();
         let w = merge_all(&Work {
             doc: d.clone(),
-            origins,
+            origins: origins.clone(),
+            sids: vec![None; 4],
         });
         // a+b by resources; then the GetObject on a,b and PutObject on a differ in both.
         assert_eq!(w.doc.statements.len(), 3);
         assert_eq!(w.origins.len(), 3);
+        assert_eq!(w.sids.len(), 3);
         assert!(checker(Side::IdentityLike).same_meaning(&w.doc, &d));
+
+        // A statement the user named (`@sid`) is left as written.
+        let named = |k: usize| {
+            (k == 1).then(|| crate::source::Spanned {
+                node: "BucketB".to_string(),
+                span: crate::source::Span::default(),
+            })
+        };
+        let mut w = merge_all(&Work {
+            doc: d.clone(),
+            origins,
+            sids: (0..4).map(named).collect(),
+        });
+        // a's GetObject and PutObject merge (by actions); b stays apart.
+        assert_eq!(w.doc.statements.len(), 3);
+        assert!(checker(Side::IdentityLike).same_meaning(&w.doc, &d));
+        // Derived ids say what the merged statement holds now.
+        rename(&mut w);
+        let sids: Vec<_> = w.doc.statements.iter().map(|s| s.sid.clone()).collect();
+        assert_eq!(
+            sids,
+            ["AllowS3GetObjectEtc", "BucketB", "AllowS3GetObject"].map(|s| Some(s.to_string()))
+        );
     }
 
     #[test]

@@ -138,6 +138,41 @@ pub fn compact(
     savings
 }
 
+/// What [`compact`] does to one document, whatever its size, outside any analysis (every
+/// statement is taken as coming from a rule of its own, none named with `@sid`): the
+/// smaller document and the number of changes accepted and refused. For tests and tools
+/// that compare the result with the original.
+pub fn compact_document(
+    doc: &Document,
+    kind: DocumentKind,
+    catalog: &Catalog,
+    limits: Limits,
+    expired: &dyn Fn() -> bool,
+) -> (Document, usize, usize) {
+    let checker = Checker {
+        catalog,
+        side: side_of(kind),
+        limits,
+        expired,
+    };
+    let mut work = Work {
+        doc: doc.clone(),
+        origins: (0..doc.statements.len())
+            .map(|rule_index| StatementOrigin {
+                rule_index,
+                rule: crate::source::Span::default(),
+                use_sites: Vec::new(),
+            })
+            .collect(),
+        sids: vec![None; doc.statements.len()],
+    };
+    let (accepted, refused) = shrink(&mut work, doc, kind, &checker);
+    if accepted > 0 {
+        rename(&mut work);
+    }
+    (work.doc, accepted, refused)
+}
+
 /// Removes the document's E0404 when it now fits; otherwise says what merging saved.
 fn update_budget_diagnostic(
     analysis: &mut Analysis,

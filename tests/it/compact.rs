@@ -329,3 +329,198 @@ fn a_deny_list_is_merged_but_never_widened() {
     ];
     same_decisions(&before, &after, &actions, &resources, &contexts);
 }
+
+// ---- random documents, compacted and compared with the engine ---------------------------
+
+const POOL_ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:GetObjectAcl",
+    "s3:GetBucketPolicy",
+    "s3:PutObject",
+    "s3:ListBucket",
+    "s3:Get*",
+    "ec2:DescribeInstances",
+    "ec2:DescribeImages",
+    "ec2:Describe*",
+    "ec2:RunInstances",
+    "iam:PassRole",
+    "*",
+];
+const POOL_RESOURCES: &[&str] = &[
+    "*",
+    "arn:aws:s3:::a/*",
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::a",
+    "arn:aws:ec2:*:*:instance/*",
+];
+/// (operator, key, value): the corners of conditions (absent keys, IfExists, Null).
+const POOL_CONDITIONS: &[(&str, &str, &str)] = &[
+    ("Bool", "aws:SecureTransport", "true"),
+    ("BoolIfExists", "aws:MultiFactorAuthPresent", "true"),
+    ("Bool", "aws:MultiFactorAuthPresent", "false"),
+    ("StringEquals", "s3:prefix", "x"),
+    ("StringNotEqualsIfExists", "s3:prefix", "y"),
+    ("Null", "aws:TokenIssueTime", "true"),
+];
+
+fn random_list(rng: &mut crate::support::Rng, pool: &[&str]) -> Vec<String> {
+    let n = 1 + rng.below(3);
+    let mut out: Vec<String> = Vec::new();
+    for _ in 0..n {
+        let x = rng.pick(pool).copied().unwrap_or("*").to_string();
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+/// Statements drawn so that merges and collapses are often possible: few distinct
+/// conditions, lists that share members, now and then `NotAction`, `NotResource`, `Deny`.
+fn random_document(rng: &mut crate::support::Rng) -> Document {
+    let shared: Vec<(&str, &str, &str)> = (0..2)
+        .filter_map(|_| rng.pick(POOL_CONDITIONS).copied())
+        .collect();
+    let n = 2 + rng.below(6);
+    let statements = (0..n)
+        .map(|_| {
+            let actions = random_list(rng, POOL_ACTIONS);
+            let resources = random_list(rng, POOL_RESOURCES);
+            let conditions = match rng.below(4) {
+                0 | 1 => Vec::new(),
+                2 => rng.pick(&shared).copied().into_iter().collect(),
+                _ => rng.pick(POOL_CONDITIONS).copied().into_iter().collect(),
+            };
+            let conditions = conditions
+                .into_iter()
+                .map(|(op, key, value)| {
+                    let v = serde_json::json!({ op: { key: value } });
+                    let d = iamc::policy::parse::parse_document(
+                        &serde_json::json!({"Version": "2012-10-17", "Statement": [
+                            {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": v}]}),
+                        "",
+                    )
+                    .unwrap();
+                    d.statements[0].conditions[0].clone()
+                })
+                .collect();
+            Statement {
+                sid: None,
+                effect: if rng.below(100) < 25 {
+                    Effect::Deny
+                } else {
+                    Effect::Allow
+                },
+                principal: None,
+                action: if rng.below(100) < 10 {
+                    Matcher::Not(actions)
+                } else {
+                    Matcher::Is(actions)
+                },
+                resource: Some(if rng.below(100) < 10 {
+                    Matcher::Not(resources)
+                } else {
+                    Matcher::Is(resources)
+                }),
+                conditions,
+            }
+        })
+        .collect();
+    Document {
+        version: Some(Version::V2012_10_17),
+        id: None,
+        statements,
+    }
+}
+
+/// Compaction (merges and collapses, whatever the size) never changes a decision: random
+/// documents, compacted, decide every request alike in every slot (alone, beside an
+/// administrator, as an SCP), over the pool's actions, actions only wildcards match and
+/// actions AWS has not published, with conditions' keys present, absent and contrary.
+#[test]
+fn compaction_of_random_documents_changes_no_decision() {
+    let cases: u64 = std::env::var("IAMC_COMPACT_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(150);
+    let mut rng = crate::support::Rng(0x5eed_c0ac);
+    let actions: Vec<String> = [
+        "s3:GetObject",
+        "s3:GetObjectAcl",
+        "s3:GetBucketPolicy",
+        "s3:GetObjectIamcFuture",
+        "s3:PutObject",
+        "s3:ListBucket",
+        "s3:FutureAction",
+        "ec2:DescribeInstances",
+        "ec2:DescribeImages",
+        "ec2:DescribeIamcFuture",
+        "ec2:RunInstances",
+        "iam:PassRole",
+        "sqs:SendMessage",
+    ]
+    .map(String::from)
+    .to_vec();
+    let resources: Vec<String> = [
+        "arn:aws:s3:::a/k",
+        "arn:aws:s3:::a",
+        "arn:aws:s3:::b/k",
+        "arn:aws:s3:::c/k",
+        "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+    ]
+    .map(String::from)
+    .to_vec();
+    let contexts: Vec<Vec<(&str, &str)>> = vec![
+        vec![],
+        vec![("aws:SecureTransport", "true")],
+        vec![
+            ("aws:SecureTransport", "true"),
+            ("aws:MultiFactorAuthPresent", "true"),
+            ("s3:prefix", "x"),
+        ],
+        vec![
+            ("aws:MultiFactorAuthPresent", "false"),
+            ("s3:prefix", "y"),
+            ("aws:TokenIssueTime", "2026-01-01T00:00:00Z"),
+        ],
+    ];
+    let (mut changed, mut compared, mut accepted_total) = (0, 0, 0);
+    for case in 0..cases {
+        let original = random_document(&mut rng);
+        let kind = if rng.below(100) < 30 {
+            iamc::policy::DocumentKind::Scp
+        } else {
+            iamc::policy::DocumentKind::Identity
+        };
+        let (compacted, accepted, _) = iamc::compact::compact_document(
+            &original,
+            kind,
+            Catalog::embedded(),
+            iamc::prove::search::Limits::default(),
+            &|| false,
+        );
+        if compacted != original {
+            changed += 1;
+            accepted_total += accepted;
+        }
+        let json = iamc::emit::json(&original, false);
+        let result = std::panic::catch_unwind(|| {
+            same_decisions(&original, &compacted, &actions, &resources, &contexts)
+        });
+        match result {
+            Ok(n) => compared += n,
+            Err(_) => panic!(
+                "case {case}: compaction changed a decision\noriginal: {json}\ncompacted: {}",
+                iamc::emit::json(&compacted, false)
+            ),
+        }
+    }
+    eprintln!(
+        "{cases} documents, {changed} compacted ({accepted_total} changes), {compared} requests compared"
+    );
+    // The generator must reach compaction, or this test proves nothing.
+    assert!(
+        changed * 6 >= cases as usize,
+        "only {changed} of {cases} compacted"
+    );
+}

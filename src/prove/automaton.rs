@@ -14,7 +14,8 @@
 //! Characters no pattern mentions behave alike, so the alphabet is the mentioned
 //! characters plus one representative of all the others.
 
-use std::collections::{HashMap, VecDeque};
+use super::fxhash::FxHashMap;
+use std::collections::VecDeque;
 
 /// A set of characters: those listed, or all but those listed. Lists are sorted.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -216,13 +217,21 @@ impl Nfa {
 struct LazyDfa {
     nfa: Nfa,
     states: Vec<Vec<u32>>,
-    ids: HashMap<Vec<u32>, u32>,
+    ids: FxHashMap<Vec<u32>, u32>,
     accepting: Vec<bool>,
-    /// `[state][symbol]`; `None`: not computed yet; `Some(DEAD)`: no NFA state left.
-    next: Vec<Vec<Option<u32>>>,
+    /// `[state * symbols + symbol]`, one flat table (a row per state was an allocation
+    /// per state, and automata of literal actions have many states): `UNKNOWN` not
+    /// computed yet, `DEAD` no NFA state left.
+    next: Vec<u32>,
+    /// The alphabet's size: the row length of `next`.
+    symbols: usize,
+    /// `[state]`: the symbols that lead somewhere, with where, once asked for
+    /// ([`LazyDfa::row`]). A literal has one or two; `.*` has all.
+    rows: Vec<Option<Vec<(u32, u32)>>>,
 }
 
 const DEAD: u32 = u32::MAX;
+const UNKNOWN: u32 = u32::MAX - 1;
 
 impl LazyDfa {
     fn new(re: &Re, symbols: usize) -> LazyDfa {
@@ -230,17 +239,19 @@ impl LazyDfa {
         let mut d = LazyDfa {
             nfa,
             states: Vec::new(),
-            ids: HashMap::new(),
+            ids: FxHashMap::default(),
             accepting: Vec::new(),
             next: Vec::new(),
+            symbols,
+            rows: Vec::new(),
         };
         let mut start = vec![0];
         d.nfa.close(&mut start);
-        d.intern(start, symbols);
+        d.intern(start);
         d
     }
 
-    fn intern(&mut self, set: Vec<u32>, symbols: usize) -> u32 {
+    fn intern(&mut self, set: Vec<u32>) -> u32 {
         if set.is_empty() {
             return DEAD;
         }
@@ -251,16 +262,51 @@ impl LazyDfa {
         self.accepting.push(set.contains(&self.nfa.accept));
         self.ids.insert(set.clone(), id);
         self.states.push(set);
-        self.next.push(vec![None; symbols]);
+        self.next
+            .extend(std::iter::repeat_n(UNKNOWN, self.symbols));
+        self.rows.push(None);
         id
     }
 
-    fn step(&mut self, state: u32, symbol: usize, c: char, symbols: usize) -> u32 {
+    /// The transitions of `state` that do not lead to `DEAD`, as (symbol, next state),
+    /// by symbol: computed once per state.
+    fn row(&mut self, state: u32, alphabet: &[char]) -> &[(u32, u32)] {
+        let computed = self
+            .rows
+            .get(state as usize)
+            .is_some_and(Option::is_some);
+        if !computed {
+            let mut row = Vec::new();
+            for (sym, &c) in alphabet.iter().enumerate() {
+                let next = self.step(state, sym, c);
+                if next != DEAD {
+                    row.push((u32::try_from(sym).unwrap_or(u32::MAX), next));
+                }
+            }
+            if let Some(slot) = self.rows.get_mut(state as usize) {
+                *slot = Some(row);
+            }
+        }
+        self.rows
+            .get(state as usize)
+            .and_then(Option::as_deref)
+            .unwrap_or(&[])
+    }
+
+    fn step(&mut self, state: u32, symbol: usize, c: char) -> u32 {
         if state == DEAD {
             return DEAD;
         }
-        if let Some(Some(n)) = self.next.get(state as usize).and_then(|r| r.get(symbol)) {
-            return *n;
+        // A symbol outside the alphabet the table was made for is computed, not cached.
+        let slot = if symbol < self.symbols {
+            (state as usize) * self.symbols + symbol
+        } else {
+            usize::MAX
+        };
+        if let Some(&n) = self.next.get(slot) {
+            if n != UNKNOWN {
+                return n;
+            }
         }
         let mut set: Vec<u32> = Vec::new();
         for &s in self
@@ -274,14 +320,14 @@ impl LazyDfa {
                 }
             }
         }
-        self.nfa.close(&mut set);
-        let n = self.intern(set, symbols);
-        if let Some(slot) = self
-            .next
-            .get_mut(state as usize)
-            .and_then(|r| r.get_mut(symbol))
-        {
-            *slot = Some(n);
+        let n = if set.is_empty() {
+            DEAD
+        } else {
+            self.nfa.close(&mut set);
+            self.intern(set)
+        };
+        if let Some(x) = self.next.get_mut(slot) {
+            *x = n;
         }
         n
     }
@@ -396,18 +442,17 @@ impl Family {
 
     /// The signature of one string, or `None` when it is outside the domain.
     pub fn classify(&mut self, text: &str) -> Option<Signature> {
-        let n = self.alphabet.len();
         let mut d = 0;
         let mut states: Vec<u32> = vec![0; self.langs.len()];
         for c in text.chars() {
             let (sym, ch) = self.symbol_of(c);
-            d = self.domain.step(d, sym, ch, n);
+            d = self.domain.step(d, sym, ch);
             if d == DEAD {
                 return None;
             }
             for (i, s) in states.iter_mut().enumerate() {
                 if let Some(l) = self.langs.get_mut(i) {
-                    *s = l.step(*s, sym, ch, n);
+                    *s = l.step(*s, sym, ch);
                 }
             }
         }
@@ -448,13 +493,23 @@ impl Family {
                 .map(|i| (u32::try_from(i).unwrap_or(DEAD), 0))
                 .collect(),
         );
-        let mut seen: HashMap<Product, usize> = HashMap::new();
+        let mut seen: FxHashMap<Product, usize> = FxHashMap::default();
         // Parent pointers: (parent index, character) to rebuild witnesses.
         let mut parents: Vec<(usize, char)> = vec![(usize::MAX, '\0')];
         let mut order: Vec<Product> = vec![start.clone()];
+        // Whether a state's live languages are fewer than its parent's. Languages only
+        // die along a string, so a state with as many live languages as its parent has
+        // the same ones, and `keep` (which was true for the parent, or it would not have
+        // been expanded) is true again: asking it costs a walk of the formula per state,
+        // which for long literal lists (a thousand actions) was most of the search.
+        let mut shrank: Vec<bool> = vec![true];
+        // The live languages' next states by symbol, rebuilt for each product state from
+        // each language's row of transitions that lead somewhere: a literal contributes
+        // to one or two symbols, not to all of them.
+        let mut by_symbol: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
         seen.insert(start, 0);
         let mut queue: VecDeque<usize> = VecDeque::from([0]);
-        let mut found: HashMap<Signature, usize> = HashMap::new();
+        let mut found: FxHashMap<Signature, usize> = FxHashMap::default();
         let mut found_order: Vec<Signature> = Vec::new();
         while let Some(at) = queue.pop_front() {
             let Some((d, live)) = order.get(at).cloned() else {
@@ -468,7 +523,7 @@ impl Family {
                     Err(_) => Some(false),
                 }
             };
-            if !keep(&partial) {
+            if shrank.get(at).copied().unwrap_or(true) && !keep(&partial) {
                 continue;
             }
             if self.domain.accepts(d) {
@@ -484,23 +539,27 @@ impl Family {
                     found_order.push(sig);
                 }
             }
+            by_symbol.iter_mut().for_each(Vec::clear);
+            for &(i, s) in &live {
+                if let Some(l) = self.langs.get_mut(i as usize) {
+                    for &(sym, ns) in l.row(s, &self.alphabet) {
+                        if let Some(v) = by_symbol.get_mut(sym as usize) {
+                            v.push((i, ns));
+                        }
+                    }
+                }
+            }
             for sym in 0..n {
                 let Some(&c) = self.alphabet.get(sym) else {
                     continue;
                 };
-                let nd = self.domain.step(d, sym, c, n);
+                let nd = self.domain.step(d, sym, c);
                 if nd == DEAD {
                     continue;
                 }
-                let mut next = Vec::with_capacity(live.len());
-                for &(i, s) in &live {
-                    if let Some(l) = self.langs.get_mut(i as usize) {
-                        let ns = l.step(s, sym, c, n);
-                        if ns != DEAD {
-                            next.push((i, ns));
-                        }
-                    }
-                }
+                // In the order of `live` (sorted by language), as the rows were read.
+                let next = by_symbol.get(sym).cloned().unwrap_or_default();
+                let fewer = next.len() < live.len();
                 let p: Product = (nd, next);
                 if !seen.contains_key(&p) {
                     if order.len() >= max_states {
@@ -511,6 +570,7 @@ impl Family {
                     let idx = order.len();
                     seen.insert(p.clone(), idx);
                     order.push(p);
+                    shrank.push(fewer);
                     parents.push((at, c));
                     queue.push_back(idx);
                 }

@@ -11,6 +11,7 @@ pub mod caller;
 mod certainty;
 pub mod driver;
 pub mod formula;
+mod fxhash;
 mod leaf;
 pub mod partition;
 pub mod patterns;
@@ -202,6 +203,7 @@ pub fn decide(
         callers,
         max_states: limits.max_states,
         max_sets: limits.max_sets,
+        caller_cache: Default::default(),
     };
     let mut search = Search {
         problem: &problem,

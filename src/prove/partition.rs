@@ -20,6 +20,7 @@ use crate::eval::template::Template;
 use crate::eval::{Context, ContextValue};
 use crate::policy::values::{self, Cidr};
 use crate::policy::{BaseOperator, Condition, OperatorFamily};
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
 /// A value of one field.
@@ -63,7 +64,20 @@ pub struct Partitioner<'p> {
     pub max_states: usize,
     /// Element sets explored per multivalued key.
     pub max_sets: usize,
+    /// Caller partitions already made, by what they depend on: the search asks for the
+    /// same one under every action class (hundreds for an action list from the catalog).
+    pub caller_cache: CallerCache,
 }
+
+/// The caller classes of earlier calls, keyed by everything [`Partitioner::classes`]
+/// reads for the caller: the live atoms, the names to tell apart and the context.
+#[derive(Default)]
+pub struct CallerCache(RefCell<Vec<(CallerKey, Vec<FieldClass>)>>);
+
+type CallerKey = (Vec<AtomId>, Vec<String>, Context);
+
+/// Distinct caller partitions remembered at most (a search rarely makes more than a few).
+const CALLER_CACHE_SIZE: usize = 16;
 
 /// A resolved policy value (templates read the context); `None`: a variable has no value.
 fn resolve(text: &str, variables: bool, wild: bool, ctx: &Context) -> Option<Vec<Tok>> {
@@ -141,7 +155,7 @@ impl<'p> Partitioner<'p> {
         match field {
             FieldId::Action => self.actions(live, keep),
             FieldId::Resource => self.resources(live, ctx, keep),
-            FieldId::Caller => self.callers(live, ctx, splits),
+            FieldId::Caller => self.cached_callers(live, ctx, splits),
             FieldId::Key(k) => match self.problem.keys.get(k) {
                 Some(key) => self.key(key, live, ctx, splits),
                 None => Ok(Vec::new()),
@@ -277,6 +291,33 @@ impl<'p> Partitioner<'p> {
             }
         }
         Ok(Re::Alt(alts))
+    }
+
+    fn cached_callers(
+        &self,
+        live: &[AtomId],
+        ctx: &Context,
+        splits: &[String],
+    ) -> Result<Vec<FieldClass>, PartitionError> {
+        let hit = self
+            .caller_cache
+            .0
+            .borrow()
+            .iter()
+            .find(|((l, s, c), _)| l == live && s == splits && c == ctx)
+            .map(|(_, classes)| classes.clone());
+        if let Some(classes) = hit {
+            return Ok(classes);
+        }
+        let classes = self.callers(live, ctx, splits)?;
+        let mut cache = self.caller_cache.0.borrow_mut();
+        if cache.len() < CALLER_CACHE_SIZE {
+            cache.push((
+                (live.to_vec(), splits.to_vec(), ctx.clone()),
+                classes.clone(),
+            ));
+        }
+        Ok(classes)
     }
 
     fn callers(

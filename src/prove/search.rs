@@ -255,11 +255,19 @@ impl<'a, 'd> Search<'a, 'd> {
         let splits = self.splits(field, &pending);
         // R must still be able to hold: prune the classes (and prefixes) where it cannot.
         let uses_r = self.uses_request_set();
+        // Where each atom is in `live` (`u32::MAX`: not there), so that each of the many
+        // questions `keep` is asked (one per explored prefix) is one lookup per atom of R.
+        let mut position = vec![u32::MAX; if uses_r { self.problem.atoms.len() } else { 0 }];
+        for (i, &a) in live.iter().enumerate() {
+            if let Some(p) = position.get_mut(a) {
+                *p = u32::try_from(i).unwrap_or(u32::MAX);
+            }
+        }
         let keep = |known: &dyn Fn(usize) -> Option<bool>| -> bool {
             !uses_r
-                || r.eval_with(&|a| match live.binary_search(&a) {
-                    Ok(i) => known(i),
-                    Err(_) => st.atoms.get(a).copied().flatten(),
+                || r.eval_with(&|a| match position.get(a) {
+                    Some(&i) if i != u32::MAX => known(i as usize),
+                    _ => st.atoms.get(a).copied().flatten(),
                 }) != Some(false)
         };
         let classes = self

@@ -69,20 +69,7 @@ fn written(out: &Path, name: &str) -> (Document, String) {
     )
 }
 
-fn allow_all() -> Document {
-    Document {
-        version: Some(Version::V2012_10_17),
-        id: None,
-        statements: vec![Statement {
-            sid: None,
-            effect: Effect::Allow,
-            principal: None,
-            action: Matcher::Is(vec!["*".into()]),
-            resource: Some(Matcher::Is(vec!["*".into()])),
-            conditions: vec![],
-        }],
-    }
-}
+use crate::support::allow_all;
 
 /// How a document is placed for the comparison.
 #[derive(Clone, Copy)]

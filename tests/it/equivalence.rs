@@ -11,7 +11,7 @@
 
 use iamc::catalog::Catalog;
 use iamc::eval::{evaluate, Context, Outcome, PolicySet, Request};
-use iamc::policy::{Document, DocumentKind, Effect, Matcher, Statement, Version};
+use iamc::policy::{Document, DocumentKind, Effect, Matcher};
 use iamc::Analysis;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -42,20 +42,7 @@ fn output<'c>(c: &'c Analysis, name: &str) -> &'c iamc::LoweredDocument {
         .unwrap_or_else(|| panic!("no output {name}"))
 }
 
-fn allow_all() -> Document {
-    Document {
-        version: Some(Version::V2012_10_17),
-        id: None,
-        statements: vec![Statement {
-            sid: None,
-            effect: Effect::Allow,
-            principal: None,
-            action: Matcher::Is(vec!["*".into()]),
-            resource: Some(Matcher::Is(vec!["*".into()])),
-            conditions: vec![],
-        }],
-    }
-}
+use crate::support::allow_all;
 
 // ---- the request space ------------------------------------------------------------------
 

@@ -133,3 +133,21 @@ pub fn analyze_text(text: &str, env: Option<iamc::project::Environment>) -> iamc
     assert!(!a.has_errors(), "{text}\n{:#?}", a.diagnostics);
     a
 }
+
+/// `Allow * on *`: the administrator a document is placed beside, or the `FullAWSAccess`
+/// of an SCP level.
+pub fn allow_all() -> iamc::policy::Document {
+    use iamc::policy::{Document, Effect, Matcher, Statement, Version};
+    Document {
+        version: Some(Version::V2012_10_17),
+        id: None,
+        statements: vec![Statement {
+            sid: None,
+            effect: Effect::Allow,
+            principal: None,
+            action: Matcher::Is(vec!["*".into()]),
+            resource: Some(Matcher::Is(vec!["*".into()])),
+            conditions: vec![],
+        }],
+    }
+}

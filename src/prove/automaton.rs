@@ -262,8 +262,7 @@ impl LazyDfa {
         self.accepting.push(set.contains(&self.nfa.accept));
         self.ids.insert(set.clone(), id);
         self.states.push(set);
-        self.next
-            .extend(std::iter::repeat_n(UNKNOWN, self.symbols));
+        self.next.extend(std::iter::repeat_n(UNKNOWN, self.symbols));
         self.rows.push(None);
         id
     }
@@ -271,10 +270,7 @@ impl LazyDfa {
     /// The transitions of `state` that do not lead to `DEAD`, as (symbol, next state),
     /// by symbol: computed once per state.
     fn row(&mut self, state: u32, alphabet: &[char]) -> &[(u32, u32)] {
-        let computed = self
-            .rows
-            .get(state as usize)
-            .is_some_and(Option::is_some);
+        let computed = self.rows.get(state as usize).is_some_and(Option::is_some);
         if !computed {
             let mut row = Vec::new();
             for (sym, &c) in alphabet.iter().enumerate() {

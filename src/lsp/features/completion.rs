@@ -93,6 +93,18 @@ pub fn complete(ctx: &Ctx<'_>, offset: u32) -> Completions {
         items: Vec::new(),
         incomplete: false,
     };
+    // Inside a built-in call, its arguments: services, then access levels.
+    if let Some(argument) = builtin_argument(&s.tokens) {
+        match argument {
+            0 => out.services(),
+            1 => out.levels(),
+            _ => {}
+        }
+        return Completions {
+            items: out.items,
+            incomplete: out.incomplete,
+        };
+    }
     match place(&s) {
         Place::Nothing => {}
         Place::TopLevel => out.keywords(TOP_LEVEL),
@@ -102,7 +114,10 @@ pub fn complete(ctx: &Ctx<'_>, offset: u32) -> Completions {
                 out.push(t, ItemKind::Type, None, None, t.to_string(), "0");
             }
         }
-        Place::Value => out.values(offset),
+        Place::Value => {
+            out.values(offset);
+            out.builtins();
+        }
         Place::ProveTarget => out.declarations(&[DefKind::Principal, DefKind::Document]),
         Place::Statement { prove } => out.statements(prove),
         Place::UseTemplate => out.templates(),
@@ -112,7 +127,12 @@ pub fn complete(ctx: &Ctx<'_>, offset: u32) -> Completions {
             "arn" | "account" | "tags" => out.values(offset),
             _ => out.declarations(&[DefKind::Document]),
         },
-        Place::Actions => out.actions(s.word),
+        Place::Actions => {
+            out.actions(s.word);
+            if !s.word.contains(':') {
+                out.builtins();
+            }
+        }
         Place::After { keywords, prove } => {
             out.keywords(keywords);
             out.statements(prove);
@@ -366,20 +386,68 @@ impl Out<'_, '_> {
                 }
             }
             None => {
-                for s in catalog.services().filter(|s| !s.retired()) {
-                    let detail =
-                        (!s.display_name().is_empty()).then(|| s.display_name().to_string());
-                    self.push(
-                        s.prefix(),
-                        ItemKind::Service,
-                        detail,
-                        None,
-                        format!("{}:", s.prefix()),
-                        "0",
-                    );
-                }
+                self.service_items(":");
                 self.keywords(&["*", "not"]);
             }
+        }
+    }
+
+    /// Every service that is not retired, inserted with `suffix` after its prefix.
+    fn service_items(&mut self, suffix: &str) {
+        self.incomplete = true;
+        for s in self.ctx.catalog.services().filter(|s| !s.retired()) {
+            let detail = (!s.display_name().is_empty()).then(|| s.display_name().to_string());
+            self.push(
+                s.prefix(),
+                ItemKind::Service,
+                detail,
+                None,
+                format!("{}{suffix}", s.prefix()),
+                "0",
+            );
+        }
+    }
+
+    /// The first argument of a built-in call: service prefixes alone.
+    fn services(&mut self) {
+        self.service_items("");
+    }
+
+    /// The second argument of a built-in call: the access levels, quoted.
+    fn levels(&mut self) {
+        for (i, level) in crate::check::builtins::LEVELS.iter().enumerate() {
+            let quoted = format!("\"{}\"", level.as_str());
+            self.push(
+                &quoted,
+                ItemKind::Value,
+                Some("access level".into()),
+                None,
+                quoted.clone(),
+                &i.to_string(),
+            );
+        }
+    }
+
+    /// The built-in functions, where actions go.
+    fn builtins(&mut self) {
+        for (name, doc) in [
+            (
+                "actions",
+                "Every catalog action of the services at the access levels, by name (closed world).",
+            ),
+            (
+                "action_wildcards",
+                "The fewest `svc:Prefix*` patterns matching those actions today (open world).",
+            ),
+        ] {
+            self.push(
+                &format!("{name}("),
+                ItemKind::Keyword,
+                Some("(services, levels) -> List<Action>".into()),
+                Some(doc.into()),
+                format!("{name}("),
+                "1",
+            );
         }
     }
 
@@ -530,4 +598,34 @@ fn supported_keys(catalog: &Catalog, actions: &[&str]) -> BTreeSet<KeyId> {
         }
     }
     out
+}
+
+/// Which argument of a built-in call (`actions(`, `action_wildcards(`) the cursor is in,
+/// from the tokens before it: the nearest unclosed `(` must follow the function's name;
+/// commas at that depth (not inside a `[...]` list) count the arguments before.
+fn builtin_argument(tokens: &[scan::Tok<'_>]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut commas = 0usize;
+    for (i, t) in tokens.iter().enumerate().rev() {
+        if t.kind != scan::Kind::Punct {
+            continue;
+        }
+        match t.text {
+            ")" | "]" => depth += 1,
+            "[" if depth > 0 => depth -= 1,
+            "(" if depth > 0 => depth -= 1,
+            // The cursor is inside a list argument: the commas seen were its own.
+            "[" => commas = 0,
+            "(" => {
+                let name = i.checked_sub(1).and_then(|j| tokens.get(j))?;
+                return crate::check::builtins::BUILTINS
+                    .contains(&name.text)
+                    .then_some(commas);
+            }
+            "," if depth == 0 => commas += 1,
+            "{" | "}" => return None,
+            _ => {}
+        }
+    }
+    None
 }

@@ -58,7 +58,85 @@ pub fn hover(ctx: &Ctx<'_>, offset: u32) -> Option<Hover> {
             span: k.name.span,
             markdown: key(ctx.catalog, &k.name.node)?,
         }),
+        Found::Call(c) => Some(Hover {
+            span: c.name.span,
+            markdown: builtin(ctx.catalog, c)?,
+        }),
     }
+}
+
+/// A built-in function: what it does, and, when its arguments are written out (services
+/// and level names, not constants or parameters), what it gives today.
+fn builtin(catalog: &Catalog, call: &ast::Call) -> Option<String> {
+    use crate::check::builtins::{actions_at, level_named, wildcards_at};
+    let wildcards = match call.name.node.as_str() {
+        "actions" => false,
+        "action_wildcards" => true,
+        _ => return None,
+    };
+    let mut out = format!(
+        "```iamc
+{}(services, levels) -> List<Action>
+```
+
+",
+        call.name.node
+    );
+    out.push_str(if wildcards {
+        "The fewest `svc:Prefix*` patterns that match exactly the catalog's actions of the services at the access levels today. Compact, but an open world: a pattern also matches the actions AWS adds later under its prefix, at any level (docs/stdlib.md)."
+    } else {
+        "Every action the catalog lists for the services at the access levels, by name. A closed world: an action AWS adds later is not in the list, whatever its level (docs/stdlib.md)."
+    });
+    out.push('\n');
+    let written = |e: &ast::Expr| -> Vec<ast::Expr> {
+        match &e.kind {
+            ast::ExprKind::List(items) => items.clone(),
+            _ => vec![e.clone()],
+        }
+    };
+    let (Some(services), Some(levels)) = (call.args.first(), call.args.get(1)) else {
+        return Some(out);
+    };
+    let services: Option<Vec<String>> = written(services)
+        .iter()
+        .map(|e| match &e.kind {
+            ast::ExprKind::Name(p) if p.segments.len() == 1 => {
+                p.segments.first().map(|s| s.node.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let levels: Option<Vec<_>> = written(levels)
+        .iter()
+        .map(|e| match &e.kind {
+            ast::ExprKind::String(s) => level_named(s),
+            _ => None,
+        })
+        .collect();
+    let (Some(services), Some(levels)) = (services, levels) else {
+        return Some(out);
+    };
+    let mut all: Vec<String> = Vec::new();
+    let mut per_service: Vec<String> = Vec::new();
+    for s in &services {
+        let got = if wildcards {
+            wildcards_at(catalog, s, &levels)
+        } else {
+            actions_at(catalog, s, &levels)
+        };
+        per_service.push(format!("{s} {}", got.len()));
+        all.extend(got);
+    }
+    let what = if wildcards { "pattern" } else { "action" };
+    let _ = writeln!(
+        out,
+        "\nToday: {} {what}{} ({}): {}",
+        all.len(),
+        if all.len() == 1 { "" } else { "s" },
+        per_service.join(", "),
+        list(&all.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>())
+    );
+    Some(out)
 }
 
 fn definition(ctx: &Ctx<'_>, id: DefId) -> Option<String> {

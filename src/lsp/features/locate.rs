@@ -15,6 +15,8 @@ pub enum Found<'a> {
     Action(&'a ast::ActionLit, Span),
     /// A condition key as written.
     Key(&'a ast::KeyRef),
+    /// A built-in function call (`actions(s3, "Read")`), the cursor on its name.
+    Call(&'a ast::Call),
 }
 
 /// The action literal or condition key at `offset`, if any.
@@ -85,6 +87,8 @@ fn expr(e: &Expr, offset: u32) -> Option<Found<'_>> {
     match &e.kind {
         ExprKind::Action(a) => Some(Found::Action(a, e.span)),
         ExprKind::List(items) => items.iter().find_map(|x| expr(x, offset)),
+        ExprKind::Call(c) if touches(c.name.span, offset) => Some(Found::Call(c)),
+        ExprKind::Call(c) => c.args.iter().find_map(|x| expr(x, offset)),
         _ => None,
     }
 }

@@ -314,3 +314,50 @@ fn sizes_and_budget_errors_are_those_of_the_build_after_merging() {
     let diags = c.diagnostics(&u);
     assert!(diags.iter().any(|d| d["code"] == "E0404"), "{diags:?}");
 }
+
+/// Built-in calls: offered where actions go; inside one, services for the first argument
+/// and the access levels (quoted) for the second, in a list or not.
+#[test]
+fn completion_knows_the_builtin_functions_and_their_arguments() {
+    let text = "policy P {\n    allow \n}\n";
+    let (dir, u) = one_file("complete-builtins", text);
+    let mut c = Client::initialized(&dir, false);
+    c.open(&u, text);
+    let r = complete(&mut c, &u, text, "allow ");
+    let got = labels(&r);
+    assert!(
+        got.contains("actions(") && got.contains("action_wildcards("),
+        "{got:?}"
+    );
+    assert!(got.contains("s3"), "{got:?}");
+
+    let levels: BTreeSet<String> = [
+        "\"List\"",
+        "\"Read\"",
+        "\"Write\"",
+        "\"Permissions management\"",
+        "\"Tagging\"",
+    ]
+    .map(String::from)
+    .into();
+    for (version, typed, needle) in [
+        (2, "policy P {\n    allow actions(s3, \n}\n", "actions(s3, "),
+        (
+            3,
+            "policy P {\n    allow actions([s3, sqs], [\"Read\", \n}\n",
+            "[\"Read\", ",
+        ),
+    ] {
+        c.change(&u, version, typed);
+        let r = complete(&mut c, &u, typed, needle);
+        assert_eq!(labels(&r), levels, "{typed}");
+    }
+    // The first argument: services, without the `:` an action would take.
+    let typed = "policy P {\n    allow actions([s3, \n}\n";
+    c.change(&u, 4, typed);
+    let r = complete(&mut c, &u, typed, "[s3, ");
+    let items = r["items"].as_array().unwrap();
+    let sqs = items.iter().find(|i| i["label"] == "sqs").unwrap();
+    assert_eq!(sqs["textEdit"]["newText"], "sqs");
+    assert!(!labels(&r).contains("actions("));
+}

@@ -287,3 +287,48 @@ fn the_standard_library_and_the_environment() {
         "{modules:?}"
     );
 }
+
+/// Hover on a built-in function's name says what it does and, with its arguments written
+/// out, what it gives today: counted here from the catalog, independently.
+#[test]
+fn hover_on_a_builtin_call_shows_what_it_gives_today() {
+    let text = "policy P {\n    allow actions([s3, sqs], [\"List\", \"Read\"]) on *\n    allow action_wildcards(s3, \"List\") on *\n}\n";
+    let dir = super::client::project(
+        "hover-builtin",
+        &[
+            ("iamc.toml", "[project]\nsources = [\"iam\"]\n"),
+            ("iam/x.iamc", text),
+        ],
+    );
+    let u = uri(&dir.join("iam/x.iamc"));
+    let mut c = Client::initialized(&dir, false);
+    c.open(&u, text);
+    let cat = iamc::catalog::Catalog::embedded();
+    let count = |svc: &str| {
+        cat.service(svc)
+            .unwrap()
+            .actions()
+            .filter(|a| matches!(a.access_level().as_str(), "List" | "Read"))
+            .count()
+    };
+    let h = c.request("textDocument/hover", at(&u, text, "actions(", 0, 2));
+    let md = h["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("closed world"), "{md}");
+    let (s3, sqs) = (count("s3"), count("sqs"));
+    assert!(
+        md.contains(&format!("Today: {} actions (s3 {s3}, sqs {sqs})", s3 + sqs)),
+        "{md}"
+    );
+    // Long lists are cut after 25 names, with a count of the rest.
+    assert!(md.contains(&format!("and {} more", s3 + sqs - 25)), "{md}");
+    assert_eq!(h["result"]["range"], range_of(text, "actions", 0));
+
+    let h = c.request("textDocument/hover", at(&u, text, "action_wildcards", 0, 3));
+    let md = h["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("open world"), "{md}");
+    assert!(md.contains("`s3:List*`"), "{md}");
+    // An argument inside the call is still a service to hover.
+    let h = c.request("textDocument/hover", at(&u, text, "sqs", 0, 1));
+    let md = h["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("**sqs**"), "{md}");
+}

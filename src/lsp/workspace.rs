@@ -101,6 +101,10 @@ pub fn root_of(doc: &Document, fs: &dyn FileSystem) -> Root {
     Root::File(path.clone())
 }
 
+/// The time the editor gives compaction per analysis, in milliseconds (a build gives it
+/// `[prove] timeout_ms`).
+const COMPACT_MS: f64 = 250.0;
+
 /// Loads and analyses one compilation.
 pub fn compile(
     root: &Root,
@@ -130,15 +134,32 @@ pub fn compile(
         prove.max_cases,
         prove.max_states,
     );
+    // Bounded tighter than a build: this runs on the loop that answers the editor.
+    let limit_ms = budgets.timeout_ms.min(COMPACT_MS);
     let start = std::time::Instant::now();
-    let expired = || start.elapsed().as_secs_f64() * 1000.0 > budgets.timeout_ms;
-    crate::compact::compact(
+    let expired = || start.elapsed().as_secs_f64() * 1000.0 > limit_ms;
+    let savings = crate::compact::compact(
         &mut analysis,
         settings.catalog,
         options.layout,
         budgets.limits,
         &expired,
     );
+    if !savings.is_empty() && expired() {
+        for d in analysis
+            .diagnostics
+            .iter_mut()
+            .filter(|d| d.code == crate::diagnostics::Code::E0404)
+        {
+            let note = format!(
+                "the editor stops merging after {COMPACT_MS} ms; `iamc build` may merge more within `[prove] timeout_ms`"
+            );
+            d.help = Some(match d.help.take() {
+                Some(help) => format!("{help} ({note})"),
+                None => note,
+            });
+        }
+    }
     let mut uris = BTreeMap::new();
     for (id, file) in analysis.sources.iter() {
         let uri = match &file.origin {

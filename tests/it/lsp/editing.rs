@@ -361,3 +361,33 @@ fn completion_knows_the_builtin_functions_and_their_arguments() {
     assert_eq!(sqs["textEdit"]["newText"], "sqs");
     assert!(!labels(&r).contains("actions("));
 }
+
+/// When the editor's time for merging runs out (here `[prove] timeout_ms = 0`), a document
+/// still over its budget keeps E0404, and its help says the build may merge more.
+#[test]
+fn a_budget_error_says_when_the_editor_stopped_merging() {
+    let rules: Vec<String> = (0..70)
+        .map(|i| format!("    allow s3:GetObject on arn\"arn:aws:s3:::team-data-{i:02}/*\""))
+        .collect();
+    let text = format!("policy Buckets {{\n{}\n}}\n", rules.join("\n"));
+    let dir = super::client::project(
+        "lens-no-time",
+        &[
+            (
+                "iamc.toml",
+                "[project]\nsources = [\"iam\"]\n\n[prove]\ntimeout_ms = 0\n",
+            ),
+            ("iam/x.iamc", &text),
+        ],
+    );
+    let u = uri(&dir.join("iam/x.iamc"));
+    let mut c = Client::initialized(&dir, false);
+    c.open(&u, &text);
+    let diags = c.diagnostics(&u);
+    let e = diags.iter().find(|d| d["code"] == "E0404").expect("E0404");
+    let message = e["message"].as_str().unwrap();
+    assert!(
+        message.contains("the editor stops merging after 250 ms"),
+        "{message}"
+    );
+}

@@ -369,11 +369,186 @@ pub struct TooLarge {
     pub states: usize,
 }
 
+/// The string a regular expression stands for when it stands for exactly one (a literal
+/// action such as `iam:createuser`), if it does.
+fn literal(re: &Re) -> Option<String> {
+    fn walk(re: &Re, out: &mut String) -> bool {
+        match re {
+            Re::Eps => true,
+            Re::Set(CharSet::Only(v)) => match v.as_slice() {
+                [c] => {
+                    out.push(*c);
+                    true
+                }
+                _ => false,
+            },
+            Re::Cat(parts) => parts.iter().all(|p| walk(p, out)),
+            Re::Alt(parts) => match parts.as_slice() {
+                [one] => walk(one, out),
+                _ => false,
+            },
+            Re::Void | Re::Set(CharSet::Except(_)) | Re::Star(_) => false,
+        }
+    }
+    let mut out = String::new();
+    walk(re, &mut out).then_some(out)
+}
+
+/// The languages of a family that are one string each, as one trie: a long list of
+/// literal actions (an access level of several services) was one automaton per action,
+/// each stepped on every prefix; in the trie a prefix is one node. Node 0 is the root.
+#[derive(Debug, Default)]
+struct Trie {
+    /// `[node]`: (character, child), sorted by character.
+    children: Vec<Vec<(char, u32)>>,
+    /// `[node]`: the languages whose string ends here.
+    ends: Vec<Vec<u32>>,
+    /// `[node]`: the node's number in depth-first order, and one past its last
+    /// descendant's: node `m` is in the subtree of `n` when `pre[n] <= pre[m] < post[n]`.
+    pre: Vec<u32>,
+    post: Vec<u32>,
+    /// `[node]`: how many strings run through the node (end here or below).
+    through: Vec<u32>,
+    /// `[language]`: the node where its string ends, `NO_NODE` for a language that is
+    /// not a literal (it keeps its automaton).
+    end_of: Vec<u32>,
+}
+
+/// Off the trie: no literal is a prefix of what was read.
+const NO_NODE: u32 = u32::MAX;
+
+impl Trie {
+    fn new(literals: &[Option<String>]) -> Trie {
+        let mut t = Trie {
+            children: vec![Vec::new()],
+            ends: vec![Vec::new()],
+            ..Trie::default()
+        };
+        for (lang, lit) in literals.iter().enumerate() {
+            let lang = u32::try_from(lang).unwrap_or(NO_NODE);
+            let Some(lit) = lit else {
+                t.end_of.push(NO_NODE);
+                continue;
+            };
+            let mut node = 0u32;
+            for c in lit.chars() {
+                node = match t.child(node, c) {
+                    NO_NODE => {
+                        let new = u32::try_from(t.children.len()).unwrap_or(NO_NODE);
+                        t.children.push(Vec::new());
+                        t.ends.push(Vec::new());
+                        if let Some(kids) = t.children.get_mut(node as usize) {
+                            let at = kids.partition_point(|&(k, _)| k < c);
+                            kids.insert(at, (c, new));
+                        }
+                        new
+                    }
+                    next => next,
+                };
+            }
+            if let Some(e) = t.ends.get_mut(node as usize) {
+                e.push(lang);
+            }
+            t.end_of.push(node);
+        }
+        t.number();
+        t
+    }
+
+    fn child(&self, node: u32, c: char) -> u32 {
+        self.children
+            .get(node as usize)
+            .and_then(|kids| {
+                kids.binary_search_by_key(&c, |&(k, _)| k)
+                    .ok()
+                    .and_then(|i| kids.get(i))
+            })
+            .map_or(NO_NODE, |&(_, n)| n)
+    }
+
+    /// Depth-first numbers and string counts, with an explicit stack (strings may be long).
+    fn number(&mut self) {
+        let n = self.children.len();
+        self.pre = vec![0; n];
+        self.post = vec![0; n];
+        self.through = vec![0; n];
+        let mut counter = 0u32;
+        // (node, whether its children were pushed)
+        let mut stack: Vec<(u32, bool)> = vec![(0, false)];
+        while let Some((node, expanded)) = stack.pop() {
+            let i = node as usize;
+            if expanded {
+                let below: u32 = self.children.get(i).map_or(0, |kids| {
+                    kids.iter()
+                        .map(|&(_, k)| self.through.get(k as usize).copied().unwrap_or(0))
+                        .sum()
+                });
+                let here = self
+                    .ends
+                    .get(i)
+                    .map_or(0, |e| u32::try_from(e.len()).unwrap_or(0));
+                if let Some(t) = self.through.get_mut(i) {
+                    *t = below + here;
+                }
+                if let Some(p) = self.post.get_mut(i) {
+                    *p = counter;
+                }
+                continue;
+            }
+            if let Some(p) = self.pre.get_mut(i) {
+                *p = counter;
+            }
+            counter += 1;
+            stack.push((node, true));
+            if let Some(kids) = self.children.get(i) {
+                for &(_, k) in kids.iter().rev() {
+                    stack.push((k, false));
+                }
+            }
+        }
+    }
+
+    /// Whether literal language `lang` can still match after reaching `node`.
+    fn live(&self, node: u32, lang: usize) -> bool {
+        let Some(&end) = self.end_of.get(lang) else {
+            return false;
+        };
+        if node == NO_NODE || end == NO_NODE {
+            return false;
+        }
+        let at = |v: &[u32], i: u32| v.get(i as usize).copied().unwrap_or(0);
+        let e = at(&self.pre, end);
+        at(&self.pre, node) <= e && e < at(&self.post, node)
+    }
+
+    fn is_literal(&self, lang: usize) -> bool {
+        self.end_of.get(lang).is_some_and(|&e| e != NO_NODE)
+    }
+
+    fn through(&self, node: u32) -> usize {
+        if node == NO_NODE {
+            0
+        } else {
+            self.through.get(node as usize).copied().unwrap_or(0) as usize
+        }
+    }
+
+    fn ends(&self, node: u32) -> &[u32] {
+        if node == NO_NODE {
+            &[]
+        } else {
+            self.ends.get(node as usize).map_or(&[][..], Vec::as_slice)
+        }
+    }
+}
+
 /// The languages of one field, ready to partition its domain or classify strings.
 #[derive(Debug)]
 pub struct Family {
     domain: LazyDfa,
+    /// One automaton per language; a literal's is empty (`Re::Void`): the trie has it.
     langs: Vec<LazyDfa>,
+    trie: Trie,
     /// Representative characters, nicest first; `alphabet[other]` stands for every
     /// character no language mentions.
     alphabet: Vec<char>,
@@ -417,9 +592,15 @@ impl Family {
         alphabet.push(other);
         alphabet.sort_by_key(|&c| niceness(c));
         let n = alphabet.len();
+        let literals: Vec<Option<String>> = langs.iter().map(literal).collect();
         Family {
             domain: LazyDfa::new(domain, n),
-            langs: langs.iter().map(|l| LazyDfa::new(l, n)).collect(),
+            langs: langs
+                .iter()
+                .zip(&literals)
+                .map(|(l, lit)| LazyDfa::new(if lit.is_some() { &Re::Void } else { l }, n))
+                .collect(),
+            trie: Trie::new(&literals),
             other: alphabet.iter().position(|&a| a == other).unwrap_or(0),
             alphabet,
         }
@@ -440,11 +621,15 @@ impl Family {
     pub fn classify(&mut self, text: &str) -> Option<Signature> {
         let mut d = 0;
         let mut states: Vec<u32> = vec![0; self.langs.len()];
+        let mut node = 0u32;
         for c in text.chars() {
             let (sym, ch) = self.symbol_of(c);
             d = self.domain.step(d, sym, ch);
             if d == DEAD {
                 return None;
+            }
+            if node != NO_NODE {
+                node = self.trie.child(node, ch);
             }
             for (i, s) in states.iter_mut().enumerate() {
                 if let Some(l) = self.langs.get_mut(i) {
@@ -460,6 +645,9 @@ impl Family {
             if self.langs.get(i).is_some_and(|l| l.accepts(*s)) {
                 sig.set(i);
             }
+        }
+        for &i in self.trie.ends(node) {
+            sig.set(i as usize);
         }
         Some(sig)
     }
@@ -481,11 +669,21 @@ impl Family {
         keep: &Keep<'_>,
     ) -> Result<Vec<Class>, TooLarge> {
         let n = self.alphabet.len();
-        // A product state: the domain's DFA state and the live languages' states.
-        type Product = (u32, Vec<(u32, u32)>);
+        // A product state: the domain's DFA state, the trie node of the literals (the
+        // prefix read, while some literal still starts with it) and the other live
+        // languages' states.
+        type Product = (u32, u32, Vec<(u32, u32)>);
+        // Without literals the trie's root stands for nothing (as off the trie).
+        let root = if self.trie.through(0) == 0 {
+            NO_NODE
+        } else {
+            0
+        };
         let start: Product = (
             0,
+            root,
             (0..self.langs.len())
+                .filter(|&i| !self.trie.is_literal(i))
                 .map(|i| (u32::try_from(i).unwrap_or(DEAD), 0))
                 .collect(),
         );
@@ -508,11 +706,16 @@ impl Family {
         let mut found: FxHashMap<Signature, usize> = FxHashMap::default();
         let mut found_order: Vec<Signature> = Vec::new();
         while let Some(at) = queue.pop_front() {
-            let Some((d, live)) = order.get(at).cloned() else {
+            let Some((d, node, live)) = order.get(at).cloned() else {
                 continue;
             };
-            // Languages not in `live` are dead: they match no continuation.
+            // Languages not in `live` (literals: not under `node`) are dead: they match no
+            // continuation.
+            let trie = &self.trie;
             let partial = |i: usize| -> Option<bool> {
+                if trie.is_literal(i) {
+                    return (!trie.live(node, i)).then_some(false);
+                }
                 let idx = u32::try_from(i).unwrap_or(DEAD);
                 match live.binary_search_by_key(&idx, |&(j, _)| j) {
                     Ok(_) => None,
@@ -528,6 +731,9 @@ impl Family {
                     if self.langs.get(i as usize).is_some_and(|l| l.accepts(s)) {
                         sig.set(i as usize);
                     }
+                }
+                for &i in self.trie.ends(node) {
+                    sig.set(i as usize);
                 }
                 let exact = |i: usize| Some(sig.get(i));
                 if !found.contains_key(&sig) && keep(&exact) {
@@ -555,8 +761,14 @@ impl Family {
                 }
                 // In the order of `live` (sorted by language), as the rows were read.
                 let next = by_symbol.get(sym).cloned().unwrap_or_default();
-                let fewer = next.len() < live.len();
-                let p: Product = (nd, next);
+                let next_node = if node == NO_NODE {
+                    NO_NODE
+                } else {
+                    self.trie.child(node, c)
+                };
+                let fewer = next.len() + self.trie.through(next_node)
+                    < live.len() + self.trie.through(node);
+                let p: Product = (nd, next_node, next);
                 if !seen.contains_key(&p) {
                     if order.len() >= max_states {
                         return Err(TooLarge {
@@ -641,6 +853,11 @@ mod tests {
             &["*", "a:*", "a:b"],
             &["ab*", "*ba*", "??"],
             &["a*b*a", "b", "*:*"],
+            // Literals go to the trie, mixed with patterns and among themselves: a
+            // prefix of another, the empty string, the same text as a pattern matches.
+            &["ab", "a", "", "ab:a", "a*", "b?"],
+            &["a", "b", "ab", "ba", "aab", "ab"],
+            &["a:b", "a:ba", "*a", "a:*"],
         ];
         for pats in cases {
             let langs: Vec<Re> = pats.iter().map(|p| glob_re(p, false)).collect();
@@ -683,6 +900,38 @@ mod tests {
             }
         }
         sig
+    }
+
+    /// Pruning sees a literal as dead once the prefix read leaves it: keeping only what
+    /// the literal `ab:a` or the pattern `b*` matches finds exactly those classes.
+    #[test]
+    fn pruning_knows_when_a_literal_is_out_of_reach() {
+        let pats = ["ab:a", "b*", "a", "abx"];
+        let langs: Vec<Re> = pats.iter().map(|p| glob_re(p, false)).collect();
+        let mut fam = Family::new(&Re::any_run(), &langs);
+        let keep = |known: &dyn Fn(usize) -> Option<bool>| -> bool {
+            known(0) != Some(false) || known(1) != Some(false)
+        };
+        let classes = fam.partition_where(10_000, &keep).unwrap();
+        let globs: Vec<Glob> = pats.iter().map(|p| Glob::new(p, false)).collect();
+        let mut got: Vec<Signature> = classes.iter().map(|c| c.signature.clone()).collect();
+        got.sort();
+        let mut want: Vec<Signature> = Vec::new();
+        for s in all_strings(&['a', 'b', ':', 'x'], 5) {
+            let sig = sig_of(&globs, &s);
+            if (sig.get(0) || sig.get(1)) && !want.contains(&sig) {
+                want.push(sig);
+            }
+        }
+        want.sort();
+        assert_eq!(got, want);
+        assert_eq!(literal(&glob_re("ab:a", false)), Some("ab:a".to_string()));
+        assert_eq!(literal(&glob_re("a*", false)), None);
+        assert_eq!(
+            literal(&glob_re("ab", true)),
+            None,
+            "case-folded letters are sets"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod editing;
 mod navigation;
 mod proofs;
 mod robustness;
+mod session;
 
 use client::{uri, Client};
 use std::path::PathBuf;

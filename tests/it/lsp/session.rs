@@ -7,7 +7,7 @@
 //! code lenses, code actions, formatting) must each get an answer, never an error, with
 //! the session going on. `IAMC_LSP_EDITS=N` sets the edits per session (default 40).
 
-use super::client::{project, uri, Client};
+use super::client::{apply, project, uri, Client};
 use crate::support::Rng;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -217,6 +217,14 @@ fn ask_everything(c: &mut Client, rng: &mut Rng, u: &str, text: &str) {
             r.get("error").is_none() && r.get("result").is_some(),
             "{method} {params} on\n{text}\n-> {r}"
         );
+        if method == "textDocument/formatting" {
+            // What `iamc fmt` writes, or nothing for text it refuses.
+            let edits = r["result"].as_array().cloned().unwrap_or_default();
+            let formatted = apply(text, &edits, false);
+            let want = iamc::fmt::format(text, iamc::source::FileId(0))
+                .unwrap_or_else(|_| text.to_string());
+            assert_eq!(formatted, want, "formatting of\n{text}");
+        }
     }
 }
 

@@ -100,9 +100,12 @@ fn builtin(catalog: &Catalog, call: &ast::Call) -> Option<String> {
     let services: Option<Vec<String>> = written(services)
         .iter()
         .map(|e| match &e.kind {
-            ast::ExprKind::Name(p) if p.segments.len() == 1 => {
-                p.segments.first().map(|s| s.node.clone())
-            }
+            // A service prefix the catalog knows (a constant's name is not written out).
+            ast::ExprKind::Name(p) if p.segments.len() == 1 => p
+                .segments
+                .first()
+                .filter(|s| catalog.service(&s.node).is_some())
+                .map(|s| s.node.clone()),
             _ => None,
         })
         .collect();

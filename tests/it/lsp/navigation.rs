@@ -292,7 +292,7 @@ fn the_standard_library_and_the_environment() {
 /// out, what it gives today: counted here from the catalog, independently.
 #[test]
 fn hover_on_a_builtin_call_shows_what_it_gives_today() {
-    let text = "policy P {\n    allow actions([s3, sqs], [\"List\", \"Read\"]) on *\n    allow action_wildcards(s3, \"List\") on *\n}\n";
+    let text = "const mine: List<Service> = [s3]\n\npolicy P {\n    allow actions([s3, sqs], [\"List\", \"Read\"]) on *\n    allow action_wildcards(s3, \"List\") on *\n    allow actions(mine, \"Read\") on *\n}\n";
     let dir = super::client::project(
         "hover-builtin",
         &[
@@ -327,6 +327,10 @@ fn hover_on_a_builtin_call_shows_what_it_gives_today() {
     let md = h["result"]["contents"]["value"].as_str().unwrap();
     assert!(md.contains("open world"), "{md}");
     assert!(md.contains("`s3:List*`"), "{md}");
+    // Arguments that are not written out (a constant) give the description alone.
+    let h = c.request("textDocument/hover", at(&u, text, "actions(mine", 0, 2));
+    let md = h["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("closed world") && !md.contains("Today"), "{md}");
     // An argument inside the call is still a service to hover.
     let h = c.request("textDocument/hover", at(&u, text, "sqs", 0, 1));
     let md = h["result"]["contents"]["value"].as_str().unwrap();

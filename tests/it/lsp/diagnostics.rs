@@ -28,7 +28,11 @@ policy Bad {
 
 /// (code, start line, start column, end line, end column, related count) of the library's
 /// diagnostics for a file of a project, columns in UTF-16 units or bytes.
-fn expected(dir: &Path, file: &str, utf8: bool) -> Vec<(String, u64, u64, u64, u64, usize)> {
+pub(super) fn expected(
+    dir: &Path,
+    file: &str,
+    utf8: bool,
+) -> Vec<(String, u64, u64, u64, u64, usize)> {
     let loaded = iamc::project::load_project(&iamc::cli::disk::Disk, dir, None).unwrap();
     let analysis = iamc::analyze(&loaded.sources, &iamc::AnalyzeOptions::default());
     let (id, src) = analysis
@@ -60,7 +64,7 @@ fn expected(dir: &Path, file: &str, utf8: bool) -> Vec<(String, u64, u64, u64, u
         .collect()
 }
 
-fn got(diags: &[Value]) -> Vec<(String, u64, u64, u64, u64, usize)> {
+pub(super) fn got(diags: &[Value]) -> Vec<(String, u64, u64, u64, u64, usize)> {
     diags
         .iter()
         .map(|d| {

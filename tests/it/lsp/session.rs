@@ -8,6 +8,7 @@
 //! the session going on. `IAMC_LSP_EDITS=N` sets the edits per session (default 40).
 
 use super::client::{apply, project, uri, Client};
+use super::diagnostics::{expected, got};
 use crate::support::Rng;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -119,56 +120,6 @@ fn position(rng: &mut Rng, text: &str) -> Value {
     let line = rng.below(lines.len() + 1);
     let width = lines.get(line).map_or(0, |l| l.encode_utf16().count());
     json!({ "line": line, "character": rng.below(width + 3) })
-}
-
-/// (code, start line, start column, end line, end column) of the library's diagnostics
-/// for `file` of the project in `dir`, columns in UTF-16 units.
-fn expected(dir: &Path, file: &str) -> Vec<(String, u64, u64, u64, u64)> {
-    let loaded = iamc::project::load_project(&iamc::cli::disk::Disk, dir, None).unwrap();
-    let analysis = iamc::analyze(&loaded.sources, &iamc::AnalyzeOptions::default());
-    let Some((id, src)) = analysis.sources.iter().find(|(_, f)| f.name == file) else {
-        return Vec::new();
-    };
-    let text = &src.text;
-    let at = |offset: u32| {
-        let before = &text[..offset as usize];
-        let line = before.matches('\n').count() as u64;
-        let start = before.rfind('\n').map_or(0, |i| i + 1);
-        (
-            line,
-            text[start..offset as usize].encode_utf16().count() as u64,
-        )
-    };
-    let mut out: Vec<_> = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.primary.file == id)
-        .map(|d| {
-            let (a, b) = at(d.primary.start);
-            let (c, e) = at(d.primary.end);
-            (d.code.as_str().to_string(), a, b, c, e)
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn got(diags: &[Value]) -> Vec<(String, u64, u64, u64, u64)> {
-    let mut out: Vec<_> = diags
-        .iter()
-        .map(|d| {
-            let r = &d["range"];
-            (
-                d["code"].as_str().unwrap_or("").to_string(),
-                r["start"]["line"].as_u64().unwrap_or(0),
-                r["start"]["character"].as_u64().unwrap_or(0),
-                r["end"]["line"].as_u64().unwrap_or(0),
-                r["end"]["character"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 /// Every request an editor sends while typing, at a random place; none may fail.
@@ -283,14 +234,16 @@ fn session(seed: u64, edits: usize) -> (std::collections::BTreeSet<String>, usiz
             p["uri"] == u.as_str() && p["version"] == version
         });
         std::fs::write(twin.join(&file), &text).unwrap();
-        let want = expected(&twin, &file);
+        let mut want = expected(&twin, &file, false);
+        want.sort();
         let diags = published["diagnostics"]
             .as_array()
             .cloned()
             .unwrap_or_default();
+        let mut have = got(&diags);
+        have.sort();
         assert_eq!(
-            got(&diags),
-            want,
+            have, want,
             "seed {seed}, version {version}, {file}:\n{text}"
         );
         with_diagnostics += usize::from(!want.is_empty());

@@ -326,28 +326,34 @@ fn shrink(
             refused += 1;
         }
     }
-    // Collapses of one statement's actions of one service into a wildcard.
+    // Collapses of one statement's actions of one service into a wildcard. The action
+    // lists' matchers and the size are made once per version of the document: a list of
+    // thousands of actions has thousands of candidates. The clock is read at each
+    // candidate, so a huge document gives up in time rather than after every candidate.
     let mut tries = 0;
     let mut i = 0;
-    while i < work.doc.statements.len() && tries < MAX_COLLAPSE_TRIES {
+    let mut matchers = ActionMatchers::of(&work.doc);
+    let mut size = lower::counted_size(&work.doc, kind, Layout::Minified);
+    'statements: while i < work.doc.statements.len() && tries < MAX_COLLAPSE_TRIES {
         for pattern in collapse_candidates(work.doc.statements.get(i)) {
-            if tries >= MAX_COLLAPSE_TRIES {
-                break;
+            if tries >= MAX_COLLAPSE_TRIES || (checker.expired)() {
+                break 'statements;
             }
-            if !covered_elsewhere(&work.doc, i, &pattern) {
+            if !covered_elsewhere(&work.doc, &matchers, i, &pattern) {
                 continue;
             }
             let Some(candidate) = collapsed(&work.doc, i, &pattern) else {
                 continue;
             };
-            if lower::counted_size(&candidate, kind, Layout::Minified)
-                >= lower::counted_size(&work.doc, kind, Layout::Minified)
-            {
+            let candidate_size = lower::counted_size(&candidate, kind, Layout::Minified);
+            if candidate_size >= size {
                 continue;
             }
             tries += 1;
             if checker.same_meaning(&candidate, original) {
                 work.doc = candidate;
+                matchers = ActionMatchers::of(&work.doc);
+                size = candidate_size;
                 accepted += 1;
             } else {
                 refused += 1;
@@ -356,6 +362,35 @@ fn shrink(
         i += 1;
     }
     (accepted, refused)
+}
+
+/// Each statement's `Action` (or `NotAction`) entries as matchers, made once.
+struct ActionMatchers(Vec<Vec<Glob>>);
+
+impl ActionMatchers {
+    fn of(doc: &Document) -> ActionMatchers {
+        ActionMatchers(
+            doc.statements
+                .iter()
+                .map(|s| match &s.action {
+                    Matcher::Is(xs) | Matcher::Not(xs) => xs.iter().map(|x| Glob::new(x)).collect(),
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether statement `i`'s `Action` (or `NotAction`) element matches `action`.
+    fn matches(&self, doc: &Document, i: usize, action: &str) -> bool {
+        let any = self
+            .0
+            .get(i)
+            .is_some_and(|globs| globs.iter().any(|g| g.matches(action)));
+        match doc.statements.get(i).map(|s| &s.action) {
+            Some(Matcher::Is(_)) => any,
+            Some(Matcher::Not(_)) => !any,
+            None => false,
+        }
+    }
 }
 
 /// Two statements that differ only in their `Action` (or only in their `Resource`) lists,
@@ -494,7 +529,7 @@ fn collapse_candidates(st: Option<&Statement>) -> Vec<String> {
 /// principal, on every resource `i` names, under no condition `i` lacks, and denies it if
 /// `i` is a deny. Without one, the collapsed statement would decide that action differently
 /// (or only on some requests: left to chance, it is not worth a proof).
-fn covered_elsewhere(doc: &Document, i: usize, pattern: &str) -> bool {
+fn covered_elsewhere(doc: &Document, matchers: &ActionMatchers, i: usize, pattern: &str) -> bool {
     let Some(own) = doc.statements.get(i) else {
         return false;
     };
@@ -513,21 +548,18 @@ fn covered_elsewhere(doc: &Document, i: usize, pattern: &str) -> bool {
         v
     };
     let own_conditions = conditions(own);
-    doc.statements.iter().any(|s| {
-        let matches = match &s.action {
-            Matcher::Is(xs) => xs.iter().any(|x| Glob::new(x).matches(&probe)),
-            Matcher::Not(xs) => !xs.iter().any(|x| Glob::new(x).matches(&probe)),
-        };
+    doc.statements.iter().enumerate().any(|(j, s)| {
         let everywhere = match &s.resource {
             None => true,
             Some(Matcher::Is(r)) => r.iter().any(|r| r == "*") || s.resource == own.resource,
             Some(Matcher::Not(_)) => s.resource == own.resource,
         };
-        matches
-            && everywhere
+        // The cheap tests first; matching the probe against a long list last.
+        everywhere
             && (own.effect == Effect::Allow || s.effect == Effect::Deny)
             && s.principal == own.principal
             && conditions(s).iter().all(|c| own_conditions.contains(c))
+            && matchers.matches(doc, j, &probe)
     })
 }
 
@@ -702,7 +734,17 @@ mod tests {
             )
         );
         // Nothing in the document decides `ec2:DescribeIamcUnpublished`: not worth a proof.
-        assert!(!covered_elsewhere(&d, 0, "ec2:Describe*"));
-        assert!(covered_elsewhere(&c, 0, "ec2:Describe*"));
+        assert!(!covered_elsewhere(
+            &d,
+            &ActionMatchers::of(&d),
+            0,
+            "ec2:Describe*"
+        ));
+        assert!(covered_elsewhere(
+            &c,
+            &ActionMatchers::of(&c),
+            0,
+            "ec2:Describe*"
+        ));
     }
 }

@@ -22,6 +22,7 @@ use crate::policy::values::{self, Cidr};
 use crate::policy::{BaseOperator, Condition, OperatorFamily};
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 
 /// A value of one field.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,7 +38,30 @@ pub enum FieldValue {
 #[derive(Clone, Debug)]
 pub struct FieldClass {
     pub value: FieldValue,
-    pub outcomes: Vec<(AtomId, bool)>,
+    pub outcomes: Outcomes,
+}
+
+/// What each partitioned atom answers on a class.
+#[derive(Clone, Debug)]
+pub enum Outcomes {
+    /// Atom by atom.
+    Listed(Vec<(AtomId, bool)>),
+    /// The live atoms, shared by every class of one partition, and the class's signature
+    /// over them: a partition of thousands of classes over thousands of atoms (an action
+    /// list from the catalog) would otherwise hold a list of every atom in every class.
+    Signature(Rc<[AtomId]>, Signature),
+}
+
+impl Outcomes {
+    /// Each atom with its answer.
+    pub fn for_each(&self, mut f: impl FnMut(AtomId, bool)) {
+        match self {
+            Outcomes::Listed(v) => v.iter().for_each(|&(a, b)| f(a, b)),
+            Outcomes::Signature(live, sig) => {
+                live.iter().enumerate().for_each(|(i, &a)| f(a, sig.get(i)))
+            }
+        }
+    }
 }
 
 pub use super::automaton::Keep;
@@ -168,17 +192,14 @@ impl<'p> Partitioner<'p> {
         live: &[AtomId],
         make: impl Fn(String) -> Option<FieldValue>,
     ) -> Vec<FieldClass> {
+        let shared: Rc<[AtomId]> = Rc::from(live);
         classes
             .into_iter()
             .filter_map(|c| {
                 let value = make(c.witness)?;
                 Some(FieldClass {
                     value,
-                    outcomes: live
-                        .iter()
-                        .enumerate()
-                        .map(|(i, a)| (*a, c.signature.get(i)))
-                        .collect(),
+                    outcomes: Outcomes::Signature(Rc::clone(&shared), c.signature),
                 })
             })
             .collect()
@@ -230,7 +251,7 @@ impl<'p> Partitioner<'p> {
         if keep(&|_| Some(false)) {
             out.push(FieldClass {
                 value: FieldValue::Resource("*".into()),
-                outcomes: live.iter().map(|a| (*a, false)).collect(),
+                outcomes: Outcomes::Listed(live.iter().map(|a| (*a, false)).collect()),
             });
         }
         Ok(out)
@@ -363,7 +384,7 @@ impl<'p> Partitioner<'p> {
             let outcomes = self.caller_outcomes(&v, live, ctx);
             out.push(FieldClass {
                 value: FieldValue::Caller(v),
-                outcomes,
+                outcomes: Outcomes::Listed(outcomes),
             });
         }
         Ok(out)
@@ -542,7 +563,7 @@ impl<'p> Partitioner<'p> {
         };
         if let Presence::Fixed(v) = &key.presence {
             return Ok(vec![FieldClass {
-                outcomes: outcomes(v),
+                outcomes: Outcomes::Listed(outcomes(v)),
                 value: FieldValue::Key(v.clone()),
             }]);
         }
@@ -584,7 +605,7 @@ impl<'p> Partitioner<'p> {
             if keep_all || seen.insert(sig, ()).is_none() {
                 out.push(FieldClass {
                     value: FieldValue::Key(v),
-                    outcomes: o,
+                    outcomes: Outcomes::Listed(o),
                 });
             }
         }

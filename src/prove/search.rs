@@ -337,11 +337,11 @@ impl<'a, 'd> Search<'a, 'd> {
 
     fn assign(&self, st: &State, field: FieldId, class: FieldClass) -> State {
         let mut next = st.clone();
-        for (a, b) in &class.outcomes {
-            if let Some(slot) = next.atoms.get_mut(*a) {
-                *slot = Some(*b);
+        class.outcomes.for_each(|a, b| {
+            if let Some(slot) = next.atoms.get_mut(a) {
+                *slot = Some(b);
             }
-        }
+        });
         match (&class.value, field) {
             (FieldValue::Caller(v), _) => {
                 for (k, x) in &v.derived {

@@ -1,6 +1,6 @@
 //! Emitters: deterministic bytes for each output format. No I/O here; `cli` writes them.
 //!
-//! The `json` target is one policy document per declaration ([`json`], [`file_name`]).
+//! The `json` target is one policy document per declaration ([`json()`], [`file_name`]).
 //! The deployable targets, CloudFormation and Terraform ([`deployable`]), turn the whole
 //! analysis into templates: `deploy` decides what each declaration becomes and checks the
 //! quotas of roles, `names` gives logical ids, `subst` and `document` write values with

@@ -6,7 +6,7 @@
 //! of string and ARN condition keys) is tested by a policy only through patterns: globs,
 //! literals (exact or ignoring case), ARN patterns compared component by component. Each
 //! pattern is a regular language ([`Re`]); the set of strings a request may carry there is
-//! one more (the domain). [`partition`] explores the product of their automata breadth
+//! one more (the domain). [`Family::partition`] explores the product of their automata breadth
 //! first and returns every realizable *signature* (the set of patterns a string of the
 //! domain matches) with the shortest string realizing it. This is exact: a signature is
 //! returned if and only if some string of the domain has it.

@@ -238,7 +238,12 @@ impl Checker<'_, '_> {
                             path.span,
                             format!("`{name}` is a {what}, not a value"),
                         )
-                        .with_label(b.span, "declared here"),
+                        .with_label(b.span, "declared here")
+                        .with_help(match item {
+                            ast::Item::Template(_) => format!("a template is pulled into a document with `use {name}(...)`"),
+                            ast::Item::Document(_) | ast::Item::Principal(_) => format!("a {what} is named only in `principal` fields and in `prove` (its target, `within`, `equivalent`); declare a `const` for a value"),
+                            _ => "declare a `const` for a value".to_string(),
+                        }),
                     );
                     None
                 }

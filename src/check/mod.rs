@@ -303,7 +303,8 @@ impl Checker<'_, '_> {
                 name.span,
                 format!("{what} `{}` is {verb} twice", name.node),
             )
-            .with_label(first, format!("first {verb} here")),
+            .with_label(first, format!("first {verb} here"))
+            .with_help(format!("keep one; a {what} is {verb} once")),
         );
     }
 
@@ -361,8 +362,13 @@ impl Checker<'_, '_> {
             Mismatch::Type { expected, found } => Diagnostic::new(
                 Code::E0301,
                 span,
-                format!("expected `{expected}`, found `{found}`"),
-            ),
+                if found.starts_with('`') {
+                    format!("expected `{expected}`, found {found}")
+                } else {
+                    format!("expected `{expected}`, found `{found}`")
+                },
+            )
+            .with_help(expected.how_written()),
             Mismatch::Content {
                 expected,
                 why,

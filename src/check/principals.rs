@@ -258,14 +258,17 @@ impl Checker<'_, '_> {
                 (Some(&d), _) => ir::ProofTarget::Document(d),
                 (None, Some((_, i))) => ir::ProofTarget::Principal(*i),
                 _ => {
-                    self.err(Diagnostic::new(
-                        Code::E0327,
-                        p.target.span,
-                        format!(
-                            "`{}` is neither a principal nor a document",
-                            p.target.dotted()
-                        ),
-                    ));
+                    self.err(
+                        Diagnostic::new(
+                            Code::E0327,
+                            p.target.span,
+                            format!(
+                                "`{}` is neither a principal nor a document",
+                                p.target.dotted()
+                            ),
+                        )
+                        .with_help("`prove X` takes a `principal` (the requests it makes) or a `policy`, `boundary`, `scp`, `rcp`, `trust` or `resource` declaration (the document alone)"),
+                    );
                     return None;
                 }
             },

@@ -33,6 +33,27 @@ pub enum Ty {
 }
 
 impl Ty {
+    /// How a value of this type is written, for the help line of a type mismatch.
+    pub fn how_written(&self) -> String {
+        match self {
+            Ty::Action => "an `Action` is a service prefix and an action name: `s3:GetObject`".into(),
+            Ty::ActionPattern => "an `ActionPattern` is an action, or one with `*`/`?`: `s3:Get*`, `iam:*`, `*`".into(),
+            Ty::Arn => "an `Arn` is an ARN literal without wildcards: `arn\"arn:aws:iam::111122223333:role/app\"`".into(),
+            Ty::ArnPattern => "an `ArnPattern` is an ARN literal, wildcards allowed: `arn\"arn:aws:s3:::bucket/*\"`, or `*`".into(),
+            Ty::Service => "a `Service` is a service prefix written bare: `s3`, `ec2`".into(),
+            Ty::AccountId => "an `AccountId` is a string of 12 digits: `\"111122223333\"`".into(),
+            Ty::String => "a `String` is text in double quotes: `\"text\"`".into(),
+            Ty::Bool => "a `Bool` is `true` or `false`".into(),
+            Ty::Number => "a `Number` is written as digits: `42`, `-1.5`".into(),
+            Ty::Date => "a `Date` is a date literal: `date\"2026-01-01T00:00:00Z\"`".into(),
+            Ty::Ip => "an `Ip` is an address literal: `ip\"10.1.2.3\"`".into(),
+            Ty::Cidr => "a `Cidr` is a range literal: `cidr\"10.0.0.0/8\"`".into(),
+            Ty::Principal => "a `Principal` is `*`, `account(...)`, `service(...)`, `federated(...)`, `canonical(...)` or an ARN".into(),
+            Ty::AccessLevel => "an `AccessLevel` is one of \"List\", \"Read\", \"Write\", \"Permissions management\", \"Tagging\"".into(),
+            Ty::List(inner) => format!("a `{self}` is one value or a list `[a, b]` of them, where {}", inner.how_written()),
+        }
+    }
+
     /// The type named by a simple type name.
     pub fn named(name: &str) -> Option<Ty> {
         Some(match name {

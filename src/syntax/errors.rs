@@ -263,7 +263,9 @@ pub fn from_pest(
                     expected.push(w);
                 }
             }
-            let help = help_for(&expected, tok).or_else(|| help_in_context(text, start, tok));
+            let help = help_for(&expected, tok)
+                .or_else(|| help_in_context(text, start, tok))
+                .or_else(|| form_of(&expected, tok));
             (
                 SyntaxError::Unexpected {
                     expected,
@@ -298,6 +300,43 @@ fn help_for(expected: &[&'static str], tok: &str) -> Option<String> {
         );
     }
     None
+}
+
+/// How the first thing expected is written, when no hint about a common slip applies: a
+/// syntax error always says what was expected, and this line shows its form.
+fn form_of(expected: &[&'static str], tok: &str) -> Option<String> {
+    let first = *expected.first()?;
+    let has = |w: &str| expected.contains(&w);
+    let text = if has("a statement (`allow`, `deny`, `use`)") {
+        "a rule is `allow|deny ACTIONS [from PRINCIPALS] [on RESOURCES] [when CONDITION]`, one per line; a template is pulled in with `use name(arg: value)`"
+    } else if has("a property (`allows`, `denies`, `may allow`, `within`, `equivalent`)") {
+        "a property is `allows|denies|may allow ACTIONS [on RESOURCES] [when CONDITION] [except ACTIONS]`, `within NAME` or `equivalent NAME`"
+    } else if first.starts_with("a declaration") {
+        "a file holds declarations (`import`, `const`, `template`, `policy`, `boundary`, `trust`, `scp`, `rcp`, `resource`, `principal`, `prove`); rules go inside a declaration's `{ }`"
+    } else if first.starts_with("an action") {
+        "actions are `service:Name`, patterns such as `s3:Get*` or `*`, a constant's name, or a list `[s3:GetObject, s3:PutObject]`"
+    } else if first.starts_with("a resource") {
+        "resources are `*`, ARN literals `arn\"arn:aws:s3:::bucket/*\"`, a constant's name, or a list of them"
+    } else if first.starts_with("a condition") {
+        "a condition is `KEY OPERATOR VALUE` (`aws:SourceIp in [cidr\"10.0.0.0/8\"]`), a Bool key alone, or `exists(KEY)`, joined with `and`/`or` and negated with `not`"
+    } else if first == "a value" {
+        "a value is a string `\"...\"`, a number, `true`/`false`, a typed literal (`arn\"...\"`, `cidr\"...\"`, `ip\"...\"`, `date\"...\"`), an action, a list `[...]` or a constant's name"
+    } else if first == "a name" {
+        "a name starts with a letter or `_` and holds letters, digits and `_`"
+    } else if first == "a string" {
+        "a string is text in double quotes: `\"text\"`"
+    } else if first == "`:`" {
+        "fields and named arguments are written `name: value`"
+    } else if first == "`(`" {
+        "a call is written with its arguments in parentheses: `name(...)`"
+    } else if matches!(first, "`]`" | "`}`" | "`)`") || tok.is_empty() {
+        "every `[`, `(` and `{` needs its closing bracket"
+    } else if first == "`allow`" || first == "`deny`" {
+        "a rule starts with `allow` or `deny`"
+    } else {
+        "the syntax of each construct is in docs/language.md"
+    };
+    Some(text.to_string())
 }
 
 /// Hints that need the text around the token: a key compared with another key, and a

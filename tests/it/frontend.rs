@@ -344,10 +344,15 @@ fn check_json(args: &[&std::ffi::OsStr]) -> Vec<(String, String)> {
             String::from_utf8_lossy(&out.stderr)
         )
     });
-    let mut got: Vec<(String, String)> = v["diagnostics"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    let diagnostics = v["diagnostics"].as_array().cloned().unwrap_or_default();
+    // Bad input gets what was expected and a help line, every time.
+    for d in &diagnostics {
+        assert!(
+            d["help"].as_str().is_some_and(|h| !h.trim().is_empty()),
+            "{args:?}: a diagnostic without a help line: {d}"
+        );
+    }
+    let mut got: Vec<(String, String)> = diagnostics
         .iter()
         .map(|d| {
             let s = &d["span"];

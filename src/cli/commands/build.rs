@@ -10,7 +10,7 @@
 //! nothing else is.
 
 use crate::cli::args::{Format, SourceArgs, TargetArgs};
-use crate::cli::commands::{catalog, stderr_is_terminal, targets};
+use crate::cli::commands::{catalog, targets};
 use crate::cli::disk::Disk;
 use crate::cli::write::{write_all_atomic, write_atomic};
 use crate::cli::Exit;
@@ -228,16 +228,7 @@ fn run(
             outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Text => {
-            if !analysis.diagnostics.is_empty() {
-                eprint!(
-                    "{}",
-                    render::to_text(
-                        &analysis.diagnostics,
-                        &analysis.sources,
-                        stderr_is_terminal()
-                    )
-                );
-            }
+            super::eprint_diagnostics(&analysis.diagnostics, &analysis.sources);
             if let Some(e) = &io_error {
                 eprintln!("error: {e}");
             } else if failed {
@@ -357,7 +348,7 @@ fn report(format: Format, sources: &Sources, diags: &[Diagnostic], outputs: &[se
             let doc = serde_json::json!({ "diagnostics": render::to_json(diags, sources), "outputs": outputs });
             outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
-        Format::Text => eprint!("{}", render::to_text(diags, sources, stderr_is_terminal())),
+        Format::Text => super::eprint_diagnostics(diags, sources),
     }
 }
 

@@ -6,7 +6,6 @@
 //! 0 when nothing is (or would be) left unformatted, 1 when `--check` finds a file to
 //! reformat or a file cannot be formatted, 2 on usage or I/O errors.
 
-use crate::cli::commands::stderr_is_terminal;
 use crate::cli::disk::Disk;
 use crate::cli::write::write_atomic;
 use crate::cli::Exit;
@@ -100,10 +99,7 @@ fn format_file(path: &Path, check: bool) -> Result<bool, Exit> {
     let formatted = match crate::fmt::format(&text, id) {
         Ok(f) => f,
         Err(diags) => {
-            eprint!(
-                "{}",
-                render::to_text(&diags, &sources, stderr_is_terminal())
-            );
+            super::eprint_diagnostics(&diags, &sources);
             eprintln!("error: `{name}` was left unchanged");
             return Err(Exit::SourceErrors);
         }

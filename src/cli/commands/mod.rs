@@ -47,3 +47,16 @@ pub fn stderr_is_terminal() -> bool {
     use std::io::IsTerminal;
     std::io::stderr().is_terminal()
 }
+
+/// Diagnostics for people on standard error, coloured on a terminal.
+pub fn eprint_diagnostics(
+    diags: &[crate::diagnostics::Diagnostic],
+    sources: &crate::source::Sources,
+) {
+    if !diags.is_empty() {
+        eprint!(
+            "{}",
+            crate::diagnostics::render::to_text(diags, sources, stderr_is_terminal())
+        );
+    }
+}

@@ -4,7 +4,7 @@
 use crate::analysis::Analysis;
 use crate::catalog::Catalog;
 use crate::cli::args::{Format, SourceArgs};
-use crate::cli::commands::{build, stderr_is_terminal};
+use crate::cli::commands::build;
 use crate::cli::write::write_all_atomic;
 use crate::cli::Exit;
 use crate::diagnostics::render;
@@ -119,16 +119,7 @@ pub fn run(args: &SourceArgs, emit: Option<&Path>) -> Exit {
                     r.ms
                 );
             }
-            if !analysis.diagnostics.is_empty() {
-                eprint!(
-                    "{}",
-                    render::to_text(
-                        &analysis.diagnostics,
-                        &analysis.sources,
-                        stderr_is_terminal()
-                    )
-                );
-            }
+            super::eprint_diagnostics(&analysis.diagnostics, &analysis.sources);
             if reports.is_empty() && !analysis.has_errors() {
                 outln!("no properties to prove");
             } else if !reports.is_empty() {

@@ -413,16 +413,23 @@ enum Part {
 }
 
 fn same_conditions(a: &Statement, b: &Statement) -> bool {
-    let key = |c: &crate::policy::Condition| {
-        let mut values = c.values.clone();
-        values.sort();
-        (c.operator, c.key.to_ascii_lowercase(), values)
-    };
-    let mut x: Vec<_> = a.conditions.iter().map(key).collect();
-    let mut y: Vec<_> = b.conditions.iter().map(key).collect();
-    x.sort();
-    y.sort();
-    x == y
+    conditions_of(a) == conditions_of(b)
+}
+
+/// A statement's conditions in a form that compares as IAM reads them: keys ignore case,
+/// and neither the conditions' nor a condition's values' order matters.
+fn conditions_of(s: &Statement) -> Vec<(crate::policy::Operator, String, Vec<String>)> {
+    let mut v: Vec<_> = s
+        .conditions
+        .iter()
+        .map(|c| {
+            let mut values = c.values.clone();
+            values.sort();
+            (c.operator, c.key.to_ascii_lowercase(), values)
+        })
+        .collect();
+    v.sort();
+    v
 }
 
 /// `into` with `from`'s list of `part` added (without duplicates).
@@ -534,20 +541,7 @@ fn covered_elsewhere(doc: &Document, matchers: &ActionMatchers, i: usize, patter
         return false;
     };
     let probe = format!("{}IamcUnpublished", pattern.trim_end_matches('*'));
-    let conditions = |s: &Statement| {
-        let mut v: Vec<_> = s
-            .conditions
-            .iter()
-            .map(|c| {
-                let mut values = c.values.clone();
-                values.sort();
-                (c.operator, c.key.to_ascii_lowercase(), values)
-            })
-            .collect();
-        v.sort();
-        v
-    };
-    let own_conditions = conditions(own);
+    let own_conditions = conditions_of(own);
     doc.statements.iter().enumerate().any(|(j, s)| {
         let everywhere = match &s.resource {
             None => true,
@@ -558,7 +552,7 @@ fn covered_elsewhere(doc: &Document, matchers: &ActionMatchers, i: usize, patter
         everywhere
             && (own.effect == Effect::Allow || s.effect == Effect::Deny)
             && s.principal == own.principal
-            && conditions(s).iter().all(|c| own_conditions.contains(c))
+            && conditions_of(s).iter().all(|c| own_conditions.contains(c))
             && matchers.matches(doc, j, &probe)
     })
 }
